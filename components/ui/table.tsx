@@ -1,0 +1,24 @@
+import { cn } from '@/lib/utils';
+
+export function Table({ className, ...props }: React.ComponentProps<'table'>) {
+  return (
+    <div className="w-full overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props} />
+    </div>
+  );
+}
+export function TableHeader(props: React.ComponentProps<'thead'>) {
+  return <thead className="bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400" {...props} />;
+}
+export function TableBody(props: React.ComponentProps<'tbody'>) {
+  return <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800" {...props} />;
+}
+export function TableRow({ className, ...props }: React.ComponentProps<'tr'>) {
+  return <tr className={cn('hover:bg-zinc-50 dark:hover:bg-zinc-900/60', className)} {...props} />;
+}
+export function TableHead({ className, ...props }: React.ComponentProps<'th'>) {
+  return <th scope="col" className={cn('whitespace-nowrap px-3 py-2 font-medium', className)} {...props} />;
+}
+export function TableCell({ className, ...props }: React.ComponentProps<'td'>) {
+  return <td className={cn('px-3 py-2 align-top', className)} {...props} />;
+}

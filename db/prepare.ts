@@ -1,0 +1,18 @@
+import { getSettings } from '@/lib/settings';
+import { getDbHandle } from './index';
+import { seedDemoIfEmpty } from './seed/demo';
+
+/** Opens + migrates the app database and, when SEED_DEMO allows, seeds it once. Safe to call on every start. */
+export async function prepareDatabase() {
+  const settings = getSettings();
+  const started = Date.now();
+  const handle = await getDbHandle();
+  const where = handle.kind === 'pglite' ? `embedded PostgreSQL at ${settings.pgliteDir}` : 'PostgreSQL server (DATABASE_URL)';
+  console.log(`[db] ready: ${where} (${Date.now() - started} ms)`);
+  if (settings.seedDemo) {
+    const t = Date.now();
+    if (await seedDemoIfEmpty(handle.db, { events: settings.seedEvents })) {
+      console.log(`[db] seeded demo organizations with ${settings.seedEvents} events (${Date.now() - t} ms)`);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { auditEvents, memberships, organizations, users, type NewAuditEventRow } from '@/db/schema';
+import { hashPassword } from '@/lib/auth/password';
+import type { Role } from '@/lib/auth/roles';
+import { diffSnapshots } from '@/lib/audit/diff';
+import type { ActorType, Source } from '@/lib/audit/vocabulary';
+import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from './catalog';
+import { Random } from './random';
+
+/** The demo sign-in, stated in the README. Only ever seeded into a database that asked for it. */
+export const DEMO_PASSWORD = 'audit-demo-2026';
+
+export const DEMO_ORGS = [
+  { slug: 'acme', name: 'Acme Corp', timeZone: 'Europe/Berlin' },
+  { slug: 'globex', name: 'Globex Inc', timeZone: 'America/New_York' },
+] as const;
+
+export const DEMO_USERS: readonly { email: string; name: string; roles: Partial<Record<'acme' | 'globex', Role>> }[] = [
+  { email: 'alice@acme.test', name: 'Alice Owner', roles: { acme: 'owner', globex: 'auditor' } },
+  { email: 'bob@acme.test', name: 'Bob Admin', roles: { acme: 'admin' } },
+  { email: 'carol@acme.test', name: 'Carol Auditor', roles: { acme: 'auditor' } },
+  { email: 'dave@acme.test', name: 'Dave Member', roles: { acme: 'member' } },
+  { email: 'gina@globex.test', name: 'Gina Globex', roles: { globex: 'owner' } },
+];
+
+type Actor = { type: ActorType; id: string | null; label: string; source: Source; ips: string[]; agent: string | null };
+
+const DAY = 86_400_000;
+
+/** Creates the demo organizations and users unless they exist; returns the org ids by slug. */
+export async function ensureDemoTenants(db: Db): Promise<{ created: boolean; orgIds: Record<string, string>; userIds: Record<string, string> }> {
+  const existing = await db.select().from(organizations).where(inArray(organizations.slug, DEMO_ORGS.map((o) => o.slug)));
+  const created = existing.length === 0;
+  const hash = await hashPassword(DEMO_PASSWORD);
+  return db.transaction(async (tx) => {
+    await tx.insert(organizations).values([...DEMO_ORGS]).onConflictDoNothing();
+    await tx
+      .insert(users)
+      .values(DEMO_USERS.map((u) => ({ email: u.email, name: u.name, passwordHash: hash })))
+      .onConflictDoNothing();
+    const orgRows = await tx.select().from(organizations).where(inArray(organizations.slug, DEMO_ORGS.map((o) => o.slug)));
+    const userRows = await tx.select().from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)));
+    const orgIds = Object.fromEntries(orgRows.map((o) => [o.slug, o.id]));
+    const userIds = Object.fromEntries(userRows.map((u) => [u.email, u.id]));
+    const rows = DEMO_USERS.flatMap((u) =>
+      Object.entries(u.roles).map(([slug, role]) => ({ orgId: orgIds[slug]!, userId: userIds[u.email]!, role: role! })),
+    );
+    await tx.insert(memberships).values(rows).onConflictDoNothing();
+    return { created, orgIds, userIds };
+  });
+}
+
+function actorsFor(slug: string, userIds: Record<string, string>, r: Random): Actor[] {
+  const people = DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({
+    type: 'user' as const,
+    id: userIds[u.email] ?? null,
+    label: u.email,
+    source: 'web' as const,
+    ips: [`203.0.113.${r.int(2, 250)}`, `198.51.100.${r.int(2, 250)}`, `2001:db8:${r.hex(4)}::${r.int(1, 99)}`].slice(0, r.int(1, 3)),
+    agent: r.pick(USER_AGENTS),
+  }));
+  const former = { type: 'user' as const, id: `former-${slug}-frank`, label: `frank@${slug}.test`, source: 'web' as const, ips: ['192.0.2.44'], agent: USER_AGENTS[1] };
+  const keys = ['CI deploy', 'Terraform'].map((name) => ({
+    type: 'api_key' as const,
+    id: `ak_${r.hex(8)}`,
+    label: `${name} key`,
+    source: 'api' as const,
+    ips: [`10.${r.int(0, 20)}.${r.int(0, 255)}.${r.int(1, 254)}`],
+    agent: name === 'Terraform' ? 'terraform-provider-acme/3.2.1' : 'curl/8.11.1',
+  }));
+  const system = { type: 'system' as const, id: 'scheduler', label: 'System scheduler', source: 'system' as const, ips: [], agent: null };
+  return [...people, former, ...keys, system];
+}
+
+/**
+ * Appends `count` realistic events over the last 90 days (up to `now`) to one organization: objects are
+ * created, changed, published and deleted in time order so every record has a coherent history.
+ */
+export async function generateDemoEvents(
+  db: Db,
+  opts: { orgId: string; slug: string; userIds: Record<string, string>; count: number; seed?: number; now?: number; days?: number },
+): Promise<number> {
+  const r = new Random(opts.seed ?? 42);
+  const now = opts.now ?? Date.now();
+  const span = (opts.days ?? 90) * DAY;
+  const times = new Float64Array(opts.count);
+  for (let i = 0; i < opts.count; i++) times[i] = Math.floor(now - r.next() * span);
+  times.sort();
+
+  const actors = actorsFor(opts.slug, opts.userIds, r);
+  const humans = actors.filter((a) => a.type === 'user');
+  const live = new Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>();
+  let serial = 0;
+  let batch: NewAuditEventRow[] = [];
+  let written = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await db.insert(auditEvents).values(batch);
+    written += batch.length;
+    batch = [];
+  };
+
+  for (let i = 0; i < opts.count; i++) {
+    const at = new Date(times[i]!);
+    const actor = r.weighted<Actor>([...humans.map((h) => [h, 12] as const), [actors.find((a) => a.id?.startsWith('former'))!, 2], ...actors.filter((a) => a.type !== 'user').map((a) => [a, 5] as const)]);
+    const base = {
+      orgId: opts.orgId,
+      id: r.uuidv7(at.getTime()),
+      occurredAt: at,
+      receivedAt: new Date(at.getTime() + r.int(5, 900)),
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      source: actor.source,
+      ip: actor.ips.length ? r.pick(actor.ips) : null,
+      userAgent: actor.agent,
+      requestId: `req_${r.hex(16)}`,
+    };
+
+    if (actor.type === 'user' && r.chance(0.12)) {
+      const action = r.weighted([['login', 8], ['logout', 3], ['login_failed', 1.5]] as const);
+      batch.push({
+        ...base,
+        action,
+        objectType: 'session',
+        objectId: actor.id,
+        objectLabel: actor.label,
+        module: 'Access',
+        message: action === 'login' ? 'Signed in' : action === 'logout' ? 'Signed out' : `Sign-in failed for ${actor.label}`,
+        result: action === 'login_failed' ? 'failure' : 'success',
+        errorMessage: action === 'login_failed' ? 'Invalid email or password' : null,
+        metadata: { attempted_email: action === 'login_failed' ? actor.label : undefined, method: 'password' },
+      });
+    } else {
+      batch.push(objectEvent(r, base, actor, live, () => ++serial));
+    }
+    if (batch.length >= 500) await flush();
+  }
+  await flush();
+  return written;
+}
+
+function objectEvent(
+  r: Random,
+  base: Omit<NewAuditEventRow, 'action' | 'objectType'>,
+  actor: Actor,
+  live: Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>,
+  nextSerial: () => number,
+): NewAuditEventRow {
+  const kind: ObjectKind = r.pick(OBJECT_KINDS);
+  const pool = live.get(kind.type) ?? [];
+  live.set(kind.type, pool);
+  const singleton = kind.type === 'settings';
+  const mustCreate = pool.length === 0 || (!singleton && pool.length < 400 && r.chance(0.18));
+  const verb = mustCreate ? 'create' : r.weighted([['update', 62], ['delete', singleton ? 0 : 6], ...kind.extraActions.map((a) => [a, 22] as const)]);
+  const failed = r.chance(0.05);
+  const metaBase = actor.source === 'api' ? { api_version: '2026-10-01' } : {};
+  const label = (s: Record<string, unknown>) => kind.label(s);
+  const noun = kind.type.replace(/_/g, ' ');
+
+  if (verb === 'create') {
+    const n = nextSerial();
+    const state = kind.create(r, n);
+    const id = singleton ? 'org-settings' : `${kind.type.slice(0, 3)}_${r.hex(10)}`;
+    const project = kind.projectScoped ? r.pick(PROJECTS) : null;
+    const common = { ...base, action: 'create', objectType: kind.type, objectId: id, objectLabel: label(state), module: kind.module, project };
+    if (failed) {
+      return { ...common, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to create ${noun} "${label(state)}"`, metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s`, params: state } } };
+    }
+    pool.push({ id, state, project });
+    return { ...common, message: `Created ${noun} "${label(state)}"`, before: null, after: state, changes: diffSnapshots(null, state), changedFields: Object.keys(state).sort(), metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s` } } };
+  }
+
+  const index = r.int(0, pool.length - 1);
+  const obj = pool[index]!;
+  const common = { ...base, objectType: kind.type, objectId: obj.id, objectLabel: label(obj.state), module: kind.module, project: obj.project };
+  const path = `/api/${kind.type}s/${obj.id}`;
+
+  if (failed) {
+    return { ...common, action: verb, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to ${verb} ${noun} "${label(obj.state)}"`, metadata: { ...metaBase, request: { method: verb === 'delete' ? 'DELETE' : 'POST', path } } };
+  }
+  if (verb === 'update') {
+    const after = kind.update(r, obj.state);
+    const changes = diffSnapshots(obj.state, after);
+    const before = obj.state;
+    obj.state = after;
+    const fields = changes.map((c) => c.path);
+    return { ...common, action: 'update', objectLabel: label(after), message: fields.length ? `Updated ${noun} "${label(after)}": ${fields.join(', ')}` : `Saved ${noun} "${label(after)}" without changes`, before, after, changes, changedFields: fields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
+  }
+  if (verb === 'delete') {
+    pool.splice(index, 1);
+    return { ...common, action: 'delete', message: `Deleted ${noun} "${label(obj.state)}"`, before: obj.state, after: null, changes: diffSnapshots(obj.state, null), changedFields: Object.keys(obj.state).sort(), metadata: { ...metaBase, request: { method: 'DELETE', path } } };
+  }
+  const messages: Record<string, string> = {
+    publish: `Published ${noun} "${label(obj.state)}"`,
+    send: kind.type === 'end_user' ? `Sent invitation to ${label(obj.state)}` : `Sent test message through ${noun} "${label(obj.state)}"`,
+    generate: `Generated a new secret for API key "${label(obj.state)}"`,
+  };
+  return { ...common, action: verb, message: messages[verb] ?? `${verb} ${noun}`, metadata: { ...metaBase, request: { method: 'POST', path: `${path}/${verb}` } } };
+}
+
+/**
+ * First-start seed: demo tenants plus `events` events for Acme (and a tenth as many for Globex).
+ * Does nothing when the demo organization already exists, so a restart never re-seeds.
+ */
+export async function seedDemoIfEmpty(db: Db, opts: { events: number; now?: number }): Promise<boolean> {
+  const [acme] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'acme'));
+  if (acme) return false;
+  await seedDemo(db, { events: opts.events, now: opts.now });
+  return true;
+}
+
+/** Ensures the demo tenants and appends events to them (used by `npm run db:seed`). */
+export async function seedDemo(db: Db, opts: { events: number; now?: number; seed?: number }) {
+  const { orgIds, userIds } = await ensureDemoTenants(db);
+  const seed = opts.seed ?? 42;
+  const acme = await generateDemoEvents(db, { orgId: orgIds.acme!, slug: 'acme', userIds, count: opts.events, now: opts.now, seed });
+  const globex = await generateDemoEvents(db, { orgId: orgIds.globex!, slug: 'globex', userIds, count: Math.max(200, Math.floor(opts.events / 10)), now: opts.now, seed: seed + 1 });
+  return { acme, globex };
+}

@@ -1,0 +1,51 @@
+import type { FieldChange } from '@/db/schema/audit-events';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isScalarArray(v: unknown[]): boolean {
+  return v.every((x) => x === null || typeof x !== 'object');
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** Key-sorted copy, so equality and display don't depend on key order. */
+export function canonical(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isPlainObject(value)) {
+    const out: Record<string, Json> = {};
+    for (const k of Object.keys(value).sort()) if (value[k] !== undefined) out[k] = canonical(value[k]);
+    return out;
+  }
+  if (value === undefined) return null;
+  return value as Json;
+}
+
+/**
+ * Field-level changes between two snapshots, as dotted paths (`limits.rate`). Objects recurse; arrays of
+ * scalars (tags, scopes) change as one value because an insert would otherwise shift every index; arrays
+ * of objects (rules, steps) compare element by index (`rules.1.port`). Absent and null both read as null.
+ */
+export function diffSnapshots(before: unknown, after: unknown, prefix = ''): FieldChange[] {
+  if (same(before, after)) return [];
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffSnapshots(before[k] ?? null, after[k] ?? null, prefix ? `${prefix}.${k}` : k));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && !(isScalarArray(before) && isScalarArray(after))) {
+    const n = Math.max(before.length, after.length);
+    const out: FieldChange[] = [];
+    for (let i = 0; i < n; i++) out.push(...diffSnapshots(before[i] ?? null, after[i] ?? null, `${prefix}.${i}`));
+    return out;
+  }
+  // A whole-snapshot create/delete (prefix '') lists each top-level field it sets or clears.
+  if (prefix === '' && (isPlainObject(before) || isPlainObject(after))) {
+    return diffSnapshots(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, '');
+  }
+  return [{ path: prefix, before: canonical(before), after: canonical(after) }];
+}

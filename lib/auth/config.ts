@@ -1,0 +1,27 @@
+import type { NextAuthConfig } from 'next-auth';
+import { getAuthSecret } from './secret';
+
+/**
+ * The part of the next-auth configuration that needs no database: shared by the proxy (which only
+ * reads the session cookie) and by the full configuration in ./index.ts.
+ */
+export function baseAuthConfig(): NextAuthConfig {
+  return {
+    secret: getAuthSecret(),
+    // Behind the deployer's own host; callback targets are still checked by safeCallbackPath.
+    trustHost: process.env.AUTH_TRUST_HOST !== 'false',
+    session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+    pages: { signIn: '/login' },
+    providers: [],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.id) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub && session.user) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}

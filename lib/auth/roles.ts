@@ -1,0 +1,17 @@
+/** Membership roles, most to least privileged. */
+export const ROLES = ['owner', 'admin', 'auditor', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each role may do; checked on the server in every page, action and route handler. */
+export const PERMISSIONS = {
+  'audit:read': ['owner', 'admin', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

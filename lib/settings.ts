@@ -1,0 +1,32 @@
+import path from 'node:path';
+
+/**
+ * Every setting the server reads, with its default, in one place (the README lists the same table).
+ * Read lazily so that `next build` never needs them.
+ */
+export function getSettings(env: NodeJS.ProcessEnv = process.env) {
+  // The data folder is chosen at run time; keep the build's file tracer from following it.
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || '.data');
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    pgliteDir: path.join(dataDir, 'pglite'),
+    seedDemo: parseSeedDemo(env.SEED_DEMO, Boolean(env.DATABASE_URL)),
+    seedEvents: parsePositiveInt(env.SEED_EVENTS, 5000, 'SEED_EVENTS'),
+  };
+}
+
+function parseSeedDemo(raw: string | undefined, hasServerDb: boolean): boolean {
+  // Seeding a known demo password into a production server would be a hole: default on only for the embedded database.
+  if (raw === undefined || raw === '' || raw === 'auto') return !hasServerDb;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`SEED_DEMO must be auto, true or false (got "${raw}")`);
+}
+
+function parsePositiveInt(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got "${raw}")`);
+  return n;
+}
