@@ -58,6 +58,8 @@ function columns(timeZone: string, zoneLabel: string) {
 export function AuditTable({ page, timeZone, zoneLabel }: { page: Promise<AuditPage>; timeZone: string; zoneLabel: string }) {
   const { rows, nextHref } = use(page);
   const cols = useMemo(() => columns(timeZone, zoneLabel), [timeZone, zoneLabel]);
+  // TanStack's table object is mutable by design; the React Compiler skips this component, which is fine.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
 
   return (

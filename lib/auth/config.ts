@@ -13,6 +13,13 @@ export function baseAuthConfig(): NextAuthConfig {
     session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
     pages: { signIn: '/login' },
     providers: [],
+    logger: {
+      // A wrong password is an expected outcome (recorded as login_failed), not a server error with a stack.
+      error(error) {
+        if (error.name === 'CredentialsSignin') return;
+        console.error('[auth]', error);
+      },
+    },
     callbacks: {
       jwt({ token, user }) {
         if (user?.id) token.sub = user.id;

@@ -1,25 +1,8 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { z } from 'zod';
 import { getDb } from '@/db';
-import { getUserByEmail } from '@/db/queries/tenancy';
 import { baseAuthConfig } from './config';
-import { getDummyHash, verifyPassword } from './password';
-
-export const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
-  password: z.string().min(1).max(1024),
-});
-
-/** Checks an email and password against the users table; null means "invalid email or password". */
-export async function checkCredentials(raw: unknown) {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const user = await getUserByEmail(await getDb(), parsed.data.email);
-  // Unknown emails still pay for one hash check, so timing doesn't reveal who has an account.
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await getDummyHash()));
-  return user && ok ? { id: user.id, email: user.email, name: user.name } : null;
-}
+import { verifyCredentials } from './credentials';
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...baseAuthConfig(),
@@ -27,7 +10,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     Credentials({
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(credentials) {
-        const user = await checkCredentials(credentials);
+        const user = await verifyCredentials(await getDb(), credentials);
         if (!user) throw new CredentialsSignin();
         return user;
       },

@@ -1,0 +1,40 @@
+import type { Db } from '@/db/client';
+import { auditEvents, memberships, organizations, users, type NewAuditEventRow } from '@/db/schema';
+import type { Role } from '@/lib/auth/roles';
+import { uuidv7 } from '@/lib/ids';
+
+export async function createOrg(db: Db, slug: string) {
+  const [org] = await db.insert(organizations).values({ slug, name: `${slug} org` }).returning();
+  return org!;
+}
+
+export async function createUser(db: Db, email: string, passwordHash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA') {
+  const [user] = await db.insert(users).values({ email, name: email.split('@')[0]!, passwordHash }).returning();
+  return user!;
+}
+
+export async function addMember(db: Db, orgId: string, userId: string, role: Role) {
+  await db.insert(memberships).values({ orgId, userId, role });
+}
+
+/** `n` events for one org; `times` lets a test force ties on occurred_at. */
+export async function insertEvents(db: Db, orgId: string, n: number, opts: { times?: (i: number) => Date; label?: string } = {}) {
+  const rows: NewAuditEventRow[] = Array.from({ length: n }, (_, i) => {
+    const at = opts.times ? opts.times(i) : new Date(Date.UTC(2026, 10, 1) + i * 1000);
+    return {
+      orgId,
+      id: uuidv7(at),
+      occurredAt: at,
+      actorType: 'user',
+      actorId: 'u1',
+      actorLabel: opts.label ?? 'tester@example.com',
+      source: 'web',
+      action: 'update',
+      objectType: 'flow',
+      objectId: `flow_${i}`,
+      message: `event ${i}`,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) await db.insert(auditEvents).values(rows.slice(i, i + 500));
+  return rows;
+}

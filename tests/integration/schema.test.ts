@@ -1,0 +1,49 @@
+import { eq, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { migrateDatabase } from '@/db/client';
+import { auditEvents, users } from '@/db/schema';
+import { describeEachDatabase } from './databases';
+import { createOrg, createUser } from './fixtures';
+
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+}
+
+describeEachDatabase('schema and migrations', (ctx) => {
+  it('applies the committed migrations idempotently', async () => {
+    await migrateDatabase(ctx.handle); // second run: nothing to do, nothing breaks
+    const tables = rowsOf<{ table_name: string }>(
+      await ctx.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`),
+    ).map((r) => r.table_name);
+    expect(tables).toEqual(['audit_events', 'memberships', 'organizations', 'users']);
+  });
+
+  it('leads every audit_events index and key with org_id', async () => {
+    const defs = rowsOf<{ indexdef: string }>(
+      await ctx.db.execute(sql`select indexdef from pg_indexes where tablename = 'audit_events'`),
+    ).map((r) => r.indexdef);
+    expect(defs.length).toBeGreaterThanOrEqual(4);
+    for (const def of defs) expect(def).toMatch(/\(org_id[,)]/);
+  });
+
+  it('keeps emails unique regardless of case and stores them lower-case', async () => {
+    await createUser(ctx.db, 'unique@example.com');
+    await expect(createUser(ctx.db, 'unique@example.com')).rejects.toThrow();
+    await expect(createUser(ctx.db, 'Unique@Example.com')).rejects.toThrow();
+    const [row] = await ctx.db.select().from(users).where(eq(users.email, 'unique@example.com'));
+    expect(row?.email).toBe('unique@example.com');
+  });
+
+  it('rejects events with an upper-case or empty action and stores IPs as inet', async () => {
+    const org = await createOrg(ctx.db, 'schema-org');
+    const base = { orgId: org.id, occurredAt: new Date(), actorType: 'user' as const, actorLabel: 'x', source: 'web' as const, objectType: 'flow' };
+    await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: 'Update' })).rejects.toThrow();
+    await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: '' })).rejects.toThrow();
+    await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: 'update', ip: 'not-an-ip' })).rejects.toThrow();
+    await ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: 'update', ip: '2001:db8::1' });
+    const inCidr = rowsOf<{ n: number }>(
+      await ctx.db.execute(sql`select count(*)::int as n from audit_events where org_id = ${org.id} and ip << '2001:db8::/32'::inet`),
+    );
+    expect(inCidr[0]!.n).toBe(1);
+  });
+});
