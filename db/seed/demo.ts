@@ -24,7 +24,7 @@ export const DEMO_USERS: readonly { email: string; name: string; roles: Partial<
   { email: 'gina@globex.test', name: 'Gina Globex', roles: { globex: 'owner' } },
 ];
 
-type Actor = { type: ActorType; id: string | null; label: string; source: Source; ips: string[]; agent: string | null };
+type Actor = { type: ActorType; id: string | null; label: string; source: Source; ips: string[]; agent: string | null; role?: Role };
 
 const DAY = 86_400_000;
 
@@ -55,6 +55,7 @@ function actorsFor(slug: string, userIds: Record<string, string>, r: Random): Ac
   const people = DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({
     type: 'user' as const,
     id: userIds[u.email] ?? null,
+    role: u.roles[slug as 'acme'],
     label: u.email,
     source: 'web' as const,
     ips: [`203.0.113.${r.int(2, 250)}`, `198.51.100.${r.int(2, 250)}`, `2001:db8:${r.hex(4)}::${r.int(1, 99)}`].slice(0, r.int(1, 3)),
@@ -119,7 +120,21 @@ export async function generateDemoEvents(
       requestId: `req_${r.hex(16)}`,
     };
 
-    if (actor.type === 'user' && r.chance(0.12)) {
+    if (actor.role === 'auditor' && r.chance(0.45)) {
+      // Auditors only read: their trail is sign-ins and exports.
+      const format = r.pick(['csv', 'xlsx', 'pdf'] as const);
+      const rows = r.int(40, 25_000);
+      batch.push({
+        ...base,
+        action: 'export',
+        objectType: 'audit_log',
+        objectId: null,
+        objectLabel: 'Audit log',
+        module: 'Audit',
+        message: `Exported ${rows.toLocaleString('en-US')} audit events as ${format.toUpperCase()}`,
+        metadata: { format, row_count: rows, filters: { range: r.pick(['24h', '7d', '30d']), result: r.chance(0.3) ? ['failure'] : undefined } },
+      });
+    } else if (actor.type === 'user' && (actor.role === 'auditor' || r.chance(0.12))) {
       const action = r.weighted([['login', 8], ['logout', 3], ['login_failed', 1.5]] as const);
       batch.push({
         ...base,
@@ -182,12 +197,17 @@ function objectEvent(
     return { ...common, action: verb, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to ${verb} ${noun} "${label(obj.state)}"`, metadata: { ...metaBase, request: { method: verb === 'delete' ? 'DELETE' : 'POST', path } } };
   }
   if (verb === 'update') {
-    const after = kind.update(r, obj.state);
-    const changes = diffSnapshots(obj.state, after);
+    let after = kind.update(r, obj.state);
+    let changes = diffSnapshots(obj.state, after);
+    // Random edits can land on the current value; an admin console wouldn't record a no-op save as an update.
+    for (let tries = 0; changes.length === 0 && tries < 5; tries++) {
+      after = kind.update(r, obj.state);
+      changes = diffSnapshots(obj.state, after);
+    }
     const before = obj.state;
     obj.state = after;
     const fields = changes.map((c) => c.path);
-    return { ...common, action: 'update', objectLabel: label(after), message: fields.length ? `Updated ${noun} "${label(after)}": ${fields.join(', ')}` : `Saved ${noun} "${label(after)}" without changes`, before, after, changes, changedFields: fields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
+    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, changedFields: fields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
   }
   if (verb === 'delete') {
     pool.splice(index, 1);
