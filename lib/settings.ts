@@ -13,6 +13,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     pgliteDir: path.join(dataDir, 'pglite'),
     seedDemo: parseSeedDemo(env.SEED_DEMO, Boolean(env.DATABASE_URL)),
     seedEvents: parsePositiveInt(env.SEED_EVENTS, 5000, 'SEED_EVENTS'),
+    // How many reverse proxies in front of the server append to X-Forwarded-For; 0 = use the direct peer only.
+    trustedProxyHops: parsePositiveInt(env.TRUSTED_PROXY_HOPS, 0, 'TRUSTED_PROXY_HOPS'),
+    // Extra field names to redact from recorded snapshots, on top of the built-in list.
+    redactFields: (env.AUDIT_REDACT_FIELDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
 

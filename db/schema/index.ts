@@ -1,2 +1,4 @@
 export * from './tenancy';
 export * from './audit-events';
+export * from './api-keys';
+export * from './security';

@@ -5,6 +5,9 @@ export type Role = (typeof ROLES)[number];
 /** What each role may do; checked on the server in every page, action and route handler. */
 export const PERMISSIONS = {
   'audit:read': ['owner', 'admin', 'auditor'],
+  'members:manage': ['owner', 'admin'],
+  'apikeys:manage': ['owner', 'admin'],
+  'settings:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

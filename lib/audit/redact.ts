@@ -1,0 +1,57 @@
+import type { FieldChange } from '@/db/schema/audit-events';
+
+/** What a secret's value is replaced with: the entry still says the field was there (or changed). */
+export const REDACTED = '[REDACTED]';
+
+/** Built-in sensitive names; a key is sensitive when its normalized form contains one of them. */
+export const DEFAULT_REDACT_FIELDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'authorization',
+  'cookie',
+  'privatekey',
+  'credential',
+  'sessionid',
+  'signature',
+] as const;
+
+const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+export type Redactor = { isSensitive(key: string): boolean; value<T>(v: T): T; changes(c: FieldChange[]): FieldChange[] };
+
+/**
+ * Builds a redactor for the built-in names plus `extra` (AUDIT_REDACT_FIELDS). Matching ignores case and
+ * separators (`api_key`, `apiKey`, `X-Api-Key` are one name) and applies at any depth, inside arrays too.
+ */
+export function createRedactor(extra: readonly string[] = []): Redactor {
+  const needles = [...DEFAULT_REDACT_FIELDS, ...extra].map(normalize).filter(Boolean);
+  const isSensitive = (key: string) => {
+    const k = normalize(key);
+    return needles.some((n) => k.includes(n));
+  };
+  const mask = (v: unknown) => (v === null || v === undefined ? v : REDACTED);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v)) out[k] = isSensitive(k) ? mask(inner) : walk(inner);
+      return out;
+    }
+    return v;
+  };
+  return {
+    isSensitive,
+    value: <T>(v: T) => walk(v) as T,
+    // A change under a sensitive segment keeps its path (so the log shows *that* it changed) but not its values.
+    changes: (cs) =>
+      cs.map((c) =>
+        c.path.split('.').some(isSensitive)
+          ? { path: c.path, before: mask(c.before), after: mask(c.after) }
+          : { path: c.path, before: walk(c.before), after: walk(c.after) },
+      ),
+  };
+}

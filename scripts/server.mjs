@@ -1,0 +1,36 @@
+// The HTTP server: Next's request handler behind Node's own server, so the direct peer address of every
+// request is known. It is passed on in PEER_HEADER, overwriting whatever a client sent under that name;
+// the app never takes a client-supplied address unless TRUSTED_PROXY_HOPS says so (lib/audit/client-ip.ts).
+import { createServer } from 'node:http';
+import path from 'node:path';
+import next from 'next';
+
+const PEER_HEADER = 'x-audit-peer-address';
+
+export async function startServer({ dev = false, port = 3000, hostname = '0.0.0.0' } = {}) {
+  const app = next({ dev, dir: path.resolve(import.meta.dirname, '..'), hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+    handle(req, res).catch((error) => {
+      console.error('[server] unhandled', error);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(port, hostname, resolve));
+  console.log(`[server] ${dev ? 'development' : 'production'} server on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  await startServer({
+    dev: process.argv.includes('--dev'),
+    port: Number(process.env.PORT || 3000),
+    hostname: process.env.HOST || '0.0.0.0',
+  });
+}
