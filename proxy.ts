@@ -9,7 +9,7 @@ const { auth } = NextAuth(() => baseAuthConfig());
 const PUBLIC_PATHS = ['/login'];
 
 /**
- * Runs before every page: gives the request an id (echoed as X-Request-Id for support), and sends a
+ * Runs before every page and API route: gives the request an id (echoed as X-Request-Id for support), and sends a
  * signed-out visitor to sign-in with the exact URL (path and search params) to come back to.
  * Pages still check the session and role themselves; this is the friendly redirect, not the guard.
  */
@@ -18,7 +18,8 @@ const wrapped = auth((req) => {
   const requestId = uuidv7();
   const url = req.nextUrl;
   const target = url.pathname + url.search;
-  if (!req.auth && !PUBLIC_PATHS.includes(url.pathname)) {
+  // API routes authenticate themselves (API keys) and answer 401 rather than redirecting.
+  if (!req.auth && !PUBLIC_PATHS.includes(url.pathname) && !url.pathname.startsWith('/api/')) {
     const login = new URL('/login', url);
     login.searchParams.set('callbackUrl', target);
     const res = NextResponse.redirect(login);
@@ -42,6 +43,6 @@ export async function proxy(...args: Parameters<Handler>) {
 }
 
 export const config = {
-  // API routes authenticate themselves (API keys, next-auth); static assets need no session.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  // next-auth's own routes and static assets need neither a request id nor a session check.
+  matcher: ['/((?!api/auth/|_next/static|_next/image|favicon.ico|robots.txt).*)'],
 };

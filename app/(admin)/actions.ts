@@ -1,9 +1,12 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { getDb } from '@/db';
+import { requestContextFrom } from '@/lib/audit/request-context';
+import { recordSessionEvent } from '@/lib/auth/sign-in';
 import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth';
-import { ORG_COOKIE, requireSession } from '@/lib/auth/session';
+import { getSessionContext, ORG_COOKIE, requireSession } from '@/lib/auth/session';
 
 /** Switches the current organization; only to one the user is a member of. */
 export async function switchOrganizationAction(formData: FormData) {
@@ -22,5 +25,10 @@ export async function switchOrganizationAction(formData: FormData) {
 }
 
 export async function signOutAction() {
+  const ctx = await getSessionContext();
+  if (ctx) {
+    const request = requestContextFrom(await headers());
+    await recordSessionEvent(await getDb(), ctx.user, request, { action: 'logout', message: 'Signed out' });
+  }
   await signOut({ redirectTo: '/login' });
 }

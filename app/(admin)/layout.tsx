@@ -6,6 +6,14 @@ import { requireSession } from '@/lib/auth/session';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 import { signOutAction } from './actions';
 
+const NAV = [
+  { href: '/audit', label: 'Events' },
+  { href: '/members', label: 'Members' },
+  { href: '/api-keys', label: 'API keys' },
+  { href: '/settings', label: 'Settings' },
+  { href: '/account', label: 'Account' },
+] as const;
+
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const ctx = await requireSession();
   const browserZone = await getBrowserTimeZone();
@@ -18,9 +26,11 @@ export default async function AdminLayout({ children }: { children: React.ReactN
             Audit log
           </Link>
           <nav aria-label="Main" className="flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
-            <Link href="/audit" className="hover:text-zinc-900 dark:hover:text-white">
-              Events
-            </Link>
+            {NAV.map((item) => (
+              <Link key={item.href} href={item.href} className="hover:text-zinc-900 dark:hover:text-white">
+                {item.label}
+              </Link>
+            ))}
           </nav>
           <div className="ml-auto flex items-center gap-4">
             <OrgSwitcher orgs={ctx.orgs.map((o) => ({ orgId: o.orgId, name: o.name, role: o.role }))} currentId={ctx.org?.orgId ?? null} />

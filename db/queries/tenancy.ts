@@ -24,3 +24,19 @@ export async function listMembershipsForUser(db: DbOrTx, userId: string): Promis
     .where(eq(memberships.userId, userId))
     .orderBy(asc(organizations.name));
 }
+
+/** Members of one organization with their roles. Tenancy: scoped by `orgId`. */
+export async function listMembers(db: DbOrTx, orgId: string) {
+  return db
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(users.email));
+}
+
+/** One organization's settings. Tenancy: by its own id. */
+export async function getOrganization(db: DbOrTx, orgId: string) {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  return row ?? null;
+}

@@ -80,7 +80,8 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
   };
 
   if (!hasPermission(ctx.org.role, op.permission)) {
-    return fail(`Permission denied: a ${ctx.org.role} may not ${op.describe}.`);
+    const article = /^[aeiou]/.test(ctx.org.role) ? 'an' : 'a';
+    return fail(`Permission denied: ${article} ${ctx.org.role} may not ${op.describe}.`);
   }
   const parsed = op.schema.safeParse(rawInput);
   if (!parsed.success) {

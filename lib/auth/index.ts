@@ -1,18 +1,24 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db';
+import { requestContextFrom } from '@/lib/audit/request-context';
 import { baseAuthConfig } from './config';
-import { verifyCredentials } from './credentials';
+import { signInWithPassword } from './sign-in';
+
+/** Too many failed attempts: the sign-in form says so instead of "invalid email or password". */
+export class LockedSignin extends CredentialsSignin {
+  code = 'locked';
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...baseAuthConfig(),
   providers: [
     Credentials({
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
-        const user = await verifyCredentials(await getDb(), credentials);
-        if (!user) throw new CredentialsSignin();
-        return user;
+      async authorize(credentials, request) {
+        const outcome = await signInWithPassword(await getDb(), credentials, requestContextFrom(request.headers));
+        if (outcome.ok) return outcome.user;
+        throw outcome.reason === 'locked' ? new LockedSignin() : new CredentialsSignin();
       },
     }),
   ],

@@ -1,6 +1,6 @@
 'use server';
 
-import { AuthError } from 'next-auth';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/lib/auth';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 
@@ -16,6 +16,9 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     await signIn('credentials', { email, password, redirectTo });
   } catch (error) {
     // One message for every credential failure: it must not reveal whether the email has an account.
+    if (error instanceof CredentialsSignin && error.code === 'locked') {
+      return { error: 'Too many failed sign-ins. Wait 15 minutes and try again.', email };
+    }
     if (error instanceof AuthError) return { error: 'Invalid email or password.', email };
     throw error; // the success redirect is thrown too and must propagate
   }

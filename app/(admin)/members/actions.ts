@@ -1,0 +1,19 @@
+'use server';
+
+import { runAuthedAction } from '@/lib/audit/authed-action';
+import type { ActionResult } from '@/lib/audit/operation';
+import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/admin/members';
+
+type AddResult = ActionResult<{ userId: string; email: string; oneTimePassword: string | null }>;
+
+export async function addMemberAction(_prev: AddResult | null, form: FormData): Promise<AddResult> {
+  return runAuthedAction(addMemberOperation, form, ['/members']);
+}
+
+export async function changeRoleAction(_prev: ActionResult<{ userId: string }> | null, form: FormData) {
+  return runAuthedAction(changeRoleOperation, form, ['/members']);
+}
+
+export async function removeMemberAction(_prev: ActionResult<{ userId: string }> | null, form: FormData) {
+  return runAuthedAction(removeMemberOperation, form, ['/members']);
+}

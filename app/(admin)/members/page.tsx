@@ -1,0 +1,55 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db';
+import { listMembers } from '@/db/queries/tenancy';
+import { AddMemberForm } from '@/components/admin/add-member-form';
+import { MemberRowActions } from '@/components/admin/member-row-actions';
+import { PageHeader } from '@/components/admin/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { hasPermission } from '@/lib/auth/roles';
+import { requirePermission } from '@/lib/auth/session';
+import { formatInZone } from '@/lib/format/time-zone';
+import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
+
+export const metadata: Metadata = { title: 'Members' };
+
+export default async function MembersPage() {
+  const { org, user } = await requirePermission('audit:read');
+  const members = await listMembers(await getDb(), org.orgId);
+  const zone = (await getBrowserTimeZone()) ?? org.timeZone;
+  const canManage = hasPermission(org.role, 'members:manage');
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Members" description={`People who can sign in to ${org.name}, and what they may do. Every change is recorded in the audit log.`} />
+      {canManage ? <AddMemberForm canGrantOwner={org.role === 'owner'} /> : null}
+      <Table aria-label="Members">
+        <TableHeader>
+          <tr>
+            <TableHead>Name</TableHead>
+            <TableHead>Email</TableHead>
+            <TableHead>Role</TableHead>
+            <TableHead>Member since</TableHead>
+            {canManage ? <TableHead>Change</TableHead> : null}
+          </tr>
+        </TableHeader>
+        <TableBody>
+          {members.map((m) => (
+            <TableRow key={m.userId} data-member={m.email}>
+              <TableCell>
+                {m.name}
+                {m.userId === user.id ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
+              </TableCell>
+              <TableCell className="font-mono text-xs">{m.email}</TableCell>
+              <TableCell data-testid="member-role">{m.role}</TableCell>
+              <TableCell className="whitespace-nowrap font-mono text-xs">{formatInZone(m.joinedAt, zone)}</TableCell>
+              {canManage ? (
+                <TableCell>
+                  <MemberRowActions userId={m.userId} email={m.email} role={m.role} />
+                </TableCell>
+              ) : null}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+'use client';
+
+import { useActionState } from 'react';
+import { updateSettingsAction } from '@/app/(admin)/settings/actions';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { NativeSelect } from '@/components/ui/native-select';
+import { ActionMessage } from './action-message';
+
+type Settings = { name: string; timeZone: string; retentionDays: number };
+
+export function SettingsForm({ settings, zones, disabled }: { settings: Settings; zones: string[]; disabled: boolean }) {
+  const [state, action, pending] = useActionState(updateSettingsAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="max-w-xl space-y-4">
+      <fieldset disabled={disabled} className="space-y-4">
+        <div className="space-y-1.5">
+          <Label htmlFor="org-name">Organization name</Label>
+          <Input id="org-name" name="name" defaultValue={settings.name} required maxLength={120} aria-invalid={Boolean(errors?.name)} />
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="org-tz">Default time zone</Label>
+          <NativeSelect id="org-tz" name="timeZone" defaultValue={settings.timeZone} className="w-full" aria-describedby="org-tz-help">
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </NativeSelect>
+          <p id="org-tz-help" className="text-xs text-zinc-500">
+            Used for members whose browser has not reported its own zone, and for exports.
+          </p>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="org-retention">Retention period (days)</Label>
+          <Input id="org-retention" name="retentionDays" type="number" min={30} max={3650} defaultValue={settings.retentionDays} aria-invalid={Boolean(errors?.retentionDays)} aria-describedby="org-retention-help" className="w-40" />
+          <p id="org-retention-help" className="text-xs text-zinc-500">
+            Audit entries older than this are removed by the retention job. 365 days meets PCI DSS.
+          </p>
+        </div>
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Saving…' : 'Save settings'}
+        </Button>
+      </fieldset>
+      <ActionMessage state={state} success="Settings saved. The change is in the audit log." />
+    </form>
+  );
+}
