@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { NavLinks } from '@/components/layout/nav-links';
 import { OrgSwitcher } from '@/components/layout/org-switcher';
 import { TimeZoneSync } from '@/components/layout/time-zone-sync';
 import { Button } from '@/components/ui/button';
@@ -25,13 +26,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           <Link href="/audit" className="font-semibold tracking-tight">
             Audit log
           </Link>
-          <nav aria-label="Main" className="flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
-            {NAV.map((item) => (
-              <Link key={item.href} href={item.href} className="hover:text-zinc-900 dark:hover:text-white">
-                {item.label}
-              </Link>
-            ))}
-          </nav>
+          <NavLinks items={NAV} />
           <div className="ml-auto flex items-center gap-4">
             <OrgSwitcher orgs={ctx.orgs.map((o) => ({ orgId: o.orgId, name: o.name, role: o.role }))} currentId={ctx.org?.orgId ?? null} />
             <span className="hidden text-sm text-zinc-500 sm:inline dark:text-zinc-400" data-testid="current-user">

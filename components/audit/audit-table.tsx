@@ -6,6 +6,7 @@ import type { AuditListRow } from '@/db/queries/audit-events';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatInZone } from '@/lib/format/time-zone';
 import { ActionPill } from './action-pill';
+import { ChangeSummary } from './change-summary';
 
 export type AuditPage = { rows: AuditListRow[]; nextHref: string | null };
 
@@ -39,9 +40,18 @@ function columns(timeZone: string, zoneLabel: string) {
     col.accessor('objectType', { header: 'Object type', cell: (c) => <span className="whitespace-nowrap">{c.getValue()}</span> }),
     col.accessor('objectId', {
       header: 'Object id',
-      cell: (c) => <span className="block max-w-[11rem] truncate font-mono text-xs" title={c.getValue() ?? undefined}>{c.getValue() ?? '—'}</span>,
+      cell: (c) => <span className="block max-w-[9rem] truncate font-mono text-xs" title={c.getValue() ?? undefined}>{c.getValue() ?? '—'}</span>,
     }),
-    col.accessor('message', { header: 'Message', cell: (c) => <span className="line-clamp-2 min-w-[16rem]">{c.getValue()}</span> }),
+    col.accessor('message', {
+      header: 'Message',
+      cell: (c) => (
+        <div className="min-w-[14rem] max-w-[26rem]">
+          <span className="line-clamp-2">{c.getValue()}</span>
+          {c.row.original.errorMessage ? <span className="block text-xs text-red-700 dark:text-red-400">{c.row.original.errorMessage}</span> : null}
+          <ChangeSummary changes={c.row.original.changes} />
+        </div>
+      ),
+    }),
     col.accessor('result', {
       header: 'Result',
       cell: (c) =>

@@ -17,6 +17,8 @@ export const auditListColumns = {
   objectLabel: auditEvents.objectLabel,
   message: auditEvents.message,
   result: auditEvents.result,
+  errorMessage: auditEvents.errorMessage,
+  changes: auditEvents.changes,
 };
 
 export type AuditListRow = {
@@ -33,6 +35,8 @@ export type AuditListRow = {
   objectLabel: string | null;
   message: string;
   result: 'success' | 'failure';
+  errorMessage: string | null;
+  changes: { path: string; before: unknown; after: unknown }[] | null;
 };
 
 /** The WHERE for one organization's view. Tenancy: org_id is always the first condition. */

@@ -1,0 +1,26 @@
+import type { AuditListRow } from '@/db/queries/audit-events';
+
+const MAX = 3;
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '∅';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** The first few field changes of an entry as `field: old → new` lines. */
+export function ChangeSummary({ changes }: { changes: AuditListRow['changes'] }) {
+  if (!changes?.length) return null;
+  // A create or delete lists every field against nothing; the message already says what happened.
+  if (changes.every((c) => c.before === null) || changes.every((c) => c.after === null)) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 font-mono text-[11px] text-zinc-500 dark:text-zinc-400" aria-label="Changed fields">
+      {changes.slice(0, MAX).map((c) => (
+        <li key={c.path} className="truncate">
+          <span className="text-zinc-700 dark:text-zinc-300">{c.path}</span>: {show(c.before)} → {show(c.after)}
+        </li>
+      ))}
+      {changes.length > MAX ? <li>+{changes.length - MAX} more</li> : null}
+    </ul>
+  );
+}
