@@ -29,6 +29,8 @@ export type AuditEntry = {
   after?: unknown;
   changes?: FieldChange[];
   metadata?: Record<string, unknown>;
+  /** Server-owned metadata (attribution, never user input): merged after redaction, so `api_key_id` stays readable. */
+  systemMetadata?: Record<string, unknown>;
   occurredAt?: Date;
   id?: string;
 };
@@ -70,7 +72,7 @@ export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): NewA
     after: r.value(after),
     changes,
     changedFields: [...new Set(changes.map((c) => c.path))],
-    metadata: r.value(entry.metadata ?? {}),
+    metadata: { ...r.value(entry.metadata ?? {}), ...entry.systemMetadata },
   };
 }
 

@@ -15,7 +15,7 @@ describeEachDatabase('schema and migrations', (ctx) => {
     const tables = rowsOf<{ table_name: string }>(
       await ctx.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`),
     ).map((r) => r.table_name);
-    expect(tables).toEqual(['audit_events', 'memberships', 'organizations', 'users']);
+    expect(tables).toEqual(['api_keys', 'audit_events', 'idempotency_keys', 'login_throttle', 'memberships', 'organizations', 'users']);
   });
 
   it('leads every audit_events index and key with org_id', async () => {

@@ -1,0 +1,21 @@
+/** Deeper than this is refused: redaction and diffing recurse, and no audit snapshot needs more. */
+export const MAX_JSON_DEPTH = 32;
+export const NUL_MESSAGE = 'Must not contain NUL (\\u0000) characters.';
+
+export const hasNul = (s: string) => s.includes('\u0000');
+
+/**
+ * Why a JSON value cannot be stored, or null. PostgreSQL rejects NUL (\u0000) in text and jsonb, so such
+ * input must be a validation error rather than a failed insert.
+ */
+export function jsonValueProblem(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return hasNul(value) ? NUL_MESSAGE : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_JSON_DEPTH) return `Must not be nested more than ${MAX_JSON_DEPTH} levels deep.`;
+  const children = Array.isArray(value) ? value : Object.entries(value).flat();
+  for (const child of children) {
+    const problem = jsonValueProblem(child, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}

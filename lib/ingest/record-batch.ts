@@ -1,0 +1,82 @@
+import type { Db, Tx } from '@/db/client';
+import { recordAuditEvents } from '@/lib/audit/record';
+import type { RequestContext } from '@/lib/audit/request-context';
+import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
+import { uuidv7 } from '@/lib/ids';
+import type { IngestEvent } from './event-schema';
+import { claimEventKeys, claimRequestKey, saveRequestResponse, type StoredResponse } from './idempotency';
+import { ingestAttribution, toAuditEntry } from './to-audit-entry';
+
+/** Per event, in batch order: the stored id, or for a repeated idempotency_key the id stored the first time. */
+export type IngestResult = { id: string; index: number; duplicate: boolean };
+export type IngestSuccessBody = { data: IngestResult[]; request_id: string };
+
+export type IngestOutcome =
+  | { kind: 'stored'; response: { status: 201; body: IngestSuccessBody } }
+  | { kind: 'replayed'; response: StoredResponse }
+  | { kind: 'key_reused' };
+
+type Prepared = { event: IngestEvent; id: string; occurredAt: Date };
+
+/** Ids of events whose key repeats one stored earlier or earlier in this same batch (first occurrence wins). */
+async function resolveDuplicates(tx: Tx, orgId: string, prepared: Prepared[]): Promise<Map<number, string>> {
+  const firstByKey = new Map<string, string>();
+  const duplicates = new Map<number, string>();
+  prepared.forEach((p, index) => {
+    const key = p.event.idempotency_key;
+    if (key === undefined) return;
+    const first = firstByKey.get(key);
+    if (first) duplicates.set(index, first);
+    else firstByKey.set(key, p.id);
+  });
+  if (firstByKey.size === 0) return duplicates;
+  const held = await claimEventKeys(tx, orgId, firstByKey);
+  prepared.forEach((p, index) => {
+    const key = p.event.idempotency_key;
+    const earlier = key === undefined ? undefined : held.get(key);
+    if (earlier) duplicates.set(index, earlier);
+  });
+  return duplicates;
+}
+
+async function storeBatch(tx: Tx, key: ApiKeyPrincipal, request: RequestContext, events: IngestEvent[], now: Date): Promise<IngestSuccessBody> {
+  const prepared = events.map((event) => {
+    const occurredAt = event.occurred_at ?? now;
+    return { event, occurredAt, id: uuidv7(occurredAt) };
+  });
+  const duplicates = await resolveDuplicates(tx, key.orgId, prepared);
+  const ingest = ingestAttribution(key, request);
+  const entries = prepared
+    .filter((_, index) => !duplicates.has(index))
+    .map((p) => ({ ...toAuditEntry(p.event, key, p), systemMetadata: { ingest } }));
+  await recordAuditEvents(tx, entries);
+  const data = prepared.map((p, index) => {
+    const earlier = duplicates.get(index);
+    return earlier ? { id: earlier, index, duplicate: true } : { id: p.id, index, duplicate: false };
+  });
+  return { data, request_id: request.requestId };
+}
+
+/**
+ * Stores a validated batch for the key's organization, all or nothing, in ONE transaction that also holds
+ * the idempotency claims: a failed batch leaves no events and no keys behind. Tenancy: key.orgId only.
+ */
+export async function recordIngestBatch(
+  db: Db,
+  opts: { key: ApiKeyPrincipal; request: RequestContext; events: IngestEvent[]; now: Date; idempotency?: { key: string; bodyHash: string } },
+): Promise<IngestOutcome> {
+  const { key, request, events, now, idempotency } = opts;
+  return db.transaction(async (tx): Promise<IngestOutcome> => {
+    if (idempotency) {
+      const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash);
+      if (!claim.claimed) {
+        if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { kind: 'key_reused' };
+        return { kind: 'replayed', response: claim.response };
+      }
+    }
+    const body = await storeBatch(tx, key, request, events, now);
+    const response = { status: 201 as const, body };
+    if (idempotency) await saveRequestResponse(tx, key.orgId, idempotency.key, response);
+    return { kind: 'stored', response };
+  });
+}

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { createEventSchema, type IngestEvent } from './event-schema';
+import { MAX_EVENTS_PER_REQUEST } from './limits';
+
+/** One bad field: `index` is the event's position in the batch (0 for a single object), `path` is dotted. */
+export type FieldError = { index: number; path: string; message: string };
+
+export type BatchValidation =
+  | { ok: true; events: IngestEvent[] }
+  | { ok: false; reason: 'too_many_events'; count: number }
+  | { ok: false; reason: 'validation_failed'; message: string; errors: FieldError[] };
+
+// Zod's default for a missing key reads "expected string, received undefined"; say what the sender must do.
+const requiredMessage = (iss: { code?: string; input?: unknown }) =>
+  iss.code === 'invalid_type' && iss.input === undefined ? 'Required.' : undefined;
+
+function toFieldErrors(index: number, issues: z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ index, path: [...at, key].join('.'), message: `Unknown field "${key}".` }));
+    }
+    return [{ index, path: at.join('.'), message: issue.message }];
+  });
+}
+
+function summarize(errors: FieldError[]): string {
+  const events = new Set(errors.map((e) => e.index)).size;
+  const first = errors[0]!;
+  const where = first.path ? `${first.path}: ` : '';
+  return `${errors.length} invalid field(s) in ${events} event(s); nothing was stored. First, event ${first.index}: ${where}${first.message}`;
+}
+
+/** Validates a parsed JSON body (one event or an array) as a whole: any bad event rejects the batch. */
+export function validateBatch(body: unknown, now: Date): BatchValidation {
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length > MAX_EVENTS_PER_REQUEST) return { ok: false, reason: 'too_many_events', count: items.length };
+  if (items.length === 0) return { ok: false, reason: 'validation_failed', message: 'The batch is empty: send at least one event.', errors: [] };
+  const schema = createEventSchema(now);
+  const events: IngestEvent[] = [];
+  const errors: FieldError[] = [];
+  items.forEach((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push({ index, path: '', message: 'Must be an event object.' });
+      return;
+    }
+    const parsed = schema.safeParse(item, { error: requiredMessage });
+    if (parsed.success) events.push(parsed.data);
+    else errors.push(...toFieldErrors(index, parsed.error.issues));
+  });
+  if (errors.length > 0) return { ok: false, reason: 'validation_failed', message: summarize(errors), errors };
+  return { ok: true, events };
+}
