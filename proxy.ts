@@ -1,45 +1,48 @@
 import NextAuth from 'next-auth';
-import { NextResponse } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
 import { baseAuthConfig } from '@/lib/auth/config';
-import { REQUEST_URL_HEADER } from '@/lib/auth/session-headers';
+import { REQUEST_ID_HEADER, REQUEST_URL_HEADER } from '@/lib/auth/session-headers';
 import { uuidv7 } from '@/lib/ids';
 
 const { auth } = NextAuth(() => baseAuthConfig());
 
 const PUBLIC_PATHS = ['/login'];
 
-/**
- * Runs before every page and API route: gives the request an id (echoed as X-Request-Id for support), and sends a
- * signed-out visitor to sign-in with the exact URL (path and search params) to come back to.
- * Pages still check the session and role themselves; this is the friendly redirect, not the guard.
- */
-const wrapped = auth((req) => {
-  // Always our own id: a client-chosen one could collide with or impersonate another request's.
+/** Passes the request on with its id (always ours: a client-chosen one could impersonate another request). */
+function forward(req: NextRequest, requestId: string) {
+  const headers = new Headers(req.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
+  headers.set(REQUEST_URL_HEADER, req.nextUrl.pathname + req.nextUrl.search);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set(REQUEST_ID_HEADER, requestId);
+  return res;
+}
+
+/** Pages: a signed-out visitor goes to sign-in with the exact URL (path and search params) to come back to. */
+const pageHandler = auth((req) => {
   const requestId = uuidv7();
-  const url = req.nextUrl;
-  const target = url.pathname + url.search;
-  // API routes authenticate themselves (API keys) and answer 401 rather than redirecting.
-  if (!req.auth && !PUBLIC_PATHS.includes(url.pathname) && !url.pathname.startsWith('/api/')) {
-    const login = new URL('/login', url);
-    login.searchParams.set('callbackUrl', target);
+  if (!req.auth && !PUBLIC_PATHS.includes(req.nextUrl.pathname)) {
+    const login = new URL('/login', req.nextUrl);
+    login.searchParams.set('callbackUrl', req.nextUrl.pathname + req.nextUrl.search);
     const res = NextResponse.redirect(login);
-    res.headers.set('x-request-id', requestId);
+    res.headers.set(REQUEST_ID_HEADER, requestId);
     return res;
   }
-  const forwarded = new Headers(req.headers);
-  forwarded.set('x-request-id', requestId);
-  forwarded.set(REQUEST_URL_HEADER, target);
-  const res = NextResponse.next({ request: { headers: forwarded } });
-  res.headers.set('x-request-id', requestId);
-  return res;
+  return forward(req, requestId);
 });
-
-type Handler = typeof wrapped;
+type Handler = typeof pageHandler;
 // With a lazy config next-auth hands back a promise of the wrapped handler (its types say otherwise).
-const handler = Promise.resolve(wrapped as Handler | Promise<Handler>);
+const pages = Promise.resolve(pageHandler as Handler | Promise<Handler>);
 
+/**
+ * Runs before every page and API route: gives the request an id (echoed as X-Request-Id for support).
+ * Pages still check the session and role themselves; this is the friendly redirect, not the guard.
+ * API routes authenticate themselves (API keys) and answer 401 rather than redirecting.
+ */
 export async function proxy(...args: Parameters<Handler>) {
-  return (await handler)(...args);
+  const [req] = args;
+  if (req.nextUrl.pathname.startsWith('/api/')) return forward(req, uuidv7());
+  return (await pages)(...args);
 }
 
 export const config = {

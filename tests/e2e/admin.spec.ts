@@ -34,13 +34,15 @@ test('admin screens: every mutation lands in the audit log with actor, IP, resul
 
   // Settings: each save records before/after.
   await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Organization settings' })).toBeVisible();
   await page.getByLabel('Retention period (days)').fill('400');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
 
   // API keys: the secret is shown once; revoking marks it revoked.
   await page.getByRole('link', { name: 'API keys' }).click();
-  await page.getByLabel('Name').fill('Billing export');
+  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('Billing export');
   await page.getByRole('button', { name: 'Create key' }).click();
   await expect(page.getByTestId('new-api-key')).toHaveText(/^ak_[0-9a-f]{10}_[\w-]{43}$/);
   page.once('dialog', (d) => d.accept());
