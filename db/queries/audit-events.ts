@@ -1,7 +1,11 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { auditEvents } from '@/db/schema';
+import { rowsOf } from '@/db/rows';
+import { auditEvents, auditFacets } from '@/db/schema';
 import type { Cursor } from '@/lib/audit/cursor';
+import { FACETS, type Facet } from '@/lib/audit/filters';
+import type { Sort } from '@/lib/audit/search-params';
+import { buildAuditWhere, keysetCondition, orderBy, sortValueExpression, type QueryFilters } from './audit-where';
 
 export const auditListColumns = {
   id: auditEvents.id,
@@ -39,49 +43,88 @@ export type AuditListRow = {
   changes: { path: string; before: unknown; after: unknown }[] | null;
 };
 
-/** The WHERE for one organization's view. Tenancy: org_id is always the first condition. */
-export function buildAuditWhere(orgId: string, filters: { cursor?: Cursor | null } = {}): SQL {
-  const parts: SQL[] = [eq(auditEvents.orgId, orgId)];
-  if (filters.cursor) {
-    // Row comparison matches the (occurred_at, id) index order, so ties on time never skip or repeat rows.
-    parts.push(sql`(${auditEvents.occurredAt}, ${auditEvents.id}) < (${filters.cursor.at.toISOString()}::timestamptz, ${filters.cursor.id}::uuid)`);
-  }
-  return and(...parts)!;
-}
+export type AuditPageResult = {
+  rows: AuditListRow[];
+  /** Cursor for the next page in sort order (older, for the default sort), or null at the end. */
+  next: Cursor | null;
+  /** Cursor for the previous page, or null on the first page. */
+  prev: Cursor | null;
+};
+
+export const NO_FILTERS: Omit<QueryFilters, 'from' | 'to'> = {
+  include: { action: [], type: [], actor: [], module: [], project: [], source: [], result: [] },
+  exclude: { action: [], type: [], actor: [], module: [], project: [], source: [], result: [] },
+  objectId: null,
+  eventId: null,
+  requestId: null,
+  ip: null,
+  fields: [],
+  text: [],
+};
 
 /**
- * One page of an organization's events, newest first; `next` is the cursor of the following page.
- * Tenancy: only rows of `orgId` can be returned.
+ * One keyset page of an organization's events for the given filters and sort. `after` pages forward,
+ * `before` pages back; either way page 1,000 costs what page 1 does. Tenancy: only rows of `orgId`.
  */
 export async function listAuditEvents(
   db: DbOrTx,
-  opts: { orgId: string; limit: number; cursor?: Cursor | null },
-): Promise<{ rows: AuditListRow[]; next: Cursor | null }> {
-  const rows = (await db
-    .select(auditListColumns)
+  opts: { orgId: string; filters: QueryFilters; sort: Sort; limit: number; after?: Cursor | null; before?: Cursor | null },
+): Promise<AuditPageResult> {
+  const { sort, limit } = opts;
+  const backward = Boolean(opts.before);
+  const cursor = opts.before ?? opts.after ?? null;
+  const where = cursor ? and(buildAuditWhere(opts.orgId, opts.filters), keysetCondition(sort, cursor, backward)) : buildAuditWhere(opts.orgId, opts.filters);
+  const valueExpr = sortValueExpression(sort);
+  const fetched = (await db
+    .select({ ...auditListColumns, sortValue: valueExpr ? sql<string>`${valueExpr}` : sql<null>`null` })
     .from(auditEvents)
-    .where(buildAuditWhere(opts.orgId, { cursor: opts.cursor }))
-    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
-    .limit(opts.limit + 1)) as AuditListRow[];
-  const hasMore = rows.length > opts.limit;
-  const page = hasMore ? rows.slice(0, opts.limit) : rows;
-  const last = page[page.length - 1];
-  return { rows: page, next: hasMore && last ? { at: last.occurredAt, id: last.id } : null };
+    .where(where)
+    .orderBy(orderBy(sort, backward))
+    .limit(limit + 1)) as (AuditListRow & { sortValue: string | null })[];
+  const more = fetched.length > limit;
+  const page = more ? fetched.slice(0, limit) : fetched;
+  if (backward) page.reverse();
+  const toCursor = (r: (typeof page)[number] | undefined): Cursor | null =>
+    r ? (r.sortValue === null ? { at: r.occurredAt, id: r.id } : { v: r.sortValue, at: r.occurredAt, id: r.id }) : null;
+  const rows = page.map((r) => {
+    const { sortValue, ...row } = r;
+    void sortValue;
+    return row;
+  });
+  return {
+    rows,
+    next: backward ? (page.length ? toCursor(page[page.length - 1]) : null) : more ? toCursor(page[page.length - 1]) : null,
+    prev: backward ? (more ? toCursor(page[0]) : null) : cursor ? toCursor(page[0]) : null,
+  };
 }
 
-/** Exact count for one organization. Tenancy: scoped by `orgId`. */
-export async function countAuditEvents(db: DbOrTx, orgId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(buildAuditWhere(orgId));
-  return row?.n ?? 0;
-}
+export type AuditCount = { count: number; exact: boolean };
 
 /**
- * Count for one organization, exact up to `cap` (then reported as "cap or more"), so the number never
- * costs a full scan of a large log. Tenancy: scoped by `orgId`.
+ * How many events match: exact up to `cap`, beyond that the planner's estimate (flagged as such), so
+ * a count never costs a scan of millions of rows. Tenancy: scoped by `orgId`.
  */
-export async function countAuditEventsCapped(db: DbOrTx, orgId: string, cap: number): Promise<{ count: number; capped: boolean }> {
-  const inner = db.select({ one: sql`1` }).from(auditEvents).where(buildAuditWhere(orgId)).limit(cap + 1).as('capped');
+export async function countAuditEvents(db: DbOrTx, orgId: string, filters: QueryFilters, cap = 10_000): Promise<AuditCount> {
+  const where = buildAuditWhere(orgId, filters);
+  const inner = db.select({ one: sql`1` }).from(auditEvents).where(where).limit(cap + 1).as('capped');
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner);
   const n = row?.n ?? 0;
-  return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
+  if (n <= cap) return { count: n, exact: true };
+  const plan = rowsOf<{ 'QUERY PLAN': unknown }>(await db.execute(sql`explain (format json) select 1 from ${auditEvents} where ${where}`));
+  const raw = plan[0]?.['QUERY PLAN'];
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
+  const estimate = Math.round(parsed[0]?.Plan['Plan Rows'] ?? cap);
+  return { count: Math.max(estimate, cap + 1), exact: false };
+}
+
+/** Every value ever recorded per filterable column (from audit_facets, not a scan). Tenancy: by `orgId`. */
+export async function listFacetOptions(db: DbOrTx, orgId: string): Promise<Record<Facet, string[]>> {
+  const rows = await db
+    .select({ facet: auditFacets.facet, value: auditFacets.value })
+    .from(auditFacets)
+    .where(eq(auditFacets.orgId, orgId))
+    .orderBy(asc(auditFacets.facet), asc(auditFacets.value));
+  const out = Object.fromEntries(FACETS.map((f) => [f, [] as string[]])) as Record<Facet, string[]>;
+  for (const r of rows) if (r.facet in out) out[r.facet as Facet].push(r.value);
+  return out;
 }

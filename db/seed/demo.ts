@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { auditEvents, memberships, organizations, users, type NewAuditEventRow } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/auth/roles';
-import { diffSnapshots } from '@/lib/audit/diff';
+import { changedFieldPaths, diffSnapshots } from '@/lib/audit/diff';
 import type { ActorType, Source } from '@/lib/audit/vocabulary';
 import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from './catalog';
 import { Random } from './random';
@@ -207,7 +207,8 @@ function objectEvent(
     const before = obj.state;
     obj.state = after;
     const fields = changes.map((c) => c.path);
-    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, changedFields: fields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
+    const changedFields = changedFieldPaths(changes);
+    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, changedFields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
   }
   if (verb === 'delete') {
     pool.splice(index, 1);

@@ -1,27 +1,32 @@
 import { isUuid } from '@/lib/ids';
 
-/** Position in the (occurred_at desc, id desc) order: the last row of the page before. */
-export type Cursor = { at: Date; id: string };
+/**
+ * Position in the (sort value, occurred_at, id) order: the boundary row of the neighbouring page.
+ * `v` is the sort column's value as text (absent when sorting by time).
+ */
+export type Cursor = { v?: string; at: Date; id: string };
 
-const toB64Url = (s: string) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromB64Url = (s: string) => atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+const toB64Url = (s: string) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const fromB64Url = (s: string) => decodeURIComponent(escape(atob(s.replace(/-/g, '+').replace(/_/g, '/'))));
 
-/** Opaque, URL-safe cursor: `<epoch ms>.<uuid>` base64url-encoded (works in server and browser). */
+/** Opaque, URL-safe cursor (works in server and browser). */
 export function encodeCursor(c: Cursor): string {
-  return toB64Url(`${c.at.getTime()}.${c.id}`);
+  return toB64Url(JSON.stringify(c.v === undefined ? [c.at.getTime(), c.id] : [c.at.getTime(), c.id, c.v]));
 }
 
 /** Returns null for anything that is not a cursor this server made (never throws on user input). */
 export function decodeCursor(raw: string): Cursor | null {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(raw)) return null;
-  let text: string;
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(raw)) return null;
+  let parsed: unknown;
   try {
-    text = fromB64Url(raw);
+    parsed = JSON.parse(fromB64Url(raw));
   } catch {
     return null;
   }
-  const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(text);
-  if (!m || !isUuid(m[2]!)) return null;
-  const at = new Date(Number(m[1]));
-  return Number.isNaN(at.getTime()) ? null : { at, id: m[2]! };
+  if (!Array.isArray(parsed) || parsed.length < 2 || parsed.length > 3) return null;
+  const [ms, id, v] = parsed as unknown[];
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 8.64e15) return null;
+  if (typeof id !== 'string' || !isUuid(id)) return null;
+  if (v !== undefined && (typeof v !== 'string' || v.length > 512)) return null;
+  return v === undefined ? { at: new Date(ms), id } : { v, at: new Date(ms), id };
 }

@@ -49,3 +49,13 @@ export function diffSnapshots(before: unknown, after: unknown, prefix = ''): Fie
   }
   return [{ path: prefix, before: canonical(before), after: canonical(after) }];
 }
+
+/** Changed paths plus their ancestors (`limits.rate` also lists `limits`), so a field filter on a parent matches. */
+export function changedFieldPaths(changes: FieldChange[]): string[] {
+  const out = new Set<string>();
+  for (const c of changes) {
+    const parts = c.path.split('.');
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
+  }
+  return [...out];
+}

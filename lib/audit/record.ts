@@ -2,7 +2,7 @@ import type { DbOrTx } from '@/db/client';
 import { auditEvents, type FieldChange, type NewAuditEventRow } from '@/db/schema/audit-events';
 import { uuidv7 } from '@/lib/ids';
 import { getSettings } from '@/lib/settings';
-import { diffSnapshots } from './diff';
+import { changedFieldPaths, diffSnapshots } from './diff';
 import { createRedactor, type Redactor } from './redact';
 import type { ActorType, Result, Source } from './vocabulary';
 
@@ -71,7 +71,7 @@ export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): NewA
     before: r.value(before),
     after: r.value(after),
     changes,
-    changedFields: [...new Set(changes.map((c) => c.path))],
+    changedFields: changedFieldPaths(changes),
     metadata: { ...r.value(entry.metadata ?? {}), ...entry.systemMetadata },
   };
 }

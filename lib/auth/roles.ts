@@ -8,6 +8,10 @@ export const PERMISSIONS = {
   'members:manage': ['owner', 'admin'],
   'apikeys:manage': ['owner', 'admin'],
   'settings:manage': ['owner', 'admin'],
+  // Saving, renaming and deleting one's own views; sharing one with the whole organization.
+  'views:save': ['owner', 'admin', 'auditor'],
+  // Renaming or deleting views that others shared.
+  'views:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

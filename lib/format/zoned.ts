@@ -16,10 +16,15 @@ export function zoneOffsetMs(date: Date, zone: string): number {
 /** The instant of local midnight in `zone` for the calendar day of `date` shifted by `dayDelta` days. */
 export function startOfDayInZone(date: Date, zone: string, dayDelta = 0): Date {
   const p = partsIn(date, zone);
-  const localMidnightAsUtc = Date.UTC(p.y, p.m - 1, p.d + dayDelta);
+  return localMidnight(p.y, p.m, p.d + dayDelta, zone);
+}
+
+/** The instant of 00:00 on calendar date y-m-d (m 1-12; d may overflow) in `zone`. */
+export function localMidnight(y: number, m: number, d: number, zone: string): Date {
+  const asUtc = Date.UTC(y, m - 1, d);
   // Two passes settle the offset across a DST change.
-  let guess = localMidnightAsUtc - zoneOffsetMs(new Date(localMidnightAsUtc), zone);
-  guess = localMidnightAsUtc - zoneOffsetMs(new Date(guess), zone);
+  let guess = asUtc - zoneOffsetMs(new Date(asUtc), zone);
+  guess = asUtc - zoneOffsetMs(new Date(guess), zone);
   return new Date(guess);
 }
 

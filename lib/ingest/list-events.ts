@@ -3,7 +3,9 @@ import { listAuditEvents, type AuditListRow } from '@/db/queries/audit-events';
 import { encodeCursor } from '@/lib/audit/cursor';
 import { recordAuditEvent } from '@/lib/audit/record';
 import type { RequestContext } from '@/lib/audit/request-context';
-import { parseAuditSearchParams, type ParamIssue } from '@/lib/audit/search-params';
+import type { ParamIssue } from '@/lib/audit/search-params';
+import { readViewState } from '@/lib/audit/view-state';
+import { resolveQueryFilters } from '@/db/queries/audit-where';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import { apiKeyActor } from './to-audit-entry';
 
@@ -48,10 +50,14 @@ export async function listEventsForApiKey(
   request: RequestContext,
   params: URLSearchParams,
 ): Promise<{ ok: true; page: ApiEventPage } | { ok: false; issues: ParamIssue[] }> {
-  const { state, issues } = parseAuditSearchParams(params);
+  // The API speaks UTC: "today" and date-only bounds are UTC days.
+  const { state, issues } = readViewState(params, 'UTC');
   if (issues.length > 0) return { ok: false, issues };
+  // Machines page through everything: without range/from/to the API means all time, not the viewer's 24 hours.
+  if (!params.has('range') && !params.has('from') && !params.has('to')) state.filters.range = { from: null, to: null };
+  const filters = resolveQueryFilters(state.filters, new Date(), 'UTC');
   return db.transaction(async (tx) => {
-    const { rows, next } = await listAuditEvents(tx, { orgId: key.orgId, limit: state.size, cursor: state.cursor });
+    const { rows, next } = await listAuditEvents(tx, { orgId: key.orgId, filters, sort: state.sort, limit: state.size, after: state.after, before: state.before });
     await recordAuditEvent(tx, {
       orgId: key.orgId,
       actor: apiKeyActor(key),
@@ -63,7 +69,7 @@ export async function listEventsForApiKey(
       objectType: 'audit_log',
       objectLabel: 'Audit log',
       message: `Listed ${rows.length} audit event${rows.length === 1 ? '' : 's'} through the API`,
-      metadata: { query: { size: state.size, cursor: params.get('cursor') }, row_count: rows.length },
+      metadata: { query: Object.fromEntries(params.entries()), row_count: rows.length },
     });
     const page = { data: rows.map(toApiEvent), next_cursor: next ? encodeCursor(next) : null, request_id: request.requestId };
     return { ok: true as const, page };

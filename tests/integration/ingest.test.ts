@@ -456,7 +456,7 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
       expect(page.data.every((e) => e.actor.label === 'a@example.com')).toBe(true);
       seen.push(...page.data.map((e) => e.id));
       if (!page.next_cursor) break;
-      query = `?size=25&cursor=${page.next_cursor}`;
+      query = `?size=25&after=${page.next_cursor}`;
     }
     expect(pages).toBe(3);
     expect(seen).toHaveLength(60);
@@ -493,7 +493,7 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
 
   it('answers 400 with the issues for unknown or malformed parameters, and lists nothing', async () => {
     const { org, apiKey } = await setupOrg(ctx.db, 'read-params');
-    for (const query of ['?size=7', '?cursor=not-a-cursor', '?sort=action', '?size=25&size=50']) {
+    for (const query of ['?size=7', '?after=not-a-cursor', '?sort=action', '?size=25&size=50']) {
       const res = await handleIngestGet(ctx.db, getRequest(apiKey.key, query));
       expect(res.status).toBe(400);
       const body = (await res.json()) as ErrorBody;
@@ -525,7 +525,7 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
       ip: '203.0.113.50',
       request_id: 'req-read-1',
     });
-    expect(JSON.parse(reads[0]!.metadata)).toEqual({ query: { size: 25, cursor: null }, row_count: 25 });
+    expect(JSON.parse(reads[0]!.metadata)).toEqual({ query: { size: '25' }, row_count: 25 });
   });
 
   it('never shows one organization’s events to another organization’s key, even with its cursor', async () => {
@@ -536,7 +536,7 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
 
     const pageB = (await (await handleIngestGet(ctx.db, getRequest(b.apiKey.key, '?size=25'))).json()) as PageBody;
     expect(pageB.next_cursor).not.toBeNull();
-    for (const query of ['?size=200', `?size=25&cursor=${pageB.next_cursor}`]) {
+    for (const query of ['?size=200', `?size=25&after=${pageB.next_cursor}`]) {
       const res = await handleIngestGet(ctx.db, getRequest(a.apiKey.key, query));
       const page = (await res.json()) as PageBody;
       const ids = new Set(page.data.map((e) => e.id));

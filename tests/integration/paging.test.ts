@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { listAuditEvents } from '@/db/queries/audit-events';
+import { listAuditEvents, NO_FILTERS } from '@/db/queries/audit-events';
+import { DEFAULT_SORT } from '@/lib/audit/search-params';
 import type { Cursor } from '@/lib/audit/cursor';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';
@@ -17,7 +18,7 @@ describeEachDatabase('keyset paging', (ctx) => {
     let cursor: Cursor | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents(ctx.db, { orgId: org.id, limit: 7, cursor });
+      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents(ctx.db, { orgId: org.id, filters: { ...NO_FILTERS, from: null, to: null }, sort: DEFAULT_SORT, limit: 7, after: cursor });
       seen.push(...page.rows.map((r) => r.id));
       cursor = page.next;
       pages++;

@@ -1,29 +1,42 @@
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { getDb } from '@/db';
-import { countAuditEventsCapped, listAuditEvents } from '@/db/queries/audit-events';
+import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
+import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { ActiveFilters } from '@/components/audit/active-filters';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
+import { FilterBar } from '@/components/audit/filter-bar';
+import { QueryBox } from '@/components/audit/query-box';
+import { TotalCount } from '@/components/audit/total-count';
+import { ViewToolbar } from '@/components/audit/view-toolbar';
 import { Alert } from '@/components/ui/alert';
 import { requirePermission } from '@/lib/auth/session';
-import { parseAuditSearchParams, serializeAuditSearchParams } from '@/lib/audit/search-params';
+import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
+import { serializeAuditSearchParams } from '@/lib/audit/search-params';
+import { readViewState } from '@/lib/audit/view-state';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 
 export const metadata: Metadata = { title: 'Events' };
 
-const COUNT_CAP = 10_000;
-
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { org } = await requirePermission('audit:read');
-  const { state, issues } = parseAuditSearchParams(await searchParams);
-  const db = await getDb();
-  const timeZone = (await getBrowserTimeZone()) ?? org.timeZone;
+  const zone = (await getBrowserTimeZone()) ?? org.timeZone;
+  const { state, issues, hadQuery } = readViewState(await searchParams, zone);
+  // A query-box search lands on the canonical structured URL (unless it has problems to show).
+  if (hadQuery && issues.length === 0) redirect(`/audit${serializeAuditSearchParams(state)}`);
 
-  const page: Promise<AuditPage> = listAuditEvents(db, { orgId: org.orgId, limit: state.size, cursor: state.cursor }).then((r) => ({
-    rows: r.rows,
-    nextHref: r.next ? serializeAuditSearchParams({ size: state.size, cursor: r.next }) : null,
-  }));
-  const total = await countAuditEventsCapped(db, org.orgId, COUNT_CAP);
+  const displayZone = state.tz === 'utc' ? 'UTC' : zone;
+  const now = new Date();
+  const filters = resolveQueryFilters(state.filters, now, zone);
+  const db = await getDb();
+  const page: Promise<AuditPage> = listAuditEvents(db, { orgId: org.orgId, filters, sort: state.sort, limit: state.size, after: state.after, before: state.before });
+  const count = countAuditEvents(db, org.orgId, filters);
+  const options = await listFacetOptions(db, org.orgId);
+  // "Copy link" pins the window: a colleague opening it later sees exactly these rows, not a newer 24 hours.
+  const pinnedHref = `/audit${serializeAuditSearchParams({ ...state, filters: { ...state.filters, range: { from: filters.from, to: filters.to ?? now } } })}`;
+  const summary = describeFilters(state.filters, zone);
 
   return (
     <div className="space-y-4">
@@ -31,16 +44,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
           <p className="text-sm text-zinc-500 dark:text-zinc-400">
-            {org.name} · newest first · times in {timeZone}
+            {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
           </p>
         </div>
-        <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="total-count">
-          {total.capped ? `More than ${total.count.toLocaleString('en-US')} events` : `${total.count.toLocaleString('en-US')} events`}
-        </p>
+        <Suspense fallback={<span className="text-sm text-zinc-400">Counting…</span>}>
+          <TotalCount count={count} />
+        </Suspense>
       </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <QueryBox state={state} />
+        <ViewToolbar state={state} pinnedHref={pinnedHref} />
+      </div>
+      <FilterBar state={state} options={options} />
+      <ActiveFilters state={state} />
       {issues.length > 0 ? (
         <Alert tone="warning" data-testid="param-issues">
-          <p className="font-medium">Some parts of this link could not be used:</p>
+          <p className="font-medium">Some parts of this link could not be used and were ignored:</p>
           <ul className="mt-1 list-disc pl-5">
             {issues.map((i, n) => (
               <li key={n}>{i.message}</li>
@@ -48,8 +67,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </ul>
         </Alert>
       ) : null}
-      <Suspense fallback={<AuditTableSkeleton />}>
-        <AuditTable page={page} timeZone={timeZone} zoneLabel={zoneAbbreviation(new Date(), timeZone)} />
+      <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
+        <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
       </Suspense>
     </div>
   );

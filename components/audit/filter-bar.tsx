@@ -1,0 +1,19 @@
+import type { Facet } from '@/lib/audit/filters';
+import { FACETS } from '@/lib/audit/filters';
+import type { AuditViewState } from '@/lib/audit/search-params';
+import { FacetFilter } from './facet-filter';
+import { MoreFilters } from './more-filters';
+import { RangeFilter } from './range-filter';
+
+/** The filter controls; they and the query box edit the same URL state. */
+export function FilterBar({ state, options }: { state: AuditViewState; options: Record<Facet, string[]> }) {
+  return (
+    <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
+      <RangeFilter key={JSON.stringify(state.filters.range)} state={state} />
+      {FACETS.map((facet) => (
+        <FacetFilter key={facet} facet={facet} options={options[facet]} state={state} />
+      ))}
+      <MoreFilters state={state} />
+    </div>
+  );
+}
