@@ -22,7 +22,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
     <div className="min-h-screen">
       <TimeZoneSync serverZone={browserZone} />
       <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
-        <div className="mx-auto flex h-14 max-w-[1400px] items-center gap-6 px-4">
+        <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-6 px-4">
           <Link href="/audit" className="font-semibold tracking-tight">
             Audit log
           </Link>
@@ -40,7 +40,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-[1400px] px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-[1600px] px-4 py-6">{children}</main>
     </div>
   );
 }

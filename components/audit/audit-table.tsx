@@ -62,7 +62,7 @@ function columns(state: AuditViewState, timeZone: string) {
     col.accessor('message', {
       id: 'message',
       cell: (c) => (
-        <div className="min-w-[14rem] max-w-[26rem]">
+        <div className="min-w-[14rem] max-w-[22rem]">
           <span className="line-clamp-2">{c.getValue()}</span>
           {c.row.original.errorMessage ? <span className="block text-xs text-red-700 dark:text-red-400">{c.row.original.errorMessage}</span> : null}
           <ChangeSummary changes={c.row.original.changes} />

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useState } from 'react';
+import { useMemo, useOptimistic, useState } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import type { Facet } from '@/lib/audit/filters';
@@ -13,15 +13,15 @@ import { useViewNavigation } from './use-view-navigation';
 export function FacetFilter({ facet, options, state }: { facet: Facet; options: string[]; state: AuditViewState }) {
   const { goFilters } = useViewNavigation(state);
   const [search, setSearch] = useState('');
-  const selected = state.filters.include[facet];
+  const [selected, setSelected] = useOptimistic(state.filters.include[facet]);
   const excluded = state.filters.exclude[facet];
   const label = FACET_LABELS[facet];
   // Values in the URL that were never recorded still show, so they can be unticked.
   const all = useMemo(() => [...new Set([...options, ...selected])].sort(), [options, selected]);
   const shown = all.filter((v) => v.toLowerCase().includes(search.toLowerCase())).slice(0, 200);
   const toggle = (value: string) => {
-    const include = { ...state.filters.include, [facet]: selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value] };
-    goFilters({ include });
+    const next = selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value];
+    goFilters({ include: { ...state.filters.include, [facet]: next } }, () => setSelected(next));
   };
   const active = selected.length + excluded.length;
   return (

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useOptimistic, useState, useTransition } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import { COLUMNS, hrefWith, type AuditViewState, type Column } from '@/lib/audit/search-params';
@@ -26,7 +26,7 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
   const [refreshing, startRefresh] = useTransition();
   const [copied, setCopied] = useState(false);
   const { go } = useViewNavigation(state);
-  const visible = state.cols ?? [...COLUMNS];
+  const [visible, setVisible] = useOptimistic<Column[]>(state.cols ?? [...COLUMNS]);
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button variant="outline" size="sm" onClick={() => startRefresh(() => router.refresh())} disabled={refreshing} title="Run the same view again">
@@ -65,7 +65,10 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
                     className="size-4 accent-sky-600"
                     checked={visible.includes(c)}
                     disabled={visible.length === 1 && visible.includes(c)}
-                    onChange={() => go({ cols: visible.includes(c) ? visible.filter((x) => x !== c) : COLUMNS.filter((x) => x === c || visible.includes(x)), after: state.after, before: state.before })}
+                    onChange={() => {
+                      const cols = visible.includes(c) ? visible.filter((x) => x !== c) : COLUMNS.filter((x) => x === c || visible.includes(x));
+                      go({ cols, after: state.after, before: state.before }, () => setVisible(cols));
+                    }}
                   />
                   {COLUMN_LABELS[c]}
                 </label>

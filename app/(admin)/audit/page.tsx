@@ -3,14 +3,17 @@ import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { getDb } from '@/db';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
+import { listSavedViews } from '@/db/queries/saved-views';
 import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { ActiveFilters } from '@/components/audit/active-filters';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
 import { FilterBar } from '@/components/audit/filter-bar';
 import { QueryBox } from '@/components/audit/query-box';
+import { SavedViews } from '@/components/audit/saved-views';
 import { TotalCount } from '@/components/audit/total-count';
 import { ViewToolbar } from '@/components/audit/view-toolbar';
 import { Alert } from '@/components/ui/alert';
+import { hasPermission } from '@/lib/auth/roles';
 import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
 import { serializeAuditSearchParams } from '@/lib/audit/search-params';
@@ -21,7 +24,7 @@ import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 export const metadata: Metadata = { title: 'Events' };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { org } = await requirePermission('audit:read');
+  const { org, user } = await requirePermission('audit:read');
   const zone = (await getBrowserTimeZone()) ?? org.timeZone;
   const { state, issues, hadQuery } = readViewState(await searchParams, zone);
   // A query-box search lands on the canonical structured URL (unless it has problems to show).
@@ -33,7 +36,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const db = await getDb();
   const page: Promise<AuditPage> = listAuditEvents(db, { orgId: org.orgId, filters, sort: state.sort, limit: state.size, after: state.after, before: state.before });
   const count = countAuditEvents(db, org.orgId, filters);
-  const options = await listFacetOptions(db, org.orgId);
+  const [options, views] = await Promise.all([listFacetOptions(db, org.orgId), listSavedViews(db, org.orgId, user.id)]);
   // "Copy link" pins the window: a colleague opening it later sees exactly these rows, not a newer 24 hours.
   const pinnedHref = `/audit${serializeAuditSearchParams({ ...state, filters: { ...state.filters, range: { from: filters.from, to: filters.to ?? now } } })}`;
   const summary = describeFilters(state.filters, zone);
@@ -53,6 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <QueryBox state={state} />
+        <SavedViews views={views} currentQuery={serializeAuditSearchParams(state)} canSave={hasPermission(org.role, 'views:save')} canManageShared={hasPermission(org.role, 'views:manage')} />
         <ViewToolbar state={state} pinnedHref={pinnedHref} />
       </div>
       <FilterBar state={state} options={options} />
