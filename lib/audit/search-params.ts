@@ -202,6 +202,8 @@ export function serializeAuditSearchParams(state: AuditViewState): string {
   const f = state.filters;
   if ('preset' in f.range) {
     if (f.range.preset !== DEFAULT_RANGE) p.set('range', f.range.preset);
+  } else if (!f.range.from && !f.range.to) {
+    p.set('range', 'all');
   } else {
     if (f.range.from) p.set('from', f.range.from.toISOString());
     if (f.range.to) p.set('to', f.range.to.toISOString());

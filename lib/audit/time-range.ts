@@ -1,6 +1,6 @@
 import { startOfDayInZone, startOfWeekInZone } from '@/lib/format/zoned';
 
-export const RANGE_PRESETS = ['5m', '15m', '1h', '6h', '24h', '3d', '7d', '30d', 'today', 'yesterday', 'day_before_yesterday', 'this_week', 'last_week'] as const;
+export const RANGE_PRESETS = ['5m', '15m', '1h', '6h', '24h', '3d', '7d', '30d', 'today', 'yesterday', 'day_before_yesterday', 'this_week', 'last_week', 'all'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_RANGE: RangePreset = '24h';
 
@@ -18,6 +18,7 @@ export const RANGE_LABELS: Record<RangePreset, string> = {
   day_before_yesterday: 'The day before yesterday',
   this_week: 'This week',
   last_week: 'Last week',
+  all: 'All time',
 };
 
 /** A preset, or explicit bounds (either may be open). */

@@ -3,9 +3,11 @@ import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { getDb } from '@/db';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
+import { getAuditEvent } from '@/db/queries/audit-event';
 import { listSavedViews } from '@/db/queries/saved-views';
 import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { ActiveFilters } from '@/components/audit/active-filters';
+import { EventDetail, EventNotFound } from '@/components/audit/event-detail';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
 import { FilterBar } from '@/components/audit/filter-bar';
 import { QueryBox } from '@/components/audit/query-box';
@@ -16,7 +18,7 @@ import { Alert } from '@/components/ui/alert';
 import { hasPermission } from '@/lib/auth/roles';
 import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
-import { serializeAuditSearchParams } from '@/lib/audit/search-params';
+import { defaultFilters, hrefWith, serializeAuditSearchParams } from '@/lib/audit/search-params';
 import { readViewState } from '@/lib/audit/view-state';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
@@ -40,6 +42,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   // "Copy link" pins the window: a colleague opening it later sees exactly these rows, not a newer 24 hours.
   const pinnedHref = `/audit${serializeAuditSearchParams({ ...state, filters: { ...state.filters, range: { from: filters.from, to: filters.to ?? now } } })}`;
   const summary = describeFilters(state.filters, zone);
+  const detail = state.event ? await getAuditEvent(db, org.orgId, state.event) : null;
+  // The record's whole history and the actor's whole trail: all time, nothing else filtered.
+  const allTime = { ...defaultFilters(), range: { preset: 'all' as const } };
+  const recordHref = detail?.objectId ? hrefWith(state, { filters: { ...allTime, objectId: detail.objectId, include: { ...allTime.include, type: [detail.objectType] } } }) : null;
+  const actorHref = detail ? hrefWith(state, { filters: { ...allTime, include: { ...allTime.include, actor: [detail.actorLabel] } } }) : null;
+  const closeHref = hrefWith(state, { after: state.after, before: state.before });
 
   return (
     <div className="space-y-4">
@@ -74,6 +82,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
         <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
       </Suspense>
+      {state.event ? detail ? <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} /> : <EventNotFound closeHref={closeHref} /> : null}
     </div>
   );
 }
