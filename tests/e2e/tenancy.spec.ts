@@ -15,14 +15,14 @@ test('one organization cannot see the other organization’s events over HTTP', 
   expect(Object.keys(ids).sort()).toEqual(['Acme Corp', 'Globex Inc']);
 
   const gina = await (await browser.newContext()).newPage();
-  await signInAt(gina, '/audit?size=200', 'gina@globex.test');
+  await signInAt(gina, '/audit?range=all&size=200', 'gina@globex.test');
   await expect(gina.getByText('Globex Inc · newest first')).toBeVisible();
   const globexEvents = await visibleEventIds(gina);
   expect(globexEvents.length).toBe(200);
 
   const bobContext = await browser.newContext();
   const bob = await bobContext.newPage();
-  await signInAt(bob, '/audit?size=200', 'bob@acme.test');
+  await signInAt(bob, '/audit?range=all&size=200', 'bob@acme.test');
   await expect(bob.getByText('Acme Corp · newest first')).toBeVisible();
   const acmeEvents = await visibleEventIds(bob);
   expect(acmeEvents.filter((id) => globexEvents.includes(id))).toEqual([]);
@@ -36,7 +36,7 @@ test('one organization cannot see the other organization’s events over HTTP', 
 });
 
 test('a user in two organizations switches between them', async ({ page }) => {
-  await signInAt(page, '/audit', 'alice@acme.test');
+  await signInAt(page, '/audit?range=30d', 'alice@acme.test');
   await expect(page.getByText('Acme Corp · newest first')).toBeVisible();
   const acme = await visibleEventIds(page);
   await page.getByLabel('Organization').selectOption({ label: 'Globex Inc (auditor)' });
