@@ -1,6 +1,12 @@
-/** Server start: open and migrate the database, and seed the demo organizations on a first start. */
+/** Server start: open and migrate the database, seed the demo organizations on a first start, start chain checkpoints. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { prepareDatabase } = await import('./db/prepare');
   await prepareDatabase();
+  const [{ getDb }, { getSettings }, { startCheckpointSchedule }] = await Promise.all([
+    import('./db'),
+    import('./lib/settings'),
+    import('./lib/audit/chain/checkpoint-schedule'),
+  ]);
+  startCheckpointSchedule(getDb, getSettings().checkpointMinutes);
 }

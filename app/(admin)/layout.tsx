@@ -12,6 +12,7 @@ const NAV = [
   { href: '/members', label: 'Members' },
   { href: '/api-keys', label: 'API keys' },
   { href: '/settings', label: 'Settings' },
+  { href: '/integrity', label: 'Integrity' },
   { href: '/account', label: 'Account' },
 ] as const;
 

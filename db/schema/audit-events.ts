@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ACTOR_TYPES, RESULTS, SOURCES } from '@/lib/audit/vocabulary';
 import { organizations } from './tenancy';
 
@@ -46,6 +46,11 @@ export const auditEvents = pgTable(
     changes: jsonb('changes').$type<FieldChange[]>(),
     changedFields: text('changed_fields').array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    // Hash chain (lib/audit/chain): position in the organization's chain (1, 2, 3, … without gaps),
+    // the previous entry's hash (64 zeros for the first) and SHA-256 over this entry's canonical form.
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
   },
   (t) => [
     // Serves the default view (newest first, ties by id) by a backward scan; occurred_at is in the key
@@ -57,6 +62,10 @@ export const auditEvents = pgTable(
     index('audit_events_org_object_idx').on(t.orgId, t.objectType, t.objectId, t.occurredAt.desc()),
     // "All events by this user", the second most common pivot after the object.
     index('audit_events_org_actor_idx').on(t.orgId, t.actorId, t.occurredAt.desc()),
+    // Walks the chain in order (verification) and makes a duplicated seq impossible today. Once the table
+    // is partitioned by occurred_at this must become a plain index (a unique one would need occurred_at);
+    // seq then stays unique because it is only ever assigned under the audit_chain_heads row lock.
+    uniqueIndex('audit_events_org_seq_idx').on(t.orgId, t.seq),
     check('audit_events_action_lowercase', sql`${t.action} = lower(${t.action}) and ${t.action} <> ''`),
   ],
 );

@@ -3,3 +3,4 @@ export * from './audit-events';
 export * from './api-keys';
 export * from './security';
 export * from './views';
+export * from './audit-chain';

@@ -1,9 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { auditEvents, memberships, organizations, users, type NewAuditEventRow } from '@/db/schema';
+import { memberships, organizations, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/auth/roles';
-import { changedFieldPaths, diffSnapshots } from '@/lib/audit/diff';
+import { diffSnapshots } from '@/lib/audit/diff';
+import { recordAuditEvents, type AuditEntry } from '@/lib/audit/record';
 import type { ActorType, Source } from '@/lib/audit/vocabulary';
 import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from './catalog';
 import { Random } from './random';
@@ -93,12 +94,13 @@ export async function generateDemoEvents(
   const humans = actors.filter((a) => a.type === 'user');
   const live = new Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>();
   let serial = 0;
-  let batch: NewAuditEventRow[] = [];
+  let batch: AuditEntry[] = [];
   let written = 0;
 
+  // Through the one write path, so the demo history is hash-chained like real entries (and redacted the same way).
   const flush = async () => {
     if (batch.length === 0) return;
-    await db.insert(auditEvents).values(batch);
+    await recordAuditEvents(db, batch);
     written += batch.length;
     batch = [];
   };
@@ -111,9 +113,7 @@ export async function generateDemoEvents(
       id: r.uuidv7(at.getTime()),
       occurredAt: at,
       receivedAt: new Date(at.getTime() + r.int(5, 900)),
-      actorType: actor.type,
-      actorId: actor.id,
-      actorLabel: actor.label,
+      actor: { type: actor.type, id: actor.id, label: actor.label },
       source: actor.source,
       ip: actor.ips.length ? r.pick(actor.ips) : null,
       userAgent: actor.agent,
@@ -159,11 +159,11 @@ export async function generateDemoEvents(
 
 function objectEvent(
   r: Random,
-  base: Omit<NewAuditEventRow, 'action' | 'objectType'>,
+  base: Omit<AuditEntry, 'action' | 'objectType'>,
   actor: Actor,
   live: Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>,
   nextSerial: () => number,
-): NewAuditEventRow {
+): AuditEntry {
   const kind: ObjectKind = r.pick(OBJECT_KINDS);
   const pool = live.get(kind.type) ?? [];
   live.set(kind.type, pool);
@@ -185,7 +185,7 @@ function objectEvent(
       return { ...common, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to create ${noun} "${label(state)}"`, metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s`, params: state } } };
     }
     pool.push({ id, state, project });
-    return { ...common, message: `Created ${noun} "${label(state)}"`, before: null, after: state, changes: diffSnapshots(null, state), changedFields: Object.keys(state).sort(), metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s` } } };
+    return { ...common, message: `Created ${noun} "${label(state)}"`, before: null, after: state, changes: diffSnapshots(null, state), metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s` } } };
   }
 
   const index = r.int(0, pool.length - 1);
@@ -207,12 +207,11 @@ function objectEvent(
     const before = obj.state;
     obj.state = after;
     const fields = changes.map((c) => c.path);
-    const changedFields = changedFieldPaths(changes);
-    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, changedFields, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
+    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
   }
   if (verb === 'delete') {
     pool.splice(index, 1);
-    return { ...common, action: 'delete', message: `Deleted ${noun} "${label(obj.state)}"`, before: obj.state, after: null, changes: diffSnapshots(obj.state, null), changedFields: Object.keys(obj.state).sort(), metadata: { ...metaBase, request: { method: 'DELETE', path } } };
+    return { ...common, action: 'delete', message: `Deleted ${noun} "${label(obj.state)}"`, before: obj.state, after: null, changes: diffSnapshots(obj.state, null), metadata: { ...metaBase, request: { method: 'DELETE', path } } };
   }
   const messages: Record<string, string> = {
     publish: `Published ${noun} "${label(obj.state)}"`,

@@ -1,7 +1,9 @@
-import type { DbOrTx } from '@/db/client';
-import { auditEvents, type FieldChange, type NewAuditEventRow } from '@/db/schema/audit-events';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { Db, DbOrTx, Tx } from '@/db/client';
+import { auditEvents, type FieldChange } from '@/db/schema/audit-events';
 import { uuidv7 } from '@/lib/ids';
 import { getSettings } from '@/lib/settings';
+import { groupByOrg, linkRows, lockChainHead, saveChainHead, withCanonicalIps, type UnchainedRow } from './chain/append';
 import { changedFieldPaths, diffSnapshots } from './diff';
 import { createRedactor, type Redactor } from './redact';
 import type { ActorType, Result, Source } from './vocabulary';
@@ -32,6 +34,8 @@ export type AuditEntry = {
   /** Server-owned metadata (attribution, never user input): merged after redaction, so `api_key_id` stays readable. */
   systemMetadata?: Record<string, unknown>;
   occurredAt?: Date;
+  /** When the server received it (defaults to now); not covered by the hash chain. */
+  receivedAt?: Date;
   id?: string;
 };
 
@@ -42,7 +46,7 @@ function redactor(): Redactor {
 }
 
 /** The row to store: ids and times filled in, action lower-cased, field changes computed, secrets redacted. */
-export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): NewAuditEventRow {
+export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): UnchainedRow {
   const occurredAt = entry.occurredAt ?? new Date();
   const before = entry.before ?? null;
   const after = entry.after ?? null;
@@ -52,6 +56,7 @@ export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): NewA
     orgId: entry.orgId,
     id: entry.id ?? uuidv7(occurredAt),
     occurredAt,
+    receivedAt: entry.receivedAt,
     actorType: entry.actor.type,
     actorId: entry.actor.id,
     actorLabel: entry.actor.label,
@@ -76,20 +81,38 @@ export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): NewA
   };
 }
 
+/** Runs `fn` in the caller's transaction, or in a new one when given the database itself. */
+function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db instanceof PgTransaction ? fn(db as Tx) : (db as Db).transaction(fn);
+}
+
 /**
- * Records one entry inside the caller's transaction: if this insert fails, the caller's mutation is
- * rolled back with it, and a rolled-back mutation leaves no entry.
+ * The one place rows enter audit_events: each organization's chain head is locked until the transaction
+ * ends, rows get the next seq numbers and their hashes in order, then the head moves to the last one.
+ */
+async function appendRows(tx: Tx, rows: UnchainedRow[]): Promise<void> {
+  for (const [orgId, orgRows] of groupByOrg(await withCanonicalIps(tx, rows))) {
+    const linked = linkRows(orgRows, await lockChainHead(tx, orgId));
+    for (let i = 0; i < linked.rows.length; i += 1000) await tx.insert(auditEvents).values(linked.rows.slice(i, i + 1000));
+    await saveChainHead(tx, orgId, linked.head);
+  }
+}
+
+/**
+ * Records one entry inside the caller's transaction (or its own, given the database): if this insert fails,
+ * the caller's mutation is rolled back with it, and a rolled-back mutation leaves no entry. The entry extends
+ * its organization's hash chain; concurrent writers to one organization wait for each other's commit.
  */
 export async function recordAuditEvent(tx: DbOrTx, entry: AuditEntry): Promise<{ id: string }> {
   const row = buildAuditRow(entry);
-  await tx.insert(auditEvents).values(row);
-  return { id: row.id! };
+  await inTransaction(tx, (t) => appendRows(t, [row]));
+  return { id: row.id };
 }
 
-/** Several entries in one statement (ingest batches); same transaction rule as recordAuditEvent. */
+/** Several entries at once (ingest batches, seeding), chained in array order; same transaction rule as recordAuditEvent. */
 export async function recordAuditEvents(tx: DbOrTx, entries: AuditEntry[]): Promise<{ ids: string[] }> {
   if (entries.length === 0) return { ids: [] };
   const rows = entries.map((e) => buildAuditRow(e));
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEvents).values(rows.slice(i, i + 1000));
-  return { ids: rows.map((r) => r.id!) };
+  await inTransaction(tx, (t) => appendRows(t, rows));
+  return { ids: rows.map((r) => r.id) };
 }

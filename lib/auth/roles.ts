@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'views:save': ['owner', 'admin', 'auditor'],
   // Renaming or deleting views that others shared.
   'views:manage': ['owner', 'admin'],
+  // Running a hash-chain verification and signing a checkpoint of the chain head.
+  'integrity:verify': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
-import { auditEvents, memberships, organizations, users, type NewAuditEventRow } from '@/db/schema';
+import { memberships, organizations, users } from '@/db/schema';
+import { recordAuditEvents, type AuditEntry } from '@/lib/audit/record';
 import type { Role } from '@/lib/auth/roles';
 import { uuidv7 } from '@/lib/ids';
 
@@ -17,24 +18,22 @@ export async function addMember(db: Db, orgId: string, userId: string, role: Rol
   await db.insert(memberships).values({ orgId, userId, role });
 }
 
-/** `n` events for one org; `times` lets a test force ties on occurred_at. */
+/** `n` events for one org, hash-chained like every entry; `times` lets a test force ties on occurred_at. */
 export async function insertEvents(db: Db, orgId: string, n: number, opts: { times?: (i: number) => Date; label?: string } = {}) {
-  const rows: NewAuditEventRow[] = Array.from({ length: n }, (_, i) => {
+  const entries = Array.from({ length: n }, (_, i) => {
     const at = opts.times ? opts.times(i) : new Date(Date.UTC(2026, 10, 1) + i * 1000);
     return {
       orgId,
       id: uuidv7(at),
       occurredAt: at,
-      actorType: 'user',
-      actorId: 'u1',
-      actorLabel: opts.label ?? 'tester@example.com',
+      actor: { type: 'user', id: 'u1', label: opts.label ?? 'tester@example.com' },
       source: 'web',
       action: 'update',
       objectType: 'flow',
       objectId: `flow_${i}`,
       message: `event ${i}`,
-    };
+    } satisfies AuditEntry;
   });
-  for (let i = 0; i < rows.length; i += 500) await db.insert(auditEvents).values(rows.slice(i, i + 500));
-  return rows;
+  for (let i = 0; i < entries.length; i += 500) await recordAuditEvents(db, entries.slice(i, i + 500));
+  return entries;
 }

@@ -15,7 +15,7 @@ describeEachDatabase('schema and migrations', (ctx) => {
     const tables = rowsOf<{ table_name: string }>(
       await ctx.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`),
     ).map((r) => r.table_name);
-    expect(tables).toEqual(['api_keys', 'audit_events', 'idempotency_keys', 'login_throttle', 'memberships', 'organizations', 'users']);
+    expect(tables).toEqual(['api_keys', 'audit_chain_anchors', 'audit_chain_heads', 'audit_checkpoints', 'audit_events', 'audit_facets', 'idempotency_keys', 'login_throttle', 'memberships', 'organizations', 'saved_views', 'users']);
   });
 
   it('leads every audit_events index and key with org_id', async () => {
@@ -36,7 +36,9 @@ describeEachDatabase('schema and migrations', (ctx) => {
 
   it('rejects events with an upper-case or empty action and stores IPs as inet', async () => {
     const org = await createOrg(ctx.db, 'schema-org');
-    const base = { orgId: org.id, occurredAt: new Date(), actorType: 'user' as const, actorLabel: 'x', source: 'web' as const, objectType: 'flow' };
+    // Raw inserts on purpose: these pin the table's own constraints, beneath recordAuditEvent's normalisation.
+    const chain = { seq: 1, prevHash: '0'.repeat(64), hash: '0'.repeat(64) };
+    const base = { orgId: org.id, occurredAt: new Date(), actorType: 'user' as const, actorLabel: 'x', source: 'web' as const, objectType: 'flow', ...chain };
     await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: 'Update' })).rejects.toThrow();
     await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: '' })).rejects.toThrow();
     await expect(ctx.db.insert(auditEvents).values({ ...base, id: crypto.randomUUID(), action: 'update', ip: 'not-an-ip' })).rejects.toThrow();

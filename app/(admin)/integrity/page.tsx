@@ -1,0 +1,54 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db';
+import { IntegrityControls } from '@/components/admin/integrity-controls';
+import { PageHeader } from '@/components/admin/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { listCheckpoints } from '@/lib/audit/chain/checkpoints';
+import { getSigningKey } from '@/lib/audit/chain/signing-key';
+import { requirePermission } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: 'Integrity' };
+
+export default async function IntegrityPage() {
+  const { org } = await requirePermission('integrity:verify');
+  const checkpoints = await listCheckpoints(await getDb(), org.orgId, 20);
+  const { fingerprint } = getSigningKey();
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Integrity"
+        description="Every entry carries a SHA-256 hash over its content and the previous entry's hash. Verifying recomputes the whole chain; each run is recorded."
+      />
+      <IntegrityControls />
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Signed checkpoints</h2>
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">
+          Ed25519 signatures of the chain head, key fingerprint <code className="break-all">{fingerprint}</code>. Export them with{' '}
+          <code>GET /api/v1/integrity/checkpoints</code> to keep a copy outside this database.
+        </p>
+        {checkpoints.length === 0 ? (
+          <p className="text-sm">No checkpoints yet.</p>
+        ) : (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Entry</TableHead>
+                <TableHead>Signed at (UTC)</TableHead>
+                <TableHead>Hash</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {checkpoints.map((c) => (
+                <TableRow key={c.id}>
+                  <TableCell>#{c.seq}</TableCell>
+                  <TableCell>{c.signedAt.toISOString()}</TableCell>
+                  <TableCell className="font-mono text-xs">{c.hash}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </section>
+    </div>
+  );
+}

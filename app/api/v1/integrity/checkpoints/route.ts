@@ -1,0 +1,7 @@
+import { getDb } from '@/db';
+import { handleCheckpointsGet } from '@/lib/audit/chain/api';
+
+// Signed chain heads for anchoring elsewhere: a thin wrapper so the handler can be tested against any database.
+export async function GET(req: Request): Promise<Response> {
+  return handleCheckpointsGet(await getDb(), req);
+}

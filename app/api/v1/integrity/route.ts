@@ -1,0 +1,7 @@
+import { getDb } from '@/db';
+import { handleIntegrityGet } from '@/lib/audit/chain/api';
+
+// Chain verification for API clients: a thin wrapper so the handler can be tested against any database.
+export async function GET(req: Request): Promise<Response> {
+  return handleIntegrityGet(await getDb(), req);
+}
