@@ -1,12 +1,14 @@
-/** Server start: open and migrate the database, seed the demo organizations on a first start, start chain checkpoints. */
+/** Server start: open and migrate the database, seed the demo organizations on a first start, start chain checkpoints and retention. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { prepareDatabase } = await import('./db/prepare');
   await prepareDatabase();
-  const [{ getDb }, { getSettings }, { startCheckpointSchedule }] = await Promise.all([
+  const [{ getDb }, { getSettings }, { startCheckpointSchedule }, { startRetentionSchedule }] = await Promise.all([
     import('./db'),
     import('./lib/settings'),
     import('./lib/audit/chain/checkpoint-schedule'),
+    import('./lib/audit/retention-schedule'),
   ]);
   startCheckpointSchedule(getDb, getSettings().checkpointMinutes);
+  startRetentionSchedule(getDb, getSettings().retentionHours);
 }

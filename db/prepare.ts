@@ -1,14 +1,20 @@
+import { ensureFuturePartitions } from '@/lib/audit/partitions';
 import { getSettings } from '@/lib/settings';
 import { getDbHandle } from './index';
 import { seedDemoIfEmpty } from './seed/demo';
 
-/** Opens + migrates the app database and, when SEED_DEMO allows, seeds it once. Safe to call on every start. */
+/**
+ * Opens + migrates the app database, creates audit_events partitions for this month and the next 3, and, when
+ * SEED_DEMO allows, seeds it once. Safe to call on every start.
+ */
 export async function prepareDatabase() {
   const settings = getSettings();
   const started = Date.now();
   const handle = await getDbHandle();
   const where = handle.kind === 'pglite' ? `embedded PostgreSQL at ${settings.pgliteDir}` : 'PostgreSQL server (DATABASE_URL)';
   console.log(`[db] ready: ${where} (${Date.now() - started} ms)`);
+  const created = await ensureFuturePartitions(handle.db);
+  if (created.length > 0) console.log(`[db] created audit_events partitions ${created.join(', ')}`);
   if (settings.seedDemo) {
     const t = Date.now();
     if (await seedDemoIfEmpty(handle.db, { events: settings.seedEvents })) {

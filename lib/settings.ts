@@ -21,6 +21,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     signingKeyPem: env.AUDIT_SIGNING_KEY?.trim().replace(/\\n/g, '\n') || undefined,
     // Minutes between automatic signed checkpoints of every organization's chain head; 0 turns them off.
     checkpointMinutes: parsePositiveInt(env.AUDIT_CHECKPOINT_MINUTES, 60, 'AUDIT_CHECKPOINT_MINUTES'),
+    // Hours between retention runs inside the server (the first runs a minute after start); 0 turns them off.
+    retentionHours: parsePositiveInt(env.AUDIT_RETENTION_HOURS, 24, 'AUDIT_RETENTION_HOURS'),
   };
 }
 

@@ -8,9 +8,9 @@ import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { ActionMessage } from './action-message';
 
-type Settings = { name: string; timeZone: string; retentionDays: number };
+type Settings = { name: string; timeZone: string; retentionDays: number; legalHold: boolean };
 
-export function SettingsForm({ settings, zones, disabled }: { settings: Settings; zones: string[]; disabled: boolean }) {
+export function SettingsForm({ settings, zones, disabled, canHold }: { settings: Settings; zones: string[]; disabled: boolean; canHold: boolean }) {
   const [state, action, pending] = useActionState(updateSettingsAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
@@ -38,6 +38,17 @@ export function SettingsForm({ settings, zones, disabled }: { settings: Settings
           <Input id="org-retention" name="retentionDays" type="number" min={30} max={3650} defaultValue={settings.retentionDays} aria-invalid={Boolean(errors?.retentionDays)} aria-describedby="org-retention-help" className="w-40" />
           <p id="org-retention-help" className="text-xs text-zinc-500">
             Audit entries older than this are removed by the retention job. 365 days meets PCI DSS.
+          </p>
+        </div>
+        <div className="space-y-1.5">
+          <div className="flex items-center gap-2">
+            {/* Unchecked boxes send nothing: the hidden "off" goes first and a checked box's "on" overrides it. */}
+            {canHold ? <input type="hidden" name="legalHold" value="off" /> : null}
+            <input id="org-legal-hold" name="legalHold" type="checkbox" value="on" defaultChecked={settings.legalHold} disabled={!canHold} aria-describedby="org-legal-hold-help" className="size-4" />
+            <Label htmlFor="org-legal-hold">Legal hold: suspend retention</Label>
+          </div>
+          <p id="org-legal-hold-help" className="text-xs text-zinc-500">
+            While on, no audit entries are removed, whatever their age. Only owners can change this.
           </p>
         </div>
         <Button type="submit" disabled={pending}>

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ACTOR_TYPES, RESULTS, SOURCES } from '@/lib/audit/vocabulary';
 import { organizations } from './tenancy';
 
@@ -62,10 +62,10 @@ export const auditEvents = pgTable(
     index('audit_events_org_object_idx').on(t.orgId, t.objectType, t.objectId, t.occurredAt.desc()),
     // "All events by this user", the second most common pivot after the object.
     index('audit_events_org_actor_idx').on(t.orgId, t.actorId, t.occurredAt.desc()),
-    // Walks the chain in order (verification) and makes a duplicated seq impossible today. Once the table
-    // is partitioned by occurred_at this must become a plain index (a unique one would need occurred_at);
-    // seq then stays unique because it is only ever assigned under the audit_chain_heads row lock.
-    uniqueIndex('audit_events_org_seq_idx').on(t.orgId, t.seq),
+    // Walks the chain in order (verification) and finds retention's prefix. Not unique: the table is partitioned
+    // by occurred_at (drizzle/0008) and a unique index would need occurred_at in it. seq stays unique because it
+    // is only ever assigned under the audit_chain_heads row lock, and verification reports any duplicate.
+    index('audit_events_org_seq_idx').on(t.orgId, t.seq),
     check('audit_events_action_lowercase', sql`${t.action} = lower(${t.action}) and ${t.action} <> ''`),
   ],
 );

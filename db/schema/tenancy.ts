@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '@/lib/auth/roles';
 
 export const roleEnum = pgEnum('member_role', ROLES);
@@ -14,6 +14,8 @@ export const organizations = pgTable(
     // Default display zone for members who have not picked one (IANA name).
     timeZone: text('time_zone').notNull().default('UTC'),
     retentionDays: integer('retention_days').notNull().default(365),
+    // While on, the retention job removes nothing from this organization (litigation or investigation hold).
+    legalHold: boolean('legal_hold').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [

@@ -19,7 +19,14 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title="Organization settings" description="Each save is recorded in the audit log with the values before and after." />
       {!canManage ? <Alert tone="info">Only owners and admins can change these settings.</Alert> : null}
-      {row ? <SettingsForm settings={{ name: row.name, timeZone: row.timeZone, retentionDays: row.retentionDays }} zones={zones} disabled={!canManage} /> : null}
+      {row ? (
+        <SettingsForm
+          settings={{ name: row.name, timeZone: row.timeZone, retentionDays: row.retentionDays, legalHold: row.legalHold }}
+          zones={zones}
+          disabled={!canManage}
+          canHold={org.role === 'owner'}
+        />
+      ) : null}
     </div>
   );
 }
