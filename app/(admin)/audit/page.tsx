@@ -2,13 +2,14 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { getDb } from '@/db';
-import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
+import { countAuditEvents, listAuditEvents, listFacetOptions, type AuditCount } from '@/db/queries/audit-events';
 import { getAuditEvent } from '@/db/queries/audit-event';
 import { listSavedViews } from '@/db/queries/saved-views';
 import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { ActiveFilters } from '@/components/audit/active-filters';
 import { EventDetail, EventNotFound } from '@/components/audit/event-detail';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
+import { ExportMenu } from '@/components/audit/export-menu';
 import { FilterBar } from '@/components/audit/filter-bar';
 import { QueryBox } from '@/components/audit/query-box';
 import { SavedViews } from '@/components/audit/saved-views';
@@ -20,10 +21,16 @@ import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
 import { defaultFilters, hrefWith, serializeAuditSearchParams } from '@/lib/audit/search-params';
 import { readViewState } from '@/lib/audit/view-state';
+import { PDF_ROW_CAP } from '@/lib/exports/limits';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 
 export const metadata: Metadata = { title: 'Events' };
+
+/** The export menu needs the count (PDF has a row cap), which streams in after the table starts. */
+async function ExportMenuCounted({ count, query }: { count: Promise<AuditCount>; query: string }) {
+  return <ExportMenu query={query} count={await count} pdfCap={PDF_ROW_CAP} />;
+}
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { org, user } = await requirePermission('audit:read');
@@ -66,6 +73,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <QueryBox state={state} />
         <SavedViews views={views} currentQuery={serializeAuditSearchParams(state)} canSave={hasPermission(org.role, 'views:save')} canManageShared={hasPermission(org.role, 'views:manage')} />
         <ViewToolbar state={state} pinnedHref={pinnedHref} />
+        <Suspense fallback={null}>
+          <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
+        </Suspense>
       </div>
       <FilterBar state={state} options={options} />
       <ActiveFilters state={state} />

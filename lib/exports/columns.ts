@@ -1,0 +1,99 @@
+import { auditEvents, type AuditEventRow } from '@/db/schema';
+import { changesText } from './changes-text';
+import { isoInZone, localInZone } from './time';
+
+const t = auditEvents;
+
+/** What CSV, Excel and PDF show: the table columns, nothing heavier (no snapshots or metadata). */
+export const TABLE_SELECTION = {
+  id: t.id,
+  occurredAt: t.occurredAt,
+  actorType: t.actorType,
+  actorLabel: t.actorLabel,
+  source: t.source,
+  ip: t.ip,
+  requestId: t.requestId,
+  action: t.action,
+  objectType: t.objectType,
+  objectId: t.objectId,
+  objectLabel: t.objectLabel,
+  message: t.message,
+  result: t.result,
+  errorMessage: t.errorMessage,
+  changes: t.changes,
+  // The integrity column set: with these a recipient can re-verify the chain (README, "Tamper evidence").
+  seq: t.seq,
+  prevHash: t.prevHash,
+  hash: t.hash,
+};
+export type ExportTableRow = Pick<AuditEventRow, keyof typeof TABLE_SELECTION>;
+
+/** JSON Lines carries every field of the event. */
+export const FULL_SELECTION = {
+  ...TABLE_SELECTION,
+  orgId: t.orgId,
+  receivedAt: t.receivedAt,
+  actorId: t.actorId,
+  userAgent: t.userAgent,
+  module: t.module,
+  project: t.project,
+  before: t.before,
+  after: t.after,
+  changedFields: t.changedFields,
+  metadata: t.metadata,
+};
+export type ExportFullRow = Pick<AuditEventRow, keyof typeof FULL_SELECTION>;
+
+export const TABLE_COLUMN_KEYS = ['iso', 'local', 'actor', 'actorType', 'ip', 'action', 'objectType', 'objectId', 'objectLabel', 'message', 'changes', 'result', 'error', 'source', 'requestId', 'eventId', 'seq', 'prevHash', 'hash'] as const;
+export type TableColumnKey = (typeof TABLE_COLUMN_KEYS)[number];
+
+/** Header text per column; the two time columns name the zone they are in. Widths are Excel characters. */
+export function tableColumns(zone: string): { key: TableColumnKey; header: string; width: number }[] {
+  const headers: Record<TableColumnKey, [string, number]> = {
+    iso: [`Time (ISO 8601 with ${zone} offset)`, 34],
+    local: [`Time (${zone})`, 20],
+    actor: ['User', 28],
+    actorType: ['Actor type', 10],
+    ip: ['IP', 18],
+    action: ['Action', 14],
+    objectType: ['Object type', 16],
+    objectId: ['Object id', 24],
+    objectLabel: ['Object label', 28],
+    message: ['Message', 50],
+    changes: ['Changes', 50],
+    result: ['Result', 9],
+    error: ['Error', 30],
+    source: ['Source', 8],
+    requestId: ['Request id', 38],
+    eventId: ['Event id', 38],
+    seq: ['Chain seq', 10],
+    prevHash: ['Previous hash', 66],
+    hash: ['Entry hash (SHA-256)', 66],
+  };
+  return TABLE_COLUMN_KEYS.map((key) => ({ key, header: headers[key][0], width: headers[key][1] }));
+}
+
+/** One event as the table formats' text cells (raw: quoting and formula guarding are the writers' job). */
+export function tableCells(row: ExportTableRow, zone: string): Record<TableColumnKey, string> {
+  return {
+    iso: isoInZone(row.occurredAt, zone),
+    local: localInZone(row.occurredAt, zone),
+    actor: row.actorLabel,
+    actorType: row.actorType,
+    ip: row.ip ?? '',
+    action: row.action,
+    objectType: row.objectType,
+    objectId: row.objectId ?? '',
+    objectLabel: row.objectLabel ?? '',
+    message: row.message,
+    changes: changesText(row.changes),
+    result: row.result,
+    error: row.errorMessage ?? '',
+    source: row.source,
+    requestId: row.requestId ?? '',
+    eventId: row.id,
+    seq: String(row.seq),
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,160 @@
+import type { Db } from '@/db/client';
+import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
+import type { RequestContext } from '@/lib/audit/request-context';
+import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/audit/search-params';
+import type { ExportFullRow, ExportTableRow } from './columns';
+import { createCsvWriter } from './csv-writer';
+import { exportFileName } from './filename';
+import { FORMAT_INFO, type ExportFormat } from './formats';
+import { createJsonlWriter } from './jsonl-writer';
+import { EXPORT_BATCH_SIZE, PDF_ROW_CAP } from './limits';
+import { createPdfWriter } from './pdf-writer';
+import { createBatchReader, type BatchReader } from './read-batches';
+import { recordExport, type ExportOutcome } from './record-export';
+import { describeWindow } from './time';
+import type { Emit, ExportHeader, ExportWriter } from './writer';
+import { createXlsxWriter } from './xlsx-writer';
+
+export type ExportRequest = {
+  orgId: string;
+  orgSlug: string;
+  orgName: string;
+  user: { id: string; email: string };
+  /** The viewer's zone: presets ("today") resolve in it, as on the page; times are shown in it unless the view says tz=utc. */
+  zone: string;
+  state: AuditViewState;
+  format: ExportFormat;
+  now: Date;
+  /** The HTTP request's signal: a client that goes away stops the database reads. */
+  signal?: AbortSignal;
+  /** Where the request came from, for the export's own audit entry. */
+  request?: RequestContext;
+  batchSize?: number;
+  /** Rows a PDF may hold (default PDF_ROW_CAP; benchmarks measure beyond it). */
+  pdfCap?: number;
+  /** Called after each keyset query (benchmarks and tests count round trips with it). */
+  onBatch?: (info: { index: number; rows: number }) => void;
+};
+
+export type ExportStream = { stream: ReadableStream<Uint8Array>; filename: string; contentType: string };
+
+/** The view's canonical query string without paging, open event, page size or columns: what an export means. */
+export function exportFiltersQuery(state: AuditViewState): string {
+  return serializeAuditSearchParams({ ...state, after: null, before: null, event: null, cols: null, size: DEFAULT_PAGE_SIZE });
+}
+
+function createWriter(format: ExportFormat, header: ExportHeader, emit: Emit, pdfCap: number): ExportWriter<ExportTableRow> | ExportWriter<ExportFullRow> {
+  if (format === 'csv') return createCsvWriter(header, emit);
+  if (format === 'xlsx') return createXlsxWriter(header, emit);
+  if (format === 'pdf') return createPdfWriter(header, emit, pdfCap);
+  return createJsonlWriter(emit);
+}
+
+/**
+ * One export of a filtered view as a byte stream that is pulled, not pushed: each pull() runs one keyset
+ * query only when the consumer wants more bytes, so any size starts at once with flat memory. A client
+ * that goes away (cancel or signal) stops the reads; a failure errors the stream so the download is
+ * visibly incomplete. Tenancy: only `orgId`'s rows, through the page's where-builder.
+ */
+export function createExportStream(db: Db, req: ExportRequest): ExportStream {
+  const zone = req.state.tz === 'utc' ? 'UTC' : req.zone;
+  const filters = resolveQueryFilters(req.state.filters, req.now, req.zone);
+  const header: ExportHeader = {
+    reportName: 'Audit log export',
+    orgName: req.orgName,
+    orgSlug: req.orgSlug,
+    zone,
+    window: describeWindow(filters.from, filters.to, req.now, zone),
+    filters: describeFilters(req.state.filters, req.zone),
+    sort: describeSort(req.state.sort),
+    generatedBy: req.user.email,
+    generatedAt: req.now,
+  };
+  const queue: Uint8Array[] = [];
+  const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP) as ExportWriter<ExportTableRow | ExportFullRow>;
+  const reader: BatchReader<ExportTableRow | ExportFullRow> = createBatchReader(db, {
+    orgId: req.orgId,
+    filters,
+    sort: req.state.sort,
+    batchSize: req.batchSize ?? EXPORT_BATCH_SIZE,
+    full: req.format === 'jsonl',
+  });
+  const request = req.request ?? { ip: null, userAgent: null, requestId: crypto.randomUUID() };
+  let phase: 'start' | 'rows' | 'done' = 'start';
+  let rowCount = 0;
+  let batches = 0;
+  let stopped = false;
+  let recorded = false;
+
+  // Recorded once, at the end (row_count is only known then): success before the stream closes, so no
+  // complete file exists unaudited; an abort or failure as result=failure with the rows read so far.
+  const record = async (outcome: ExportOutcome) => {
+    if (recorded) return;
+    recorded = true;
+    await recordExport(db, { orgId: req.orgId, user: req.user, request, format: req.format, filters: exportFiltersQuery(req.state), rowCount, outcome });
+  };
+  const recordFailure = (reason: string) =>
+    record({ ok: false, reason }).catch((error: unknown) => console.error(`[export] could not record a failed export (request ${request.requestId})`, error));
+
+  const stop = (reason: string) => {
+    if (stopped) return;
+    stopped = true;
+    writer.abort();
+    queue.length = 0;
+    void recordFailure(reason);
+  };
+  req.signal?.addEventListener('abort', () => stop('The client disconnected before the export finished'), { once: true });
+
+  const step = async () => {
+    if (phase === 'start') {
+      await writer.start();
+      phase = 'rows';
+      return;
+    }
+    const batch = await reader.next();
+    if (stopped) return;
+    if (batch === null) {
+      await writer.finish(rowCount);
+      phase = 'done';
+      return;
+    }
+    req.onBatch?.({ index: ++batches, rows: batch.length });
+    await writer.write(batch);
+    rowCount += batch.length;
+  };
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          while (queue.length === 0 && phase !== 'done' && !stopped) await step();
+          if (stopped) {
+            // The client is gone (a no-op after cancel()); erroring makes sure the response is torn down.
+            controller.error(new Error('Export stopped: the client disconnected'));
+            return;
+          }
+          while (queue.length) controller.enqueue(queue.shift()!);
+          if (phase === 'done') {
+            await record({ ok: true });
+            controller.close();
+          }
+        } catch (error) {
+          console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
+          stopped = true;
+          writer.abort();
+          queue.length = 0;
+          await recordFailure(`The export failed on the server after ${rowCount} rows; the file is incomplete`);
+          controller.error(error);
+        }
+      },
+      cancel() {
+        stop('The download was cancelled before it finished');
+      },
+    },
+    // No read-ahead: the next query runs only when the consumer asks for bytes (backpressure end to end).
+    { highWaterMark: 0 },
+  );
+
+  return { stream, filename: exportFileName(req.orgSlug, filters, req.now, req.format), contentType: FORMAT_INFO[req.format].contentType };
+}

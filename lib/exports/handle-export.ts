@@ -1,0 +1,94 @@
+import type { Db } from '@/db/client';
+import { countAuditEvents } from '@/db/queries/audit-events';
+import { resolveQueryFilters } from '@/db/queries/audit-where';
+import type { MembershipWithOrg } from '@/db/queries/tenancy';
+import { requestContextFrom } from '@/lib/audit/request-context';
+import type { ParamIssue } from '@/lib/audit/search-params';
+import { readViewState } from '@/lib/audit/view-state';
+import { createExportStream, type ExportRequest } from './export-stream';
+import { EXPORT_FORMATS, IGNORED_VIEW_PARAMS, isExportFormat } from './formats';
+import { exportError } from './http';
+import { EXPORT_RATE_LIMIT, PDF_ROW_CAP } from './limits';
+import { createSlidingWindowLimiter, type RateLimiter } from './rate-limit';
+
+/** One limiter per server process (see rate-limit.ts). */
+export const exportRateLimiter = createSlidingWindowLimiter(EXPORT_RATE_LIMIT);
+
+export type ExportPrincipal = {
+  user: { id: string; email: string };
+  /** The session's current organization, already checked for audit:read: the only tenant an export can read. */
+  org: Pick<MembershipWithOrg, 'orgId' | 'slug' | 'name'>;
+  /** The viewer's zone (browser cookie, else the organization's). */
+  zone: string;
+};
+
+/**
+ * GET /audit/export after authentication: 400 for a bad format or any view parameter issue (never a
+ * silently different filter), 413 for a PDF over the cap (counted before any rendering), 429 over the
+ * per-user rate limit, else 200 streaming the file as an attachment. Tenancy: `principal.org` only.
+ */
+export async function handleExportRequest(
+  db: Db,
+  request: Request,
+  principal: ExportPrincipal,
+  deps: { limiter?: RateLimiter; now?: Date; batchSize?: number; onBatch?: ExportRequest['onBatch'] } = {},
+): Promise<Response> {
+  const context = requestContextFrom(request.headers);
+  const id = context.requestId;
+  const params = new URL(request.url).searchParams;
+  const issues: ParamIssue[] = [];
+  const formats = params.getAll('format');
+  const format = formats[0] ?? null;
+  if (!isExportFormat(format) || formats.length > 1) {
+    issues.push({ param: 'format', message: `"format" must be given once, as one of ${EXPORT_FORMATS.join(', ')}.` });
+  }
+  const view = new URLSearchParams(params);
+  for (const key of [...IGNORED_VIEW_PARAMS, 'format']) view.delete(key);
+  const { state, issues: viewIssues } = readViewState(view, principal.zone);
+  issues.push(...viewIssues);
+  if (issues.length > 0 || !isExportFormat(format)) {
+    return exportError(400, 'invalid_parameters', `Nothing was exported: ${issues.map((i) => i.message).join(' ')}`, id, { issues });
+  }
+
+  const now = deps.now ?? new Date();
+  if (format === 'pdf') {
+    // Counted (and capped) before any rendering work: an oversized PDF costs one bounded count query.
+    const { count, exact } = await countAuditEvents(db, principal.org.orgId, resolveQueryFilters(state.filters, now, principal.zone), PDF_ROW_CAP);
+    if (!exact || count > PDF_ROW_CAP) {
+      return exportError(413, 'pdf_too_large', `This view has more than ${PDF_ROW_CAP.toLocaleString('en-US')} events, the most a PDF can hold. Narrow the time range or filters, or export CSV or Excel, which have no limit.`, id);
+    }
+  }
+
+  const limit = (deps.limiter ?? exportRateLimiter).take(principal.user.id, now.getTime());
+  if (!limit.ok) {
+    const minutes = EXPORT_RATE_LIMIT.windowMs / 60_000;
+    return exportError(429, 'rate_limited', `You can start ${EXPORT_RATE_LIMIT.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
+      headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+    });
+  }
+
+  const { stream, filename, contentType } = createExportStream(db, {
+    orgId: principal.org.orgId,
+    orgSlug: principal.org.slug,
+    orgName: principal.org.name,
+    user: principal.user,
+    zone: principal.zone,
+    state,
+    format,
+    now,
+    signal: request.signal,
+    request: context,
+    batchSize: deps.batchSize,
+    onBatch: deps.onBatch,
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      'Content-Type': contentType,
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Request-Id': id,
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import { createElement, type ReactElement } from 'react';
+import { renderToBuffer, type DocumentProps } from '@react-pdf/renderer';
+import { changesText } from './changes-text';
+import type { ExportTableRow } from './columns';
+import { ExportPdfDocument, PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
+import { pdfFontFamily } from './pdf-fonts';
+import { clip } from './pdf-text';
+import { localInZone } from './time';
+import type { Emit, ExportHeader, ExportWriter } from './writer';
+
+const ACTOR_KIND: Record<ExportTableRow['actorType'], string> = { user: 'user', api_key: 'API key', system: 'system' };
+// Average glyph advance of the condensed font, as a share of the font size; errs wide so estimates err tall.
+const CHAR_WIDTH = PDF_FONT_SIZE * 0.5;
+const LINE = PDF_FONT_SIZE * PDF_LINE_HEIGHT;
+// Landscape A4 (595 pt high) less margins, running header and table header; the first page also holds the title block.
+const PAGE_BODY = 595 - 22 - 34 - 13 - 13;
+const TITLE_BLOCK = 115;
+
+function capacity(width: number): number {
+  return Math.max(4, Math.floor((width - 4) / CHAR_WIDTH));
+}
+
+/** One event as the PDF's cells; long cells are clipped so a row always fits on one page. */
+export function toPdfRow(row: ExportTableRow, zone: string): PdfRow {
+  const [date, time] = localInZone(row.occurredAt, zone).split(' ');
+  const object = [row.objectType, row.objectId, row.objectLabel].filter(Boolean).join('\n');
+  const message = [row.message, row.errorMessage ? `Error: ${row.errorMessage}` : '', `${row.source} · request ${row.requestId ?? '—'} · event ${row.id}`].filter(Boolean).join('\n');
+  return {
+    time: `${date}\n${time}`,
+    user: `${row.actorLabel}\n${ACTOR_KIND[row.actorType]}`,
+    ip: row.ip ?? '—',
+    action: row.action,
+    object: clip(object, 6, 400),
+    message: clip(message, 10, 900),
+    changes: clip(changesText(row.changes, { spaced: true }), 10, 900),
+    result: row.result,
+    failed: row.result === 'failure',
+  };
+}
+
+/** Estimated row height in points: the tallest cell, counting wrapped lines. */
+function rowHeight(row: PdfRow): number {
+  let lines = 1;
+  for (const c of PDF_COLUMNS) {
+    const per = capacity(c.width);
+    const n = row[c.key].split('\n').reduce((sum, l) => sum + Math.max(1, Math.ceil(l.length / per)), 0);
+    lines = Math.max(lines, n);
+  }
+  return lines * LINE + 4.5;
+}
+
+/**
+ * Packs rows into pages by estimated height. react-pdf re-lays out the whole remaining flow at every
+ * page break, so one <Page> per sheet of paper keeps rendering linear in the row count.
+ */
+export function packPages(rows: PdfRow[]): PdfRow[][] {
+  const pages: PdfRow[][] = [];
+  let page: PdfRow[] = [];
+  let room = PAGE_BODY - TITLE_BLOCK;
+  for (const row of rows) {
+    const h = rowHeight(row);
+    if (page.length > 0 && h > room) {
+      pages.push(page);
+      page = [];
+      room = PAGE_BODY;
+    }
+    page.push(row);
+    room -= h;
+  }
+  if (page.length) pages.push(page);
+  return pages;
+}
+
+/** PDF: rows are collected (at most `cap`, checked before the export starts) and rendered at the end. */
+export function createPdfWriter(header: ExportHeader, emit: Emit, cap: number): ExportWriter<ExportTableRow> {
+  let rows: PdfRow[] = [];
+  return {
+    start() {},
+    write(batch) {
+      // The count said "at most cap"; rows added to an open-ended window since then must not grow an unbounded render.
+      if (rows.length + batch.length > cap) throw new Error(`The view grew past the PDF limit of ${cap.toLocaleString('en-US')} rows while exporting`);
+      for (const row of batch) rows.push(toPdfRow(row, header.zone));
+    },
+    async finish(rowCount) {
+      const doc = createElement(ExportPdfDocument, { header, pages: packPages(rows), rowCount, fontFamily: pdfFontFamily() }) as unknown as ReactElement<DocumentProps>;
+      rows = [];
+      const buffer = await renderToBuffer(doc);
+      for (let i = 0; i < buffer.length; i += 65_536) emit(buffer.subarray(i, i + 65_536));
+    },
+    abort() {
+      rows = [];
+    },
+  };
+}
