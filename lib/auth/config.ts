@@ -16,7 +16,7 @@ export function baseAuthConfig(): NextAuthConfig {
     logger: {
       // A wrong password is an expected outcome (recorded as login_failed), not a server error with a stack.
       error(error) {
-        if (error.name === 'CredentialsSignin') return;
+        if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') return;
         console.error('[auth]', error);
       },
     },
