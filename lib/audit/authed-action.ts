@@ -7,7 +7,7 @@ import { executeAudited, type ActionResult, type Operation } from './operation';
 import { requestContextFrom } from './request-context';
 
 /** Form fields Next adds for progressive enhancement; not part of any operation's input. */
-function formToObject(form: FormData): Record<string, string> {
+export function formToObject(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (!k.startsWith('$ACTION') && typeof v === 'string') out[k] = v;
   return out;

@@ -5,10 +5,9 @@ import { getDb } from '@/db';
 import { getUserById, listMembershipsForUser, type MembershipWithOrg } from '@/db/queries/tenancy';
 import { auth } from './index';
 import { hasPermission, type Permission } from './roles';
+import { REQUEST_URL_HEADER } from './session-headers';
 
 export const ORG_COOKIE = 'audit_org';
-export { REQUEST_URL_HEADER } from './session-headers';
-import { REQUEST_URL_HEADER } from './session-headers';
 
 export type SessionContext = {
   user: { id: string; email: string; name: string };

@@ -1,38 +1,14 @@
 import { formatInZone } from '@/lib/format/time-zone';
+import { zoneOffsetMs } from '@/lib/format/zoned';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const QUARTER_HOUR = 900_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
-
-/**
- * The zone's UTC offset at `date`, in ms. Exports format every row, so this caches the formatter and the
- * offset per zone and quarter hour (every zone's offset changes only on a quarter-hour UTC boundary).
- */
-export function zoneOffset(date: Date, zone: string): number {
-  const bucket = Math.floor(date.getTime() / QUARTER_HOUR);
-  const key = `${zone}|${bucket}`;
-  const cached = offsets.get(key);
-  if (cached !== undefined) return cached;
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(zone, f);
-  }
-  const at = bucket * QUARTER_HOUR;
-  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, Number(x.value)]));
-  const offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
-  if (offsets.size > 50_000) offsets.clear();
-  offsets.set(key, offset);
-  return offset;
-}
 
 /**
  * The zone's wall-clock time as a Date whose UTC fields carry it: spreadsheets have no zones and read a
  * date's UTC fields, so this is how "14:03 in Berlin" shows as 14:03 in Excel.
  */
 export function wallClockDate(date: Date, zone: string): Date {
-  return new Date(date.getTime() + zoneOffset(date, zone));
+  return new Date(date.getTime() + zoneOffsetMs(date, zone));
 }
 
 /** "2026-11-21 14:03:07" in the zone: the same text as formatInZone, without Intl on every row. */
@@ -42,7 +18,7 @@ export function localInZone(date: Date, zone: string): string {
 
 /** ISO 8601 with the zone's offset at that instant, millisecond precision: 2026-11-21T14:03:07.123+01:00. */
 export function isoInZone(date: Date, zone: string): string {
-  const offset = zoneOffset(date, zone);
+  const offset = zoneOffsetMs(date, zone);
   const local = new Date(date.getTime() + offset).toISOString().slice(0, 23);
   const minutes = Math.round(Math.abs(offset) / 60_000);
   return `${local}${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;

@@ -1,16 +1,35 @@
 /** Calendar arithmetic in an IANA zone without a date library: enough for day and week boundaries. */
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function partsIn(date: Date, zone: string) {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    formatters.set(zone, f);
+  }
   const p = Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second), weekday: String(p.weekday) };
 }
 
-/** Offset of `zone` from UTC at `date`, in milliseconds (positive east of Greenwich). */
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Offset of `zone` from UTC at `date`, in milliseconds (positive east of Greenwich). Exports call this for
+ * every row, so it is cached per zone and quarter hour (zone offsets only change on quarter-hour UTC boundaries).
+ */
 export function zoneOffsetMs(date: Date, zone: string): number {
-  const p = partsIn(date, zone);
-  const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
-  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
+  const bucket = Math.floor(date.getTime() / QUARTER_HOUR);
+  const key = `${zone}|${bucket}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const at = bucket * QUARTER_HOUR;
+  const p = partsIn(new Date(at), zone);
+  const offset = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - at;
+  if (offsets.size > 50_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** The instant of local midnight in `zone` for the calendar day of `date` shifted by `dayDelta` days. */

@@ -17,6 +17,4 @@ export async function actingAs(db: Db, email: string, role: Role, orgId?: string
   };
 }
 
-export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
+export { rowsOf } from '@/db/rows';

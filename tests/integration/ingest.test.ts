@@ -6,14 +6,12 @@ import { PEER_HEADER } from '@/lib/audit/client-ip';
 import { generateApiKey } from '@/lib/auth/api-keys';
 import { handleIngestGet } from '@/lib/ingest/handle-get';
 import { handleIngestPost } from '@/lib/ingest/handle-post';
+import { rowsOf } from '@/db/rows';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';
 
 const URL_BASE = 'http://localhost/api/v1/events';
 
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 async function countEvents(db: Db, orgId: string): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId}`));

@@ -2,12 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { migrateDatabase } from '@/db/client';
 import { auditEvents, users } from '@/db/schema';
+import { rowsOf } from '@/db/rows';
 import { describeEachDatabase } from './databases';
 import { createOrg, createUser } from './fixtures';
 
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 describeEachDatabase('schema and migrations', (ctx) => {
   it('applies the committed migrations idempotently', async () => {

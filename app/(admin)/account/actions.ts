@@ -3,6 +3,7 @@
 import { headers } from 'next/headers';
 import { getDb } from '@/db';
 import { changeOwnPassword } from '@/lib/admin/account';
+import { formToObject } from '@/lib/audit/authed-action';
 import type { ActionResult } from '@/lib/audit/operation';
 import { requestContextFrom } from '@/lib/audit/request-context';
 import { getSessionContext } from '@/lib/auth/session';
@@ -11,5 +12,5 @@ export async function changePasswordAction(_prev: ActionResult<null> | null, for
   const request = requestContextFrom(await headers());
   const ctx = await getSessionContext();
   if (!ctx) return { ok: false, error: 'Your session has ended. Sign in again.', requestId: request.requestId };
-  return changeOwnPassword(await getDb(), ctx.user, request, Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith('$ACTION'))));
+  return changeOwnPassword(await getDb(), ctx.user, request, formToObject(form));
 }
