@@ -7,9 +7,8 @@ export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127
 
 export type BenchDatabase = { name: string; url: string; drop(): Promise<void> };
 
-/** CREATE DATABASE audit_bench_<pid>_<time> through the admin connection, migrated like production. */
-export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `audit_bench_${process.pid}_${Date.now().toString(36)}`;
+/** CREATE DATABASE `name` (default audit_bench_<pid>_<time>) through the admin connection, migrated like production. */
+export async function createBenchDatabase(name = `audit_bench_${process.pid}_${Date.now().toString(36)}`): Promise<BenchDatabase> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(ADMIN_URL);

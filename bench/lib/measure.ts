@@ -31,3 +31,17 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
+
+export type Timing = { runs: number; p50Ms: number; p95Ms: number; maxMs: number; times: number[] };
+
+/** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the latency distribution. */
+export async function timeRuns(fn: () => Promise<unknown>, runs: number, warmup = 2): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  return { runs, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.max(...times), times };
+}

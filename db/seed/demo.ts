@@ -52,11 +52,14 @@ export async function ensureDemoTenants(db: Db): Promise<{ created: boolean; org
   });
 }
 
-function actorsFor(slug: string, userIds: Record<string, string>, r: Random): Actor[] {
-  const people = DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({
+/** A person the generator lets act (an org member, by email), with the role that shapes what they do. */
+export type DemoPerson = { email: string; id: string | null; role: Role };
+
+function actorsFor(slug: string, people: DemoPerson[], r: Random): Actor[] {
+  const humans = people.map((u) => ({
     type: 'user' as const,
-    id: userIds[u.email] ?? null,
-    role: u.roles[slug as 'acme'],
+    id: u.id,
+    role: u.role,
     label: u.email,
     source: 'web' as const,
     ips: [`203.0.113.${r.int(2, 250)}`, `198.51.100.${r.int(2, 250)}`, `2001:db8:${r.hex(4)}::${r.int(1, 99)}`].slice(0, r.int(1, 3)),
@@ -72,17 +75,33 @@ function actorsFor(slug: string, userIds: Record<string, string>, r: Random): Ac
     agent: name === 'Terraform' ? 'terraform-provider-acme/3.2.1' : 'curl/8.11.1',
   }));
   const system = { type: 'system' as const, id: 'scheduler', label: 'System scheduler', source: 'system' as const, ips: [], agent: null };
-  return [...people, former, ...keys, system];
+  return [...humans, former, ...keys, system];
 }
 
+/** The demo users with a role in `slug` other than member (members cannot change anything). */
+function demoPeople(slug: string, userIds: Record<string, string>): DemoPerson[] {
+  return DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({ email: u.email, id: userIds[u.email] ?? null, role: u.roles[slug as 'acme']! }));
+}
+
+export type DemoEntryOptions = {
+  orgId: string;
+  slug: string;
+  count: number;
+  /** Who acts; defaults to the demo users with a role in `slug`. */
+  people?: DemoPerson[];
+  userIds?: Record<string, string>;
+  seed?: number;
+  now?: number;
+  days?: number;
+};
+
 /**
- * Appends `count` realistic events over the last 90 days (up to `now`) to one organization: objects are
- * created, changed, published and deleted in time order so every record has a coherent history.
+ * `count` realistic entries over the last `days` days (default 90, up to `now`) for one organization, oldest
+ * first: objects are created, changed, published and deleted in time order so every record has a coherent
+ * history. Pure and reproducible from `seed`; the seed writes them through recordAuditEvents, the benchmark
+ * loader (bench/lib/load.ts) builds the same rows and COPYs them.
  */
-export async function generateDemoEvents(
-  db: Db,
-  opts: { orgId: string; slug: string; userIds: Record<string, string>; count: number; seed?: number; now?: number; days?: number },
-): Promise<number> {
+export function* demoEntries(opts: DemoEntryOptions): Generator<AuditEntry> {
   const r = new Random(opts.seed ?? 42);
   const now = opts.now ?? Date.now();
   const span = (opts.days ?? 90) * DAY;
@@ -90,24 +109,16 @@ export async function generateDemoEvents(
   for (let i = 0; i < opts.count; i++) times[i] = Math.floor(now - r.next() * span);
   times.sort();
 
-  const actors = actorsFor(opts.slug, opts.userIds, r);
+  const actors = actorsFor(opts.slug, opts.people ?? demoPeople(opts.slug, opts.userIds ?? {}), r);
   const humans = actors.filter((a) => a.type === 'user');
+  const formerUser = actors.find((a) => a.id?.startsWith('former'))!;
+  const weights: (readonly [Actor, number])[] = [...humans.map((h) => [h, 12] as const), [formerUser, 2], ...actors.filter((a) => a.type !== 'user').map((a) => [a, 5] as const)];
   const live = new Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>();
   let serial = 0;
-  let batch: AuditEntry[] = [];
-  let written = 0;
-
-  // Through the one write path, so the demo history is hash-chained like real entries (and redacted the same way).
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await recordAuditEvents(db, batch);
-    written += batch.length;
-    batch = [];
-  };
 
   for (let i = 0; i < opts.count; i++) {
     const at = new Date(times[i]!);
-    const actor = r.weighted<Actor>([...humans.map((h) => [h, 12] as const), [actors.find((a) => a.id?.startsWith('former'))!, 2], ...actors.filter((a) => a.type !== 'user').map((a) => [a, 5] as const)]);
+    const actor = r.weighted<Actor>(weights);
     const base = {
       orgId: opts.orgId,
       id: r.uuidv7(at.getTime()),
@@ -124,7 +135,7 @@ export async function generateDemoEvents(
       // Auditors only read: their trail is sign-ins and exports.
       const format = r.pick(['csv', 'xlsx', 'pdf'] as const);
       const rows = r.int(40, 25_000);
-      batch.push({
+      yield {
         ...base,
         action: 'export',
         objectType: 'audit_log',
@@ -133,10 +144,10 @@ export async function generateDemoEvents(
         module: 'Audit',
         message: `Exported ${rows.toLocaleString('en-US')} audit events as ${format.toUpperCase()}`,
         metadata: { format, row_count: rows, filters: { range: r.pick(['24h', '7d', '30d']), result: r.chance(0.3) ? ['failure'] : undefined } },
-      });
+      };
     } else if (actor.type === 'user' && (actor.role === 'auditor' || r.chance(0.12))) {
       const action = r.weighted([['login', 8], ['logout', 3], ['login_failed', 1.5]] as const);
-      batch.push({
+      yield {
         ...base,
         action,
         objectType: 'session',
@@ -147,14 +158,27 @@ export async function generateDemoEvents(
         result: action === 'login_failed' ? 'failure' : 'success',
         errorMessage: action === 'login_failed' ? 'Invalid email or password' : null,
         metadata: { attempted_email: action === 'login_failed' ? actor.label : undefined, method: 'password' },
-      });
+      };
     } else {
-      batch.push(objectEvent(r, base, actor, live, () => ++serial));
+      yield objectEvent(r, base, actor, live, () => ++serial);
     }
-    if (batch.length >= 500) await flush();
   }
-  await flush();
-  return written;
+}
+
+/** Appends demoEntries(opts) to the organization through the one write path (hash-chained and redacted like real entries). */
+export async function generateDemoEvents(db: Db, opts: DemoEntryOptions & { userIds: Record<string, string> }): Promise<number> {
+  let batch: AuditEntry[] = [];
+  let written = 0;
+  for (const entry of demoEntries(opts)) {
+    batch.push(entry);
+    if (batch.length >= 500) {
+      await recordAuditEvents(db, batch);
+      written += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) await recordAuditEvents(db, batch);
+  return written + batch.length;
 }
 
 function objectEvent(

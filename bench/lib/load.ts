@@ -1,0 +1,273 @@
+/**
+ * Fills a fresh benchmark database fast: the demo generator's realistic entries (db/seed/demo.ts), built and
+ * hash-chained by the product's own functions (buildAuditRow, linkRows), streamed in with COPY instead of
+ * INSERTs. Secondary indexes and the foreign key are dropped for the load and recreated from their own
+ * definitions afterwards (the classic bulk-load order), so the schema that is measured is the migrated one.
+ */
+import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import postgres from 'postgres';
+import type { DemoPerson } from '@/db/seed/demo';
+import { GENESIS_HASH } from '@/lib/audit/chain/entry-hash';
+import { COPY_COLUMNS, PREV_MARK, SEQ_MARK } from './copy-format';
+import type { SegmentBatch, SegmentJob } from './load-worker';
+import { hashPassword } from '@/lib/auth/password';
+import type { Role } from '@/lib/auth/roles';
+import type { BenchContext, BenchOrg } from './types';
+
+/** Organizations of very different sizes: shares of the events, and how many people act in each. */
+export const BENCH_ORGS = [
+  { slug: 'acme', name: 'Acme Corp', share: 0.85, people: 40 },
+  { slug: 'globex', name: 'Globex Inc', share: 0.12, people: 12 },
+  { slug: 'initech', name: 'Initech', share: 0.029, people: 5 },
+  { slug: 'umbrella', name: 'Umbrella', share: 0.001, people: 2 },
+] as const;
+
+/** Longer than any history the loader makes, so a retention run never eats the data being measured. */
+export const BENCH_RETENTION_DAYS = 3650;
+
+export const BENCH_PASSWORD = 'bench-password-2026';
+export const BENCH_EMAIL = 'bench-owner@bench.test';
+
+/** A loader worker running TypeScript through tsx (workers do not inherit the parent's loader hooks). */
+function startWorker(): Worker {
+  const file = new URL('./load-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, { eval: true });
+}
+
+/** Rows per worker job: a slice of one organization's timeline with its own object histories. */
+const SEGMENT_ROWS = 50_000;
+const ROWS_PER_COPY = 200_000;
+
+/**
+ * Runs an organization's segments on the workers (each worker one job at a time, results kept in job order)
+ * and COPYs the rows chained in order. Returns the chain head and the time span.
+ */
+async function copyOrgSegments(sql: postgres.Sql, workers: Worker[], jobs: SegmentJob[]): Promise<{ seq: number; hash: string; first: number; last: number }> {
+  const batches = new Map<number, SegmentBatch[]>();
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  let nextJob = 0;
+  const assign = (w: Worker) => {
+    if (nextJob < jobs.length) w.postMessage(jobs[nextJob++]);
+  };
+  const onMessage = (w: Worker) => (b: SegmentBatch) => {
+    const list = batches.get(b.job) ?? [];
+    list.push(b);
+    batches.set(b.job, list);
+    if (b.done) assign(w);
+    wake?.();
+  };
+  const onError = (e: Error) => {
+    failure = e;
+    wake?.();
+  };
+  const listeners = workers.map((w) => {
+    const m = onMessage(w);
+    w.on('message', m);
+    w.on('error', onError);
+    return () => {
+      w.off('message', m);
+      w.off('error', onError);
+    };
+  });
+  for (const w of workers) assign(w);
+
+  let seq = 0;
+  let prev = GENESIS_HASH;
+  let first = 0;
+  let last = 0;
+  let copy: ReturnType<Awaited<ReturnType<postgres.Sql['unsafe']>['writable']>> extends Promise<infer W> ? W : never;
+  let inCopy = 0;
+  let finished: Promise<void> | null = null;
+  const openCopy = async () => {
+    copy = await sql.unsafe(`copy audit_events (${COPY_COLUMNS.join(', ')}) from stdin with (format csv)`).writable();
+    finished = new Promise<void>((resolve, reject) => {
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+    });
+    inCopy = 0;
+  };
+  await openCopy();
+  try {
+    for (let job = 0; job < jobs.length; job++) {
+      for (;;) {
+        if (failure) throw failure;
+        const batch = batches.get(job)?.shift();
+        if (!batch) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+          continue;
+        }
+        let text = '';
+        for (let i = 0; i < batch.canon.length; i++) {
+          seq += 1;
+          const canon = batch.canon[i]!.replace(PREV_MARK, prev).replace(`"${SEQ_MARK}"`, String(seq));
+          const hash = createHash('sha256').update(canon, 'utf8').digest('hex');
+          text += `${batch.csv[i]}${seq},"${prev}","${hash}"\n`;
+          prev = hash;
+        }
+        first ||= batch.first;
+        last = batch.last || last;
+        inCopy += batch.canon.length;
+        if (!copy!.write(text)) await new Promise<void>((resolve) => copy!.once('drain', () => resolve()));
+        if (inCopy >= ROWS_PER_COPY) {
+          copy!.end();
+          await finished;
+          await openCopy();
+        }
+        if (batch.done) break;
+      }
+      batches.delete(job);
+    }
+  } finally {
+    copy!.end();
+    await finished;
+    for (const off of listeners) off();
+  }
+  return { seq, hash: prev, first, last };
+}
+
+type IndexDef = { name: string; def: string };
+type Phase = { name: string; seconds: number };
+
+/** Months (first days, UTC) from `oldest` to three months after `newest`. */
+function monthsBetween(oldest: number, newest: number): string[] {
+  const out: string[] = [];
+  const d = new Date(Date.UTC(new Date(oldest).getUTCFullYear(), new Date(oldest).getUTCMonth(), 1));
+  const end = new Date(newest);
+  end.setUTCMonth(end.getUTCMonth() + 3);
+  while (d <= end) {
+    out.push(d.toISOString().slice(0, 10));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+}
+
+export type LoadResult = { ctx: Omit<BenchContext, 'quick'>; seconds: number; phases: Phase[]; tableBytes: number; indexBytes: number };
+
+/**
+ * Loads `events` events spread over the last `days` days into the (migrated, empty) database at `url`,
+ * split across BENCH_ORGS, plus a signed-in-able owner of every organization and their people.
+ */
+export async function loadBenchData(url: string, opts: { events: number; days: number; now: number; workers?: number; log?: (line: string) => void }): Promise<LoadResult> {
+  const log = opts.log ?? (() => {});
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const phases: Phase[] = [];
+  const started = performance.now();
+  let mark = started;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push({ name, seconds: (now - mark) / 1000 });
+    log(`  ${name}: ${((now - mark) / 1000).toFixed(1)} s`);
+    mark = now;
+  };
+  try {
+    // Tenants, the bench owner and each organization's people (one password hash for all: argon2 is slow on purpose).
+    const hash = await hashPassword(BENCH_PASSWORD);
+    const [owner] = await sql<{ id: string }[]>`insert into users (email, name, password_hash) values (${BENCH_EMAIL}, 'Bench Owner', ${hash}) returning id`;
+    const orgs: { slug: string; id: string; count: number; people: DemoPerson[] }[] = [];
+    let assigned = 0;
+    for (const [i, o] of BENCH_ORGS.entries()) {
+      const count = i === BENCH_ORGS.length - 1 ? opts.events - assigned : Math.round(opts.events * o.share);
+      assigned += count;
+      const [org] = await sql<{ id: string }[]>`insert into organizations (slug, name, retention_days) values (${o.slug}, ${o.name}, ${BENCH_RETENTION_DAYS}) returning id`;
+      await sql`insert into memberships (org_id, user_id, role) values (${org!.id}, ${owner!.id}, 'owner')`;
+      const people: DemoPerson[] = [];
+      for (let p = 0; p < o.people; p++) {
+        const role: Role = p % 10 === 9 ? 'auditor' : p % 4 === 0 ? 'owner' : 'admin';
+        const email = `user${String(p + 1).padStart(2, '0')}@${o.slug}.test`;
+        const [user] = await sql<{ id: string }[]>`insert into users (email, name, password_hash) values (${email}, ${`User ${p + 1} of ${o.name}`}, ${hash}) returning id`;
+        await sql`insert into memberships (org_id, user_id, role) values (${org!.id}, ${user!.id}, ${role})`;
+        people.push({ email, id: user!.id, role });
+      }
+      orgs.push({ slug: o.slug, id: org!.id, count, people });
+    }
+
+    // Partitions for every month the history covers (the migration only makes this month and three ahead).
+    const oldest = opts.now - opts.days * 86_400_000;
+    for (const month of monthsBetween(oldest, opts.now)) await sql`select audit_events_create_month_partition(${month}::date)`;
+
+    // Drop what slows a bulk load, keeping the definitions: every index but the primary key, and the foreign key.
+    const indexes = await sql<IndexDef[]>`
+      select c.relname as name, pg_get_indexdef(i.indexrelid) as def
+      from pg_index i join pg_class c on c.oid = i.indexrelid
+      where i.indrelid = 'audit_events'::regclass and not i.indisprimary order by c.relname`;
+    const fks = await sql<IndexDef[]>`
+      select conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid = 'audit_events'::regclass and contype = 'f'`;
+    for (const fk of fks) await sql.unsafe(`alter table audit_events drop constraint "${fk.name}"`);
+    for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`);
+    phase('tenants, partitions, drop indexes');
+
+    // Workers build and canonicalize rows segment by segment; this thread fills in seq and prev_hash in
+    // order, hashes (SHA-256 of the canonical form, exactly computeEntryHash) and streams COPY.
+    const workers = Array.from({ length: opts.workers ?? 2 }, startWorker);
+    const result: BenchOrg[] = [];
+    try {
+      for (const org of orgs) {
+        const segments = Math.max(1, Math.ceil(org.count / SEGMENT_ROWS));
+        const jobs: SegmentJob[] = Array.from({ length: segments }, (_, k) => {
+          const count = Math.floor((org.count * (k + 1)) / segments) - Math.floor((org.count * k) / segments);
+          const span = (opts.now - oldest) / segments;
+          return { job: k, orgId: org.id, slug: org.slug, people: org.people, count, seed: 2026 * 1000 + result.length * 100 + k, end: oldest + span * (k + 1), spanMs: span };
+        });
+        const head = await copyOrgSegments(sql, workers, jobs);
+        await sql`insert into audit_chain_heads (org_id, seq, hash) values (${org.id}, ${head.seq}, ${head.hash})
+                  on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
+        result.push({ slug: org.slug, id: org.id, events: org.count, oldest: new Date(head.first).toISOString(), newest: new Date(head.last).toISOString() });
+        log(`  ${org.slug}: ${org.count.toLocaleString('en-US')} events, chain head #${head.seq} (${((performance.now() - mark) / 1000).toFixed(0)} s)`);
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+    phase('generate, hash-chain and COPY');
+
+    await sql`set maintenance_work_mem = '1GB'`;
+    for (const ix of indexes) {
+      // pg_get_indexdef names the partitioned parent with ON ONLY (no partitions); the real statement builds them all.
+      await sql.unsafe(ix.def.replace(' ON ONLY ', ' ON '));
+      phase(`index ${ix.name}`);
+    }
+    for (const fk of fks) await sql.unsafe(`alter table audit_events add constraint "${fk.name}" ${fk.def}`);
+    phase('foreign key');
+    await sql`vacuum (analyze) audit_events`;
+    await sql`analyze audit_facets`;
+    phase('vacuum analyze');
+
+    const [size] = await sql<{ table: string; indexes: string }[]>`
+      select sum(pg_table_size(inhrelid))::text as table, sum(pg_indexes_size(inhrelid))::text as indexes
+      from pg_inherits where inhparent = 'audit_events'::regclass`;
+    return {
+      ctx: { url, orgs: result, user: { id: owner!.id, email: BENCH_EMAIL, password: BENCH_PASSWORD, label: BENCH_EMAIL } },
+      seconds: (performance.now() - started) / 1000,
+      phases,
+      tableBytes: Number(size!.table),
+      indexBytes: Number(size!.indexes),
+    };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Reads the context back from a database loaded earlier (BENCH_REUSE=<database name>), without reloading. */
+export async function readBenchContext(url: string): Promise<Omit<BenchContext, 'quick'>> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [owner] = await sql<{ id: string }[]>`select id from users where email = ${BENCH_EMAIL}`;
+    const orgs = await sql<{ slug: string; id: string; events: string; oldest: Date; newest: Date }[]>`
+      select o.slug, o.id, h.seq::text as events,
+        (select min(occurred_at) from audit_events e where e.org_id = o.id) as oldest,
+        (select max(occurred_at) from audit_events e where e.org_id = o.id and e.seq <= h.seq) as newest
+      from organizations o join audit_chain_heads h on h.org_id = o.id
+      where o.slug = any(${BENCH_ORGS.map((o) => o.slug)}) order by h.seq desc`;
+    if (!owner || orgs.length === 0) throw new Error(`${url} holds no benchmark data`);
+    return {
+      url,
+      orgs: orgs.map((o) => ({ slug: o.slug, id: o.id, events: Number(o.events), oldest: o.oldest.toISOString(), newest: o.newest.toISOString() })),
+      user: { id: owner.id, email: BENCH_EMAIL, password: BENCH_PASSWORD, label: BENCH_EMAIL },
+    };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
