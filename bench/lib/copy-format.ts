@@ -1,4 +1,4 @@
-/** COPY … FROM STDIN (format csv) lines for audit_events, shared by the bench loader's main thread and workers. */
+/** COPY … FROM STDIN (format csv) lines for audit_events (the bench loader's templates). */
 import type { AuditEventRowToInsert } from '@/lib/audit/chain/append';
 
 export const COPY_COLUMNS = [
@@ -6,10 +6,6 @@ export const COPY_COLUMNS = [
   'action', 'object_type', 'object_id', 'object_label', 'module', 'project', 'message', 'result', 'error_message',
   'before', 'after', 'changes', 'changed_fields', 'metadata', 'seq', 'prev_hash', 'hash',
 ] as const;
-
-/** Stand-ins for the two chain values only known in order; the main thread replaces them before hashing. */
-export const PREV_MARK = 'PREV_HASH_MARKER_7f3a';
-export const SEQ_MARK = 'SEQ_MARKER_7f3a';
 
 /** One CSV field: NULL is an unquoted empty field, every value is quoted. */
 function field(v: unknown): string {

@@ -1,16 +1,16 @@
 /**
- * Fills a fresh benchmark database fast: the demo generator's realistic entries (db/seed/demo.ts), built and
- * hash-chained by the product's own functions (buildAuditRow, linkRows), streamed in with COPY instead of
- * INSERTs. Secondary indexes and the foreign key are dropped for the load and recreated from their own
+ * Fills a fresh benchmark database fast: the demo generator's realistic entries (db/seed/demo.ts), built by the
+ * product's buildAuditRow and canonical chain form (bench/lib/templates.ts), hash-chained and streamed in with
+ * COPY instead of INSERTs. Secondary indexes and the foreign key are dropped for the load and recreated from their own
  * definitions afterwards (the classic bulk-load order), so the schema that is measured is the migrated one.
  */
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
 import type { DemoPerson } from '@/db/seed/demo';
 import { GENESIS_HASH } from '@/lib/audit/chain/entry-hash';
-import { COPY_COLUMNS, PREV_MARK, SEQ_MARK } from './copy-format';
-import type { SegmentBatch, SegmentJob } from './load-worker';
+import { Random } from '@/db/seed/random';
+import { COPY_COLUMNS } from './copy-format';
+import { buildTemplates, type RowTemplate } from './templates';
 import { hashPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/auth/roles';
 import type { BenchContext, BenchOrg } from './types';
@@ -29,101 +29,51 @@ export const BENCH_RETENTION_DAYS = 3650;
 export const BENCH_PASSWORD = 'bench-password-2026';
 export const BENCH_EMAIL = 'bench-owner@bench.test';
 
-/** A loader worker running TypeScript through tsx (workers do not inherit the parent's loader hooks). */
-function startWorker(): Worker {
-  const file = new URL('./load-worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, { eval: true });
-}
-
-/** Rows per worker job: a slice of one organization's timeline with its own object histories. */
-const SEGMENT_ROWS = 50_000;
+/** Distinct generated entries per organization; larger organizations reuse them with fresh ids, times and chain links. */
+const MAX_TEMPLATES = 100_000;
 const ROWS_PER_COPY = 200_000;
 
 /**
- * Runs an organization's segments on the workers (each worker one job at a time, results kept in job order)
- * and COPYs the rows chained in order. Returns the chain head and the time span.
+ * COPYs `count` rows for one organization, oldest first, evenly spread from `oldest` to `newest` with jitter,
+ * cycling through its templates; each row gets its own UUIDv7, request id, seq, prev_hash and SHA-256 hash
+ * (the hash of exactly the canonical form computeEntryHash would build). Returns the chain head and time span.
  */
-async function copyOrgSegments(sql: postgres.Sql, workers: Worker[], jobs: SegmentJob[]): Promise<{ seq: number; hash: string; first: number; last: number }> {
-  const batches = new Map<number, SegmentBatch[]>();
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  let nextJob = 0;
-  const assign = (w: Worker) => {
-    if (nextJob < jobs.length) w.postMessage(jobs[nextJob++]);
-  };
-  const onMessage = (w: Worker) => (b: SegmentBatch) => {
-    const list = batches.get(b.job) ?? [];
-    list.push(b);
-    batches.set(b.job, list);
-    if (b.done) assign(w);
-    wake?.();
-  };
-  const onError = (e: Error) => {
-    failure = e;
-    wake?.();
-  };
-  const listeners = workers.map((w) => {
-    const m = onMessage(w);
-    w.on('message', m);
-    w.on('error', onError);
-    return () => {
-      w.off('message', m);
-      w.off('error', onError);
-    };
-  });
-  for (const w of workers) assign(w);
-
+async function copyOrgRows(sql: postgres.Sql, templates: RowTemplate[], count: number, oldest: number, newest: number, seed: number): Promise<{ seq: number; hash: string; first: number; last: number }> {
+  const r = new Random(seed);
+  const step = (newest - oldest) / count;
   let seq = 0;
   let prev = GENESIS_HASH;
   let first = 0;
   let last = 0;
-  let copy: ReturnType<Awaited<ReturnType<postgres.Sql['unsafe']>['writable']>> extends Promise<infer W> ? W : never;
-  let inCopy = 0;
-  let finished: Promise<void> | null = null;
-  const openCopy = async () => {
-    copy = await sql.unsafe(`copy audit_events (${COPY_COLUMNS.join(', ')}) from stdin with (format csv)`).writable();
-    finished = new Promise<void>((resolve, reject) => {
+  while (seq < count) {
+    const copy = await sql.unsafe(`copy audit_events (${COPY_COLUMNS.join(', ')}) from stdin with (format csv)`).writable();
+    const finished = new Promise<void>((resolve, reject) => {
       copy.on('finish', resolve);
       copy.on('error', reject);
     });
-    inCopy = 0;
-  };
-  await openCopy();
-  try {
-    for (let job = 0; job < jobs.length; job++) {
-      for (;;) {
-        if (failure) throw failure;
-        const batch = batches.get(job)?.shift();
-        if (!batch) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = null;
-          continue;
-        }
-        let text = '';
-        for (let i = 0; i < batch.canon.length; i++) {
-          seq += 1;
-          const canon = batch.canon[i]!.replace(PREV_MARK, prev).replace(`"${SEQ_MARK}"`, String(seq));
-          const hash = createHash('sha256').update(canon, 'utf8').digest('hex');
-          text += `${batch.csv[i]}${seq},"${prev}","${hash}"\n`;
-          prev = hash;
-        }
-        first ||= batch.first;
-        last = batch.last || last;
-        inCopy += batch.canon.length;
-        if (!copy!.write(text)) await new Promise<void>((resolve) => copy!.once('drain', () => resolve()));
-        if (inCopy >= ROWS_PER_COPY) {
-          copy!.end();
-          await finished;
-          await openCopy();
-        }
-        if (batch.done) break;
+    const end = Math.min(count, seq + ROWS_PER_COPY);
+    while (seq < end) {
+      let text = '';
+      const batchEnd = Math.min(end, seq + 1000);
+      for (; seq < batchEnd; ) {
+        const t = templates[seq % templates.length]!;
+        const ms = Math.floor(oldest + seq * step + r.next() * step * 0.9);
+        const at = new Date(ms).toISOString();
+        const id = r.uuidv7(ms);
+        const request = `req_${r.hex(16)}`;
+        seq += 1;
+        const c = t.canon;
+        const hash = createHash('sha256').update(c[0] + id + c[1] + at + c[2] + prev + c[3] + request + c[4] + seq + c[5], 'utf8').digest('hex');
+        const v = t.csv;
+        text += `${v[0]}${id}${v[1]}${at}${v[2]}${new Date(ms + 5 + (seq % 900)).toISOString()}${v[3]}${request}${v[4]}${seq},"${prev}","${hash}"\n`;
+        prev = hash;
+        first ||= ms;
+        last = ms;
       }
-      batches.delete(job);
+      if (!copy.write(text)) await new Promise<void>((resolve) => copy.once('drain', () => resolve()));
     }
-  } finally {
-    copy!.end();
+    copy.end();
     await finished;
-    for (const off of listeners) off();
   }
   return { seq, hash: prev, first, last };
 }
@@ -150,7 +100,7 @@ export type LoadResult = { ctx: Omit<BenchContext, 'quick'>; seconds: number; ph
  * Loads `events` events spread over the last `days` days into the (migrated, empty) database at `url`,
  * split across BENCH_ORGS, plus a signed-in-able owner of every organization and their people.
  */
-export async function loadBenchData(url: string, opts: { events: number; days: number; now: number; workers?: number; log?: (line: string) => void }): Promise<LoadResult> {
+export async function loadBenchData(url: string, opts: { events: number; days: number; now: number; log?: (line: string) => void }): Promise<LoadResult> {
   const log = opts.log ?? (() => {});
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const phases: Phase[] = [];
@@ -200,26 +150,14 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
     for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`);
     phase('tenants, partitions, drop indexes');
 
-    // Workers build and canonicalize rows segment by segment; this thread fills in seq and prev_hash in
-    // order, hashes (SHA-256 of the canonical form, exactly computeEntryHash) and streams COPY.
-    const workers = Array.from({ length: opts.workers ?? 2 }, startWorker);
     const result: BenchOrg[] = [];
-    try {
-      for (const org of orgs) {
-        const segments = Math.max(1, Math.ceil(org.count / SEGMENT_ROWS));
-        const jobs: SegmentJob[] = Array.from({ length: segments }, (_, k) => {
-          const count = Math.floor((org.count * (k + 1)) / segments) - Math.floor((org.count * k) / segments);
-          const span = (opts.now - oldest) / segments;
-          return { job: k, orgId: org.id, slug: org.slug, people: org.people, count, seed: 2026 * 1000 + result.length * 100 + k, end: oldest + span * (k + 1), spanMs: span };
-        });
-        const head = await copyOrgSegments(sql, workers, jobs);
-        await sql`insert into audit_chain_heads (org_id, seq, hash) values (${org.id}, ${head.seq}, ${head.hash})
-                  on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
-        result.push({ slug: org.slug, id: org.id, events: org.count, oldest: new Date(head.first).toISOString(), newest: new Date(head.last).toISOString() });
-        log(`  ${org.slug}: ${org.count.toLocaleString('en-US')} events, chain head #${head.seq} (${((performance.now() - mark) / 1000).toFixed(0)} s)`);
-      }
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
+    for (const [i, org] of orgs.entries()) {
+      const templates = buildTemplates({ orgId: org.id, slug: org.slug, people: org.people, count: Math.min(org.count, MAX_TEMPLATES), seed: 2026 + i, now: opts.now, days: opts.days });
+      const head = await copyOrgRows(sql, templates, org.count, oldest, opts.now, 7000 + i);
+      await sql`insert into audit_chain_heads (org_id, seq, hash) values (${org.id}, ${head.seq}, ${head.hash})
+                on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
+      result.push({ slug: org.slug, id: org.id, events: org.count, oldest: new Date(head.first).toISOString(), newest: new Date(head.last).toISOString() });
+      log(`  ${org.slug}: ${org.count.toLocaleString('en-US')} events from ${templates.length.toLocaleString('en-US')} templates, chain head #${head.seq} (${((performance.now() - mark) / 1000).toFixed(0)} s)`);
     }
     phase('generate, hash-chain and COPY');
 
