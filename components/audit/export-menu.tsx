@@ -9,7 +9,7 @@ export type ExportMenuProps = {
   /** The current view's canonical query string ('?…' or ''); paging, page size, columns and the open event are dropped. */
   query: string;
   /** The page's count of the view (exact up to 10,000, else an estimate). */
-  count: { count: number; exact: boolean };
+  count: { count: number; exact: boolean; atLeast?: boolean };
   /** PDF_ROW_CAP from lib/exports/limits.ts: above it the server answers 413, so the option is disabled here. */
   pdfCap: number;
 };
@@ -27,7 +27,7 @@ const itemClass =
 /** "Export" menu: the whole current view (every page, all columns) as CSV, Excel, PDF or JSON Lines downloads. */
 export function ExportMenu({ query, count, pdfCap }: ExportMenuProps) {
   const pdfTooBig = !count.exact || count.count > pdfCap;
-  const total = count.exact ? count.count.toLocaleString('en-US') : `about ${count.count.toLocaleString('en-US')}`;
+  const total = count.exact ? count.count.toLocaleString('en-US') : count.atLeast ? `more than ${(count.count - 1).toLocaleString('en-US')}` : `about ${count.count.toLocaleString('en-US')}`;
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger asChild>
