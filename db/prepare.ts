@@ -1,11 +1,13 @@
 import { ensureFuturePartitions } from '@/lib/audit/partitions';
 import { getSettings } from '@/lib/settings';
+import { analyzeEmbedded } from './embedded-analyze';
 import { getDbHandle } from './index';
 import { seedDemoIfEmpty } from './seed/demo';
 
 /**
  * Opens + migrates the app database, creates audit_events partitions for this month and the next 3, and, when
- * SEED_DEMO allows, seeds it once. Safe to call on every start.
+ * SEED_DEMO allows, seeds it once; the embedded database also gets its planner statistics refreshed. Safe to call on
+ * every start.
  */
 export async function prepareDatabase() {
   const settings = getSettings();
@@ -21,4 +23,5 @@ export async function prepareDatabase() {
       console.log(`[db] seeded demo organizations with ${settings.seedEvents} events (${Date.now() - t} ms)`);
     }
   }
+  await analyzeEmbedded(handle);
 }
