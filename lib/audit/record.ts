@@ -1,9 +1,9 @@
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx, Tx } from '@/db/client';
-import { auditEvents, type FieldChange } from '@/db/schema/audit-events';
+import type { FieldChange } from '@/db/schema/audit-events';
 import { uuidv7 } from '@/lib/ids';
 import { getSettings } from '@/lib/settings';
-import { groupByOrg, linkRows, lockChainHead, saveChainHead, withCanonicalIps, type UnchainedRow } from './chain/append';
+import { groupByOrg, insertChainedRows, linkPrepared, lockChainHead, prepareRow, withCanonicalIps, type PreparedRow, type UnchainedRow } from './chain/append';
 import { changedFieldPaths, diffSnapshots } from './diff';
 import { createRedactor, type Redactor } from './redact';
 import type { ActorType, Result, Source } from './vocabulary';
@@ -81,6 +81,23 @@ export function buildAuditRow(entry: AuditEntry, r: Redactor = redactor()): Unch
   };
 }
 
+const SLICE = 100;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * items.map(fn) for a large batch, in slices with a turn of the event loop between them: while this request
+ * builds a thousand entries, another one holding its organization's chain head gets its database replies
+ * handled (and so its lock released) without waiting for all of this CPU work.
+ */
+async function mapInSlices<T, U>(items: T[], fn: (item: T) => U): Promise<U[]> {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i += SLICE) {
+    if (i > 0) await yieldToEventLoop();
+    for (const item of items.slice(i, i + SLICE)) out.push(fn(item));
+  }
+  return out;
+}
+
 /** Runs `fn` in the caller's transaction, or in a new one when given the database itself. */
 function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db instanceof PgTransaction ? fn(db as Tx) : (db as Db).transaction(fn);
@@ -88,13 +105,15 @@ function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
 
 /**
  * The one place rows enter audit_events: each organization's chain head is locked until the transaction
- * ends, rows get the next seq numbers and their hashes in order, then the head moves to the last one.
+ * ends, rows get the next seq numbers and their hashes in order, then they are stored and the head moves to
+ * the last one. Per organization that is two round trips (lock, insert + head), plus one for unusual addresses.
  */
 async function appendRows(tx: Tx, rows: UnchainedRow[]): Promise<void> {
-  for (const [orgId, orgRows] of groupByOrg(await withCanonicalIps(tx, rows))) {
-    const linked = linkRows(orgRows, await lockChainHead(tx, orgId));
-    for (let i = 0; i < linked.rows.length; i += 1000) await tx.insert(auditEvents).values(linked.rows.slice(i, i + 1000));
-    await saveChainHead(tx, orgId, linked.head);
+  // Serialized before any lock is taken: a concurrent writer to the organization waits only for the insert.
+  const groups: [string, PreparedRow[]][] = [];
+  for (const [orgId, orgRows] of groupByOrg(await withCanonicalIps(tx, rows))) groups.push([orgId, await mapInSlices(orgRows, prepareRow)]);
+  for (const [orgId, prepared] of groups) {
+    await insertChainedRows(tx, orgId, linkPrepared(prepared, await lockChainHead(tx, orgId)));
   }
 }
 
@@ -112,7 +131,7 @@ export async function recordAuditEvent(tx: DbOrTx, entry: AuditEntry): Promise<{
 /** Several entries at once (ingest batches, seeding), chained in array order; same transaction rule as recordAuditEvent. */
 export async function recordAuditEvents(tx: DbOrTx, entries: AuditEntry[]): Promise<{ ids: string[] }> {
   if (entries.length === 0) return { ids: [] };
-  const rows = entries.map((e) => buildAuditRow(e));
+  const rows = await mapInSlices(entries, (e) => buildAuditRow(e));
   await inTransaction(tx, (t) => appendRows(t, rows));
   return { ids: rows.map((r) => r.id) };
 }

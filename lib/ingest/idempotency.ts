@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
+import { rowsOf } from '@/db/rows';
 import { idempotencyKeys } from '@/db/schema';
 import { IDEMPOTENCY_WINDOW_HOURS } from './limits';
 
@@ -50,21 +51,33 @@ export async function saveRequestResponse(tx: Tx, orgId: string, key: string, re
 export async function claimEventKeys(tx: Tx, orgId: string, wanted: Map<string, string>): Promise<Map<string, string>> {
   const keys = [...wanted.keys()].sort();
   const held = new Map<string, string>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const chunk = keys.slice(i, i + 500);
-    const won = await tx
-      .insert(idempotencyKeys)
-      .values(chunk.map((key) => ({ orgId, scope: 'event' as const, key, eventId: wanted.get(key)! })))
-      .onConflictDoUpdate({ target: [idempotencyKeys.orgId, idempotencyKeys.scope, idempotencyKeys.key], set: takeOver, setWhere: stale })
-      .returning({ key: idempotencyKeys.key });
-    const wonKeys = new Set(won.map((w) => w.key));
-    const lost = chunk.filter((k) => !wonKeys.has(k));
-    if (lost.length === 0) continue;
-    const rows = await tx
-      .select({ key: idempotencyKeys.key, eventId: idempotencyKeys.eventId })
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.scope, 'event'), inArray(idempotencyKeys.key, lost)));
-    for (const row of rows) if (row.eventId) held.set(row.key, row.eventId);
-  }
+  if (keys.length === 0) return held;
+  // One statement for the whole batch: the keys travel as one JSON parameter, claimed in array (sorted) order.
+  const claims = JSON.stringify(keys.map((key) => ({ key, event_id: wanted.get(key)! })));
+  const won = rowsOf<{ key: string }>(
+    await tx.execute(sql`
+      insert into idempotency_keys (org_id, scope, key, event_id)
+      select ${orgId}::uuid, 'event', w.key, w.event_id
+      from rows from (jsonb_to_recordset(${claims}::text::jsonb) as (key text, event_id uuid)) with ordinality as w(key, event_id, n)
+      order by w.n
+      on conflict (org_id, scope, key) do update
+        set created_at = now(), request_hash = excluded.request_hash, response = null, event_id = excluded.event_id
+        where ${stale}
+      returning key`),
+  );
+  const wonKeys = new Set(won.map((w) => w.key));
+  const lost = keys.filter((k) => !wonKeys.has(k));
+  if (lost.length === 0) return held;
+  // A separate statement, so it sees keys a concurrent batch committed while this one waited on them. One
+  // primary-key probe per lost key (LIMIT keeps the lateral subquery a probe whatever the statistics say).
+  const rows = rowsOf<{ key: string; event_id: string | null }>(
+    await tx.execute(sql`
+      select l.key, k.event_id
+      from jsonb_array_elements_text(${JSON.stringify(lost)}::text::jsonb) as l(key)
+      cross join lateral (
+        select event_id from idempotency_keys where org_id = ${orgId} and scope = 'event' and key = l.key limit 1
+      ) as k`),
+  );
+  for (const row of rows) if (row.event_id) held.set(row.key, row.event_id);
   return held;
 }

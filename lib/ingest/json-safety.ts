@@ -12,9 +12,18 @@ export function jsonValueProblem(value: unknown, depth = 0): string | null {
   if (typeof value === 'string') return hasNul(value) ? NUL_MESSAGE : null;
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_JSON_DEPTH) return `Must not be nested more than ${MAX_JSON_DEPTH} levels deep.`;
-  const children = Array.isArray(value) ? value : Object.entries(value).flat();
-  for (const child of children) {
-    const problem = jsonValueProblem(child, depth + 1);
+  // Plain loops: this walks every value of every ingested event, so no per-node arrays are allocated.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = jsonValueProblem(value[i], depth + 1);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (hasNul(key)) return NUL_MESSAGE;
+    const problem = jsonValueProblem(object[key], depth + 1);
     if (problem) return problem;
   }
   return null;

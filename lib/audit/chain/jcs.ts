@@ -16,10 +16,13 @@ export function canonicalize(value: unknown): string {
   return serialize(value, false);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Characters that need an escape in JSON, or a well-formedness check (surrogates); most strings have none.
+const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
-function serializeString(s: string): string {
-  if (LONE_SURROGATE.test(s)) throw new TypeError('JCS: strings must not contain lone surrogates (RFC 8785 §3.2.2.2)');
+/** A JSON string literal in JCS form; throws on lone surrogates (not I-JSON). */
+export function serializeString(s: string): string {
+  if (!NEEDS_CARE.test(s)) return `"${s}"`;
+  if (!s.isWellFormed()) throw new TypeError('JCS: strings must not contain lone surrogates (RFC 8785 §3.2.2.2)');
   // For well-formed strings ECMAScript's JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 requires.
   return JSON.stringify(s);
 }
@@ -29,6 +32,7 @@ function serializeNumber(n: number): string {
   return String(n); // Number::toString; String(-0) === '0'
 }
 
+// Hot path of every hash: strings are built by concatenation (no intermediate arrays), keys sorted once.
 function serialize(input: unknown, inArray: boolean): string {
   let value = input;
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -50,13 +54,20 @@ function serialize(input: unknown, inArray: boolean): string {
       if (inArray) return 'null';
       throw new TypeError(`JCS: ${typeof value} is not a JSON value`);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => serialize(v, true)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialize(value[i], true);
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const members: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
     const v = obj[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    members.push(`${serializeString(key)}:${serialize(v, false)}`);
+    out += `${first ? '' : ','}${serializeString(key)}:${serialize(v, false)}`;
+    first = false;
   }
-  return `{${members.join(',')}}`;
+  return `${out}}`;
 }
