@@ -1,132 +1,174 @@
 /**
- * `npm run bench`: exports through the product's code against raw COPY on a fresh PostgreSQL database
- * (created on 127.0.0.1:5432, filled with the demo generator, dropped at the end). Each run is its own
- * process so memory figures are per run. Prints a Markdown table; bench/RESULTS.md keeps the last one.
- * BENCH_ROWS (default 200000) sets the size; BENCH_QUICK=1 does one run per scenario; BENCH_ONLY=pdf (or
- * csv, jsonl, xlsx) runs that format and its baselines only.
+ * `npm run bench`: the product's speed at scale against the raw database as the yardstick.
+ *
+ *   npm run bench -- [--events 1000000] [--days 730] [--only query,page,exports,ingest,verify,embedded]
+ *                    [--export-rows 1000000] [--embedded 100000] [--quick] [--keep] [--reuse <database>]
+ *
+ * Creates a fresh database on the PostgreSQL server at BENCH_ADMIN_URL (default 127.0.0.1:5432), fills it
+ * with --events hash-chained events over --days days for four organizations of very different sizes
+ * (bench/lib/load.ts), runs every scenario group through the product's own code paths, prints one Markdown
+ * table (also written to bench/out/latest.md) and drops the database (--keep leaves it; --reuse <name>
+ * measures a database kept earlier, after applying any new migrations). --embedded N also loads N events
+ * into the embedded database (PGlite, in memory) through the product's write path and runs the query layer.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { createBenchDatabase, fillBenchDatabase } from './lib/bench-db';
-import { percentile } from './lib/measure';
-import type { ScenarioArgs, ScenarioResult } from './scenario';
-import { convertWithLibreOffice, findLibreOffice } from './xlsx-libreoffice';
+import { migrateDatabase, openDatabase } from '@/db/client';
+import { analyzeEmbedded } from '@/db/embedded-analyze';
+import { organizations } from '@/db/schema';
+import { generateDemoEvents } from '@/db/seed/demo';
+import { ADMIN_URL, createBenchDatabase } from './lib/bench-db';
+import { loadBenchData, readBenchContext } from './lib/load';
+import { startBenchServer, type BenchServer } from './lib/server';
+import type { BenchContext, ScenarioRow } from './lib/types';
+import { runExportScenarios } from './scenarios/exports';
+import { runIngestScenarios } from './scenarios/ingest';
+import { runPageScenarios } from './scenarios/page';
+import { runQueryScenarios } from './scenarios/query';
+import { runVerifyScenarios } from './scenarios/verify';
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = process.env.BENCH_ONLY;
-const runs = (n: number) => (QUICK ? 1 : n);
+const GROUPS = ['query', 'verify', 'exports', 'page', 'ingest', 'embedded'] as const;
+type Group = (typeof GROUPS)[number];
 
-type Scenario = { name: string; kind: ScenarioArgs['kind']; rows?: number; runs: number };
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: process.env.BENCH_EVENTS ?? '1000000' },
+    days: { type: 'string', default: '730' },
+    only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
+    'export-rows': { type: 'string' },
+    embedded: { type: 'string', default: process.env.BENCH_EMBEDDED ?? '100000' },
+    quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string', default: process.env.BENCH_REUSE },
+  },
+});
 
-const SCENARIOS: Scenario[] = [
-  { name: 'raw COPY (baseline)', kind: 'raw-copy', runs: runs(5) },
-  { name: 'CSV export', kind: 'csv', runs: runs(5) },
-  { name: 'JSON Lines export', kind: 'jsonl', runs: runs(3) },
-  { name: 'Excel export', kind: 'xlsx', runs: runs(3) },
-  { name: 'raw COPY (baseline)', kind: 'raw-copy', rows: 500, runs: runs(3) },
-  { name: 'PDF export', kind: 'pdf', rows: 500, runs: runs(3) },
-  { name: 'raw COPY (baseline)', kind: 'raw-copy', rows: 1_000, runs: runs(3) },
-  { name: 'PDF export', kind: 'pdf', rows: 1_000, runs: runs(3) },
-  { name: 'raw COPY (baseline)', kind: 'raw-copy', rows: 2_000, runs: runs(3) },
-  { name: 'PDF export', kind: 'pdf', rows: 2_000, runs: runs(3) },
-  { name: 'raw COPY (baseline)', kind: 'raw-copy', rows: 5_000, runs: runs(3) },
-  { name: 'PDF export', kind: 'pdf', rows: 5_000, runs: runs(2) },
-];
+const only = new Set((args.only ? args.only.split(',') : GROUPS.filter((g) => g !== 'embedded' || Number(args.embedded) > 0)) as Group[]);
+for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group "${g}" (groups: ${GROUPS.join(', ')})`);
+const log = (line: string) => console.log(line);
 
-/** With BENCH_ONLY=pdf the PDF sizes and their COPY baselines run; with csv/jsonl/xlsx the full-size ones. */
-const selected = (s: Scenario) => !ONLY || s.kind === ONLY || (s.kind === 'raw-copy' && (ONLY === 'pdf') === Boolean(s.rows));
+const fmt = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
 
-function runScenario(args: ScenarioArgs): ScenarioResult {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'scenario.ts'), JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 20 * 60_000 });
-  const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (child.status !== 0 || !line) throw new Error(`scenario ${args.kind} failed (exit ${child.status}):\n${child.stderr}\n${child.stdout}`);
-  return JSON.parse(line.slice(7)) as ScenarioResult;
+function tableOf(rows: ScenarioRow[]): string {
+  const lines = ['| group | scenario | runs | p50 | p95 | max | raw p50 | × raw (p50) | figure | target | met | note |', '|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|'];
+  for (const r of rows) {
+    const ratio = r.rawP50Ms && r.p50Ms ? `${(r.p50Ms / r.rawP50Ms).toFixed(1)}×` : '—';
+    const met = r.met === undefined ? '' : r.met ? 'yes' : '**MISSED**';
+    lines.push(`| ${r.group} | ${r.scenario} | ${r.runs} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.rawP50Ms)} | ${ratio} | ${r.figure ?? ''} | ${r.target ?? ''} | ${met} | ${r.note ?? ''} |`);
+  }
+  return lines.join('\n');
 }
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+/** The embedded database: N events through the product's write path (recordAuditEvents, hash-chained), then the query layer. */
+async function embeddedRows(events: number, quick: boolean): Promise<ScenarioRow[]> {
+  const handle = await openDatabase({ pgliteDir: 'memory://' });
+  try {
+    await migrateDatabase(handle);
+    const [org] = await handle.db.insert(organizations).values({ slug: 'acme', name: 'Acme Corp', retentionDays: 3650 }).returning();
+    const people = Array.from({ length: 40 }, (_, i) => ({ email: `user${String(i + 1).padStart(2, '0')}@acme.test`, id: null, role: (i % 10 === 9 ? 'auditor' : 'admin') as 'admin' }));
+    const started = performance.now();
+    await generateDemoEvents(handle.db, { orgId: org!.id, slug: 'acme', userIds: {}, people, count: events, days: 730, seed: 2026 });
+    log(`embedded: ${events.toLocaleString('en-US')} events through recordAuditEvents in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    // What the server does at start and daily (PGlite has no autovacuum).
+    await analyzeEmbedded(handle);
+    const newest = new Date().toISOString();
+    const ctx: BenchContext = { url: 'memory://', orgs: [{ slug: 'acme', id: org!.id, events, oldest: newest, newest }], user: { id: '', email: '', password: '', label: '' }, quick };
+    const rows = await runQueryScenarios(ctx, { handle });
+    return rows.map((r) => ({ ...r, group: `embedded PGlite: ${r.group}` }));
+  } finally {
+    await handle.close();
+  }
+}
 
 async function main() {
-  const db = await createBenchDatabase();
-  console.log(`database ${db.name}: filling ${ROWS.toLocaleString('en-US')} events…`);
-  try {
-    const data = await fillBenchDatabase(db.url, ROWS, Date.now());
-    console.log(`filled in ${data.seconds.toFixed(1)} s`);
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-    const [{ version }] = (await sql`select version()`) as unknown as [{ version: string }];
-    // The window ends just after the newest event, so the exports' own audit entries never join later runs.
-    const to = new Date(new Date(data.newest).getTime() + 1).toISOString();
-    const fromFor = async (rows?: number) => {
-      if (!rows) return '2000-01-01T00:00:00.000Z';
-      const [row] = await sql<{ at: Date }[]>`select occurred_at as at from audit_events where org_id = ${data.orgId} order by occurred_at desc, id desc offset ${rows - 1} limit 1`;
-      return row!.at.toISOString();
-    };
-    const base = { url: db.url, orgId: data.orgId, user: data.user, to, now: new Date().toISOString(), pdfCap: 1_000_000 };
-    const table: string[] = [];
-    const rawP50 = new Map<number, number>();
-    for (const s of SCENARIOS.filter(selected)) {
-      const from = await fromFor(s.rows);
-      const results: ScenarioResult[] = [];
-      for (let i = 0; i < s.runs; i++) results.push(runScenario({ ...base, kind: s.kind, from }));
-      const times = results.map((r) => r.ms);
-      const p50 = percentile(times, 50);
-      const key = s.rows ?? ROWS;
-      if (s.kind === 'raw-copy') rawP50.set(key, p50);
-      const raw = rawP50.get(key);
-      const rows = s.kind === 'raw-copy' ? key : results[0]!.rows;
-      const worst = (f: (r: ScenarioResult) => number) => Math.max(...results.map(f));
-      const row = [
-        s.name,
-        rows.toLocaleString('en-US'),
-        String(s.runs),
-        fmtMs(p50),
-        fmtMs(percentile(times, 95)),
-        raw ? `${(p50 / raw).toFixed(1)}×` : '—',
-        fmtMs(percentile(results.map((r) => r.firstByteMs), 50)),
-        `${(results[0]!.bytes / 1_048_576).toFixed(1)} MB`,
-        `${worst((r) => r.peakRssMb)} MB`,
-        `+${worst((r) => Math.round(r.peakRssMb - r.baselineRssMb))} MB`,
-        `${worst((r) => r.peakHeapMb)} MB`,
-        results[0]!.retainedGrowthMb === null ? '—' : `${worst((r) => r.retainedGrowthMb ?? 0)} MB`,
-        fmtMs(worst((r) => r.loopMaxMs)),
-      ];
-      table.push(`| ${row.join(' | ')} |`);
-      console.log(`  ${row.join(' · ')}`);
-    }
-    await sql.end();
+  const events = Number(args.events);
+  const exportRows = Number(args['export-rows'] ?? Math.min(1_000_000, Math.floor(events * 0.8)));
+  const started = Date.now();
+  let dbName: string;
+  let url: string;
+  let drop: (() => Promise<void>) | null = null;
+  let loadSummary = '';
+  let base: Omit<BenchContext, 'quick'>;
 
-    console.log(`\nMachine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${version.split(',')[0]}`);
-    console.log(`Data: ${ROWS.toLocaleString('en-US')} demo events (seed generator, ${data.seconds.toFixed(0)} s to fill); each run is a fresh process.\n`);
-    console.log('| scenario | rows | runs | p50 | p95 | × raw (p50) | first byte (p50) | file | peak RSS | RSS over idle | peak heap | live memory growth | worst event-loop stall |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const line of table) console.log(line);
-
-    const soffice = findLibreOffice();
-    if (ONLY && ONLY !== 'xlsx') {
-      // The LibreOffice check belongs to the Excel runs.
-    } else if (!soffice) {
-      console.log('\nLibreOffice check skipped: soffice not found (apt-get install -y libreoffice-calc-nogui).');
-    } else {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-xlsx-'));
-      try {
-        const out = path.join(dir, 'audit.xlsx');
-        const exported = runScenario({ ...base, kind: 'xlsx', from: await fromFor(), out });
-        const trip = convertWithLibreOffice(out);
-        const verdict = trip.dataRows === exported.rows ? 'match' : 'MISMATCH';
-        console.log(`\nLibreOffice round trip (${trip.version}): exported ${exported.rows.toLocaleString('en-US')} rows to .xlsx, LibreOffice converted sheet 1 back to CSV with ${trip.dataRows.toLocaleString('en-US')} data rows in ${trip.seconds.toFixed(1)} s: ${verdict}.`);
-        console.log(`  first row as LibreOffice reads it: ${JSON.stringify(trip.firstRow.slice(0, 4))}`);
-        if (verdict !== 'match') process.exitCode = 1;
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-  } finally {
-    await db.drop();
-    console.log(`\ndropped ${db.name}`);
+  if (args.reuse) {
+    dbName = args.reuse;
+    const u = new URL(ADMIN_URL);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+    const handle = await openDatabase({ url });
+    await migrateDatabase(handle);
+    await handle.close();
+    base = await readBenchContext(url);
+    loadSummary = `reused database ${dbName} (loaded earlier by this harness; migrations applied)`;
+  } else {
+    const db = await createBenchDatabase();
+    dbName = db.name;
+    url = db.url;
+    if (!args.keep) drop = db.drop;
+    log(`database ${dbName}: loading ${events.toLocaleString('en-US')} events over ${args.days} days…`);
+    const loaded = await loadBenchData(url, { events, days: Number(args.days), now: Date.now(), log });
+    base = loaded.ctx;
+    loadSummary = `loaded in ${(loaded.seconds / 60).toFixed(1)} min (${loaded.phases.map((p) => `${p.name} ${p.seconds.toFixed(0)} s`).join(', ')}); table ${(loaded.tableBytes / 1e9).toFixed(1)} GB, indexes ${(loaded.indexBytes / 1e9).toFixed(1)} GB`;
   }
+  const ctx: BenchContext = { ...base, quick: args.quick };
+  log(loadSummary);
+  log(`organizations: ${ctx.orgs.map((o) => `${o.slug} ${o.events.toLocaleString('en-US')}`).join(', ')}`);
+
+  const rows: ScenarioRow[] = [];
+  const runGroup = async (group: Group, fn: () => Promise<ScenarioRow[]>) => {
+    if (!only.has(group)) return;
+    log(`\n== ${group}`);
+    const t = Date.now();
+    const got = await fn();
+    for (const r of got) log(`  ${r.scenario}: p50 ${fmt(r.p50Ms)} p95 ${fmt(r.p95Ms)} raw ${fmt(r.rawP50Ms)} ${r.figure ?? ''} ${r.met === false ? 'MISSED' : ''}`);
+    log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+    rows.push(...got);
+  };
+
+  let server: BenchServer | null = null;
+  try {
+    await runGroup('query', () => runQueryScenarios(ctx));
+    await runGroup('verify', () => runVerifyScenarios(ctx));
+    await runGroup('exports', () => runExportScenarios(ctx, { rows: exportRows }));
+    if (only.has('page') || only.has('ingest')) {
+      server = await startBenchServer({ databaseUrl: url, email: ctx.user.email, password: ctx.user.password, log });
+      ctx.baseUrl = server.baseUrl;
+      ctx.cookie = server.cookie;
+    }
+    await runGroup('page', () => runPageScenarios(ctx));
+    await runGroup('ingest', () => runIngestScenarios(ctx));
+    await runGroup('embedded', () => embeddedRows(Number(args.embedded), args.quick));
+  } finally {
+    await server?.stop();
+    if (drop) {
+      await drop();
+      log(`dropped ${dbName}`);
+    } else log(`kept ${dbName}`);
+  }
+
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const settings = await admin<{ name: string; setting: string; unit: string | null }[]>`
+    select name, setting, unit from pg_settings where name in ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'random_page_cost')`;
+  const [{ version }] = (await admin`select version()`) as unknown as [{ version: string }];
+  await admin.end();
+  const machine = [
+    `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `Node ${process.version}; ${version.split(',')[0]}; ${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')}`,
+    `${ctx.orgs.reduce((n, o) => n + o.events, 0).toLocaleString('en-US')} events: ${ctx.orgs.map((o) => `${o.slug} ${o.events.toLocaleString('en-US')}`).join(', ')}; ${loadSummary}`,
+    `run ${new Date(started).toISOString()}, ${((Date.now() - started) / 60_000).toFixed(0)} min${args.quick ? ', QUICK (not for RESULTS.md)' : ''}`,
+  ];
+  const out = `${machine.map((m) => `- ${m}`).join('\n')}\n\n${tableOf(rows)}\n`;
+  console.log(`\n${out}`);
+  const dir = path.join(import.meta.dirname, 'out');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.md'), out);
+  const plans = rows.filter((r) => r.plan).map((r) => `### ${r.group}: ${r.scenario}\n\n\`\`\`\n${r.plan}\n\`\`\`\n`);
+  writeFileSync(path.join(dir, 'plans.md'), plans.join('\n'));
+  if (plans.length) console.log(`EXPLAIN ANALYZE of ${plans.length} missed quer${plans.length === 1 ? 'y' : 'ies'}: bench/out/plans.md`);
+  if (rows.some((r) => r.met === false)) console.log(`${rows.filter((r) => r.met === false).length} target(s) missed: see the table.`);
 }
 
 await main();

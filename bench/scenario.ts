@@ -21,10 +21,14 @@ export type ScenarioArgs = {
   /** Write the file here (for the LibreOffice check); otherwise bytes are only counted. */
   out?: string;
   pdfCap?: number;
+  /** Rows per keyset batch (default: the product's EXPORT_BATCH_SIZE). */
+  batchSize?: number;
 };
 
 export type ScenarioResult = {
+  /** Wall time of the export, without the forced full collections that measure live memory (forcedGcMs). */
   ms: number;
+  forcedGcMs: number;
   firstByteMs: number;
   bytes: number;
   rows: number;
@@ -33,33 +37,43 @@ export type ScenarioResult = {
   peakRssMb: number;
   peakHeapMb: number;
   loopMaxMs: number;
+  /** CPU time of this process during the run (all its threads: main, GC helpers, libuv). */
+  cpuMs: number;
   /** Live memory (heap + buffers after a full GC) at the last sampled batch minus at batch 5: ~0 means flat. */
   retainedGrowthMb: number | null;
 };
 
 const gc = (globalThis as { gc?: () => void }).gc;
-/** Live bytes after a full collection (needs --expose-gc; run.ts passes it). */
+/** Time spent in the forced collections below: measurement overhead, taken out of the run's time. */
+let forcedGcMs = 0;
+/** Live bytes after a full collection (needs --expose-gc; the bench passes it). */
 function liveBytes(): number {
+  const started = performance.now();
   gc?.();
   const m = process.memoryUsage();
+  forcedGcMs += performance.now() - started;
   return m.heapUsed + m.external + m.arrayBuffers;
 }
 
-// The same columns the CSV export shows, in the same order, straight out of PostgreSQL.
-const RAW_COLUMNS = 'occurred_at, actor_label, actor_type, ip, action, object_type, object_id, object_label, message, changes, result, error_message, source, request_id, id';
+// The same columns the CSV export shows, in the same order, straight out of PostgreSQL (the time once: the
+// export's second time column is the same instant in another format), including the integrity set.
+const RAW_COLUMNS = 'occurred_at, actor_label, actor_type, ip, action, object_type, object_id, object_label, message, changes, result, error_message, source, request_id, id, seq, prev_hash, hash';
 
-async function rawCopy(a: ScenarioArgs, onChunk: (n: number) => void): Promise<void> {
+async function rawCopy(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () => void): Promise<void> {
   const sql = postgres(a.url, { max: 1, onnotice: () => {} });
   try {
     const query = `copy (select ${RAW_COLUMNS} from audit_events where org_id = '${a.orgId}' and occurred_at >= '${a.from}' and occurred_at < '${a.to}' order by occurred_at desc, id desc) to stdout with (format csv, header)`;
     const readable = await sql.unsafe(query).readable();
     for await (const chunk of readable as AsyncIterable<Buffer>) onChunk(chunk.length);
+    onEnd();
+    // postgres.js can leave the socket paused after a COPY (see lib/exports/csv-copy.ts, resumeSocket).
+    (readable as { _read?: (n: number) => void })._read?.(0);
   } finally {
     await sql.end({ timeout: 5 });
   }
 }
 
-async function productExport(a: ScenarioArgs, onChunk: (n: number) => void): Promise<{ rows: number; batches: number; retainedGrowthMb: number | null }> {
+async function productExport(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () => void): Promise<{ rows: number; batches: number; retainedGrowthMb: number | null }> {
   const handle = await openDatabase({ url: a.url });
   const file = a.out ? createWriteStream(a.out) : null;
   let rows = 0;
@@ -78,6 +92,7 @@ async function productExport(a: ScenarioArgs, onChunk: (n: number) => void): Pro
       format: a.kind as ExportFormat,
       now: new Date(a.now),
       pdfCap: a.pdfCap,
+      batchSize: a.batchSize,
       onBatch: (b) => {
         rows += b.rows;
         batches = b.index;
@@ -95,6 +110,7 @@ async function productExport(a: ScenarioArgs, onChunk: (n: number) => void): Pro
       onChunk(value.byteLength);
       if (file && !file.write(value)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
     }
+    onEnd();
     const growth = first !== null && last !== null && last !== first ? Math.round(((last - first) / 1_048_576) * 10) / 10 : null;
     return { rows, batches, retainedGrowthMb: growth };
   } finally {
@@ -111,17 +127,24 @@ async function main() {
   await import('exceljs');
   await import('@react-pdf/renderer');
   const sampler = startMemorySampler();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const onChunk = (n: number) => {
     if (firstByteMs < 0) firstByteMs = performance.now() - started;
     bytes += n;
   };
+  // The clock stops at the last byte (closing connections afterwards is not part of either run).
+  let endedAt = 0;
+  const onEnd = () => {
+    endedAt ||= performance.now();
+  };
   let counts: { rows: number; batches: number; retainedGrowthMb: number | null } = { rows: -1, batches: 0, retainedGrowthMb: null };
-  if (args.kind === 'raw-copy') await rawCopy(args, onChunk);
-  else counts = await productExport(args, onChunk);
-  const ms = performance.now() - started;
+  if (args.kind === 'raw-copy') await rawCopy(args, onChunk, onEnd);
+  else counts = await productExport(args, onChunk, onEnd);
+  const ms = (endedAt || performance.now()) - started - forcedGcMs;
+  const cpu = process.cpuUsage(cpuBefore);
   const memory = sampler.stop();
-  const result: ScenarioResult = { ms: Math.round(ms), firstByteMs: Math.round(firstByteMs), bytes, ...counts, ...memory };
+  const result: ScenarioResult = { ms: Math.round(ms), forcedGcMs: Math.round(forcedGcMs), firstByteMs: Math.round(firstByteMs), bytes, ...counts, ...memory, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 

@@ -13,8 +13,16 @@ function showValue(value: unknown, spaced: boolean): string {
   return spaced ? spacedJson(value) : JSON.stringify(value);
 }
 
+const line = (c: FieldChange, spaced: boolean) => `${c.path}: ${showValue(c.before, spaced)} -> ${showValue(c.after, spaced)}`;
+
 /** Field changes as `field: old -> new` lines, every change, nothing truncated. */
-export function changesText(changes: readonly FieldChange[] | null | undefined, opts: { spaced?: boolean } = {}): string {
-  const spaced = opts.spaced ?? false;
-  return (changes ?? []).map((c) => `${c.path}: ${showValue(c.before, spaced)} -> ${showValue(c.after, spaced)}`).join('\n');
+export function changesText(changes: readonly FieldChange[] | null | undefined, opts?: { spaced?: boolean }): string {
+  const spaced = opts?.spaced ?? false;
+  if (!Array.isArray(changes)) return (changes ?? []).map((c) => line(c, spaced)).join('\n');
+  let text = '';
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    text += i === 0 ? line(c, spaced) : `\n${line(c, spaced)}`;
+  }
+  return text;
 }

@@ -1,6 +1,6 @@
 import { auditEvents, type AuditEventRow } from '@/db/schema';
 import { changesText } from './changes-text';
-import { isoInZone, localInZone } from './time';
+import { createZoneFormatter, type ZoneFormatter } from './time';
 
 const t = auditEvents;
 
@@ -73,27 +73,36 @@ export function tableColumns(zone: string): { key: TableColumnKey; header: strin
   return TABLE_COLUMN_KEYS.map((key) => ({ key, header: headers[key][0], width: headers[key][1] }));
 }
 
+/** Each table column's text for one event (raw: quoting and formula guarding are the writers' job). */
+const TABLE_CELL: Record<TableColumnKey, (row: ExportTableRow, time: ZoneFormatter) => string> = {
+  iso: (row, time) => time.iso(row.occurredAt),
+  local: (row, time) => time.local(row.occurredAt),
+  actor: (row) => row.actorLabel,
+  actorType: (row) => row.actorType,
+  ip: (row) => row.ip ?? '',
+  action: (row) => row.action,
+  objectType: (row) => row.objectType,
+  objectId: (row) => row.objectId ?? '',
+  objectLabel: (row) => row.objectLabel ?? '',
+  message: (row) => row.message,
+  changes: (row) => changesText(row.changes),
+  result: (row) => row.result,
+  error: (row) => row.errorMessage ?? '',
+  source: (row) => row.source,
+  requestId: (row) => row.requestId ?? '',
+  eventId: (row) => row.id,
+  seq: (row) => String(row.seq),
+  prevHash: (row) => row.prevHash,
+  hash: (row) => row.hash,
+};
+
+/** The cell functions in TABLE_COLUMN_KEYS order, for writers that walk every row's columns. */
+export const TABLE_CELL_FNS = TABLE_COLUMN_KEYS.map((k) => TABLE_CELL[k]);
+
 /** One event as the table formats' text cells (raw: quoting and formula guarding are the writers' job). */
-export function tableCells(row: ExportTableRow, zone: string): Record<TableColumnKey, string> {
-  return {
-    iso: isoInZone(row.occurredAt, zone),
-    local: localInZone(row.occurredAt, zone),
-    actor: row.actorLabel,
-    actorType: row.actorType,
-    ip: row.ip ?? '',
-    action: row.action,
-    objectType: row.objectType,
-    objectId: row.objectId ?? '',
-    objectLabel: row.objectLabel ?? '',
-    message: row.message,
-    changes: changesText(row.changes),
-    result: row.result,
-    error: row.errorMessage ?? '',
-    source: row.source,
-    requestId: row.requestId ?? '',
-    eventId: row.id,
-    seq: String(row.seq),
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
+export function tableCells(row: ExportTableRow, zone: string | ZoneFormatter): Record<TableColumnKey, string> {
+  const time = typeof zone === 'string' ? createZoneFormatter(zone) : zone;
+  const cells = {} as Record<TableColumnKey, string>;
+  for (const key of TABLE_COLUMN_KEYS) cells[key] = TABLE_CELL[key](row, time);
+  return cells;
 }

@@ -4,13 +4,14 @@ import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
 import type { RequestContext } from '@/lib/audit/request-context';
 import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/audit/search-params';
 import type { ExportFullRow, ExportTableRow } from './columns';
+import { createCsvCopyReader, type CsvBatch } from './csv-copy';
 import { createCsvWriter } from './csv-writer';
 import { exportFileName } from './filename';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 import { createJsonlWriter } from './jsonl-writer';
-import { EXPORT_BATCH_SIZE, PDF_ROW_CAP } from './limits';
+import { CSV_COPY_BATCH_SIZE, EXPORT_BATCH_SIZE, PDF_ROW_CAP } from './limits';
 import { createPdfWriter } from './pdf-writer';
-import { createBatchReader, type BatchReader } from './read-batches';
+import { createBatchReader, type BatchReader, type BatchSource } from './read-batches';
 import { recordExport, type ExportOutcome } from './record-export';
 import { describeWindow } from './time';
 import type { Emit, ExportHeader, ExportWriter } from './writer';
@@ -37,6 +38,8 @@ export type ExportRequest = {
   onBatch?: (info: { index: number; rows: number }) => void;
 };
 
+const isCsvBatch = (batch: unknown[] | CsvBatch): batch is CsvBatch => !Array.isArray(batch);
+
 export type ExportStream = { stream: ReadableStream<Uint8Array>; filename: string; contentType: string };
 
 /** The view's canonical query string without paging, open event, page size or columns: what an export means. */
@@ -52,8 +55,9 @@ function createWriter(format: ExportFormat, header: ExportHeader, emit: Emit, pd
 }
 
 /**
- * One export of a filtered view as a byte stream that is pulled, not pushed: each pull() runs one keyset
- * query only when the consumer wants more bytes, so any size starts at once with flat memory. A client
+ * One export of a filtered view as a byte stream that is pulled, not pushed: each pull() takes one keyset
+ * batch only when the consumer wants more bytes (on a server the next batch's query is already running
+ * while this one is formatted: at most one ahead), so any size starts at once with flat memory. A client
  * that goes away (cancel or signal) stops the reads; a failure errors the stream so the download is
  * visibly incomplete. Tenancy: only `orgId`'s rows, through the page's where-builder.
  */
@@ -73,13 +77,18 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   };
   const queue: Uint8Array[] = [];
   const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP) as ExportWriter<ExportTableRow | ExportFullRow>;
-  const reader: BatchReader<ExportTableRow | ExportFullRow> = createBatchReader(db, {
-    orgId: req.orgId,
-    filters,
-    sort: req.state.sort,
-    batchSize: req.batchSize ?? EXPORT_BATCH_SIZE,
-    full: req.format === 'jsonl',
-  });
+  const batchSize = req.batchSize ?? EXPORT_BATCH_SIZE;
+  // CSV on a PostgreSQL server: batches arrive as finished CSV bytes (csv-copy.ts); otherwise rows for the writer.
+  const csvCopy = req.format === 'csv' ? createCsvCopyReader(db, { orgId: req.orgId, filters, sort: req.state.sort, batchSize: req.batchSize ?? CSV_COPY_BATCH_SIZE, zone }) : null;
+  const reader: BatchReader<ExportTableRow | ExportFullRow> | BatchSource<CsvBatch> =
+    csvCopy ??
+    createBatchReader(db, {
+      orgId: req.orgId,
+      filters,
+      sort: req.state.sort,
+      batchSize,
+      full: req.format === 'jsonl',
+    });
   const request = req.request ?? { ip: null, userAgent: null, requestId: crypto.randomUUID() };
   let phase: 'start' | 'rows' | 'done' = 'start';
   let rowCount = 0;
@@ -100,6 +109,7 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   const stop = (reason: string) => {
     if (stopped) return;
     stopped = true;
+    reader.close();
     writer.abort();
     queue.length = 0;
     void recordFailure(reason);
@@ -117,6 +127,12 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
     if (batch === null) {
       await writer.finish(rowCount);
       phase = 'done';
+      return;
+    }
+    if (isCsvBatch(batch)) {
+      req.onBatch?.({ index: ++batches, rows: batch.rows });
+      if (batch.bytes.length > 0) queue.push(batch.bytes);
+      rowCount += batch.rows;
       return;
     }
     req.onBatch?.({ index: ++batches, rows: batch.length });
@@ -142,6 +158,7 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
         } catch (error) {
           console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
           stopped = true;
+          reader.close();
           writer.abort();
           queue.length = 0;
           await recordFailure(`The export failed on the server after ${rowCount} rows; the file is incomplete`);
@@ -152,7 +169,8 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
         stop('The download was cancelled before it finished');
       },
     },
-    // No read-ahead: the next query runs only when the consumer asks for bytes (backpressure end to end).
+    // No buffering in the stream: a query runs only when the consumer asks for bytes (backpressure end to end;
+    // on a server the reader keeps at most one batch's query ahead, see read-batches.ts).
     { highWaterMark: 0 },
   );
 

@@ -3,8 +3,16 @@
  * The figures behind each number are in bench/RESULTS.md.
  */
 
-/** Rows per keyset query: one round trip per 2,000 rows; a 200k-row CSV runs ~5× raw COPY with flat live memory. */
+/** Rows per keyset query for Excel, PDF, JSON Lines and CSV on PGlite: one round trip per 2,000 rows, flat live memory. */
 export const EXPORT_BATCH_SIZE = 2_000;
+
+/**
+ * Rows per keyset batch of a CSV export on a PostgreSQL server (one COPY each, lib/exports/csv-copy.ts).
+ * Each statement costs PostgreSQL a plan and Node a round trip (~2–4 ms together), which at 2,000 rows is a
+ * tenth of the export; 10,000 rows make it negligible and hold ~4.5 MB of CSV per batch (two with the
+ * read-ahead). bench/RESULTS.md has the figures.
+ */
+export const CSV_COPY_BATCH_SIZE = 10_000;
 
 /**
  * Most rows a PDF may hold. react-pdf lays the whole document out in memory and on the event loop

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { formatInZone } from '@/lib/format/time-zone';
 import { tableCells, tableColumns, TABLE_COLUMN_KEYS, type ExportTableRow } from './columns';
 import { neutraliseFormula } from './formula-guard';
-import { isoInZone, wallClockDate } from './time';
+import { createZoneFormatter, isoInZone, wallClockDate } from './time';
 import type { Emit, ExportHeader, ExportWriter } from './writer';
 
 /** Excel's sheet holds 1,048,576 rows; one is the header. Beyond that rows continue on "Audit events (2)"… */
@@ -53,6 +53,7 @@ export function createXlsxWriter(header: ExportHeader, emit: Emit, opts: { rowsP
   workbook.creator = header.generatedBy;
   workbook.created = header.generatedAt;
   const columns = tableColumns(header.zone);
+  const time = createZoneFormatter(header.zone);
   const sheetNames: string[] = [];
   let sheet: Sheet | null = null;
   let rowsInSheet = 0;
@@ -80,7 +81,7 @@ export function createXlsxWriter(header: ExportHeader, emit: Emit, opts: { rowsP
           sheet?.commit();
           sheet = openSheet();
         }
-        const cells = tableCells(row, header.zone);
+        const cells = tableCells(row, time);
         // Text cells are formula-guarded; the zone's wall-clock time is a real Excel date (see wallClockDate).
         sheet.addRow(TABLE_COLUMN_KEYS.map((k) => (k === 'local' ? wallClockDate(row.occurredAt, header.zone) : neutraliseFormula(cells[k])))).commit();
         rowsInSheet++;
