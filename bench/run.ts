@@ -85,7 +85,6 @@ async function embeddedRows(events: number, quick: boolean): Promise<ScenarioRow
 
 async function main() {
   const events = Number(args.events);
-  const exportRows = Number(args['export-rows'] ?? Math.min(1_000_000, Math.floor(events * 0.8)));
   const started = Date.now();
   let dbName: string;
   let url: string;
@@ -114,6 +113,8 @@ async function main() {
     loadSummary = `loaded in ${(loaded.seconds / 60).toFixed(1)} min (${loaded.phases.map((p) => `${p.name} ${p.seconds.toFixed(0)} s`).join(', ')}); table ${(loaded.tableBytes / 1e9).toFixed(1)} GB, indexes ${(loaded.indexBytes / 1e9).toFixed(1)} GB`;
   }
   const ctx: BenchContext = { ...base, quick: args.quick };
+  const total = ctx.orgs.reduce((n, o) => n + o.events, 0);
+  const exportRows = Number(args['export-rows'] ?? Math.min(1_000_000, Math.floor(total * 0.8)));
   log(loadSummary);
   log(`organizations: ${ctx.orgs.map((o) => `${o.slug} ${o.events.toLocaleString('en-US')}`).join(', ')}`);
 
