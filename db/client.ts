@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { preparingClient } from './prepared-statements';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -21,8 +22,9 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string }): 
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(opts.url, { max: 10, onnotice: () => {} });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts).
+    const client = postgres(opts.url, { max: 10, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+    const db = drizzle(preparingClient(client), { schema }) as unknown as Db;
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const dir = opts.pgliteDir ?? 'memory://';

@@ -176,8 +176,7 @@ function fastTableQuery(db: DbOrTx, client: PostgresJsClient, base: SQL, opts: R
       .toSQL();
   return async (cursor: Cursor | null): Promise<Fetched> => {
     const query = build(cursor);
-    // Unprepared, as Drizzle runs it.
-    const values = (await client.unsafe(query.sql, query.params as unknown[], { prepare: false }).values()) as unknown[][];
+    const values = (await client.unsafe(query.sql, query.params as unknown[]).values()) as unknown[][];
     const rows: ExportTableRow[] = new Array(values.length);
     const sortValues: (string | null)[] = valueExpr ? new Array(values.length) : [];
     for (let i = 0; i < values.length; i++) {

@@ -62,7 +62,16 @@ if (!reachable) console.warn(`[tests] PostgreSQL server not reachable at ${ADMIN
  * fresh database. `ctx.db` is valid inside tests and hooks.
  */
 export function describeEachDatabase(title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
-  for (const target of [embedded, server]) {
+  describeOn([embedded, server], title, suite);
+}
+
+/** For what only the server has (postgres.js and its connections); a fresh database as above. */
+export function describeOnServer(title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
+  describeOn([server], title, suite);
+}
+
+function describeOn(targets: Target[], title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
+  for (const target of targets) {
     const run = target === server && !reachable ? describe.skip : describe;
     run(`${title} [${target.name}]`, () => {
       let opened: Awaited<ReturnType<Target['open']>> | undefined;
