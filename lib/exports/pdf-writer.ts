@@ -1,9 +1,7 @@
-import { createElement, type ReactElement } from 'react';
-import { renderToBuffer, type DocumentProps } from '@react-pdf/renderer';
 import { changesText } from './changes-text';
 import type { ExportTableRow } from './columns';
-import { ExportPdfDocument, PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
-import { pdfFontFamily } from './pdf-fonts';
+import { PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
+import { renderPdfInWorker } from './pdf-thread';
 import { clip } from './pdf-text';
 import { localInZone } from './time';
 import type { Emit, ExportHeader, ExportWriter } from './writer';
@@ -71,7 +69,7 @@ export function packPages(rows: PdfRow[]): PdfRow[][] {
   return pages;
 }
 
-/** PDF: rows are collected (at most `cap`, checked before the export starts) and rendered at the end. */
+/** PDF: rows are collected (at most `cap`, checked before the export starts) and rendered at the end, off the main thread. */
 export function createPdfWriter(header: ExportHeader, emit: Emit, cap: number): ExportWriter<ExportTableRow> {
   let rows: PdfRow[] = [];
   return {
@@ -82,9 +80,10 @@ export function createPdfWriter(header: ExportHeader, emit: Emit, cap: number): 
       for (const row of batch) rows.push(toPdfRow(row, header.zone));
     },
     async finish(rowCount) {
-      const doc = createElement(ExportPdfDocument, { header, pages: packPages(rows), rowCount, fontFamily: pdfFontFamily() }) as unknown as ReactElement<DocumentProps>;
+      const pages = packPages(rows);
       rows = [];
-      const buffer = await renderToBuffer(doc);
+      // Laid out in a worker thread: the render takes seconds, and the server keeps answering meanwhile.
+      const buffer = await renderPdfInWorker({ header, pages, rowCount });
       for (let i = 0; i < buffer.length; i += 65_536) emit(buffer.subarray(i, i + 65_536));
     },
     abort() {

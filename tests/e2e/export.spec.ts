@@ -23,3 +23,34 @@ test('a member cannot export', async ({ page }) => {
   const response = await page.request.get('/audit/export?format=csv');
   expect(response.status()).toBe(403);
 });
+
+test('a PDF renders off the main thread: other requests are answered while it is laid out', async ({ page, browser }) => {
+  await signInAt(page, '/audit', 'carol@acme.test');
+  // About 800 of the demo's 3,000 events (90 days): under the 1,000-row PDF cap, and seconds of layout.
+  const from = new Date(Date.now() - 24 * 86_400_000).toISOString();
+  const query = `from=${encodeURIComponent(from)}`;
+  await page.goto(`/audit?${query}`);
+  const total = Number((await page.getByTestId('total-count').innerText()).replace(/\D/g, ''));
+  expect(total).toBeGreaterThan(300);
+  expect(total).toBeLessThanOrEqual(1000);
+
+  const finished: string[] = [];
+  const pdf = page.request.get(`/audit/export?format=pdf&${query}`).then(async (response) => {
+    finished.push('pdf');
+    return response;
+  });
+  // A colleague opens the log while the PDF is being laid out (reading ~800 rows takes a fraction of a second).
+  const colleague = await browser.newPage();
+  await colleague.waitForTimeout(1_500);
+  await signInAt(colleague, '/audit?range=24h', 'alice@acme.test');
+  await expect(colleague.locator('tr[data-event-id]').first()).toBeVisible();
+  finished.push('page');
+  await colleague.close();
+
+  const response = await pdf;
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toContain('application/pdf');
+  expect((await response.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  // Rendered on the main thread, the page could only be answered once the PDF was done.
+  expect(finished).toEqual(['page', 'pdf']);
+});

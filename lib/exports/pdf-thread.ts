@@ -1,0 +1,36 @@
+import { Worker } from 'node:worker_threads';
+import type { PdfInput } from './pdf-render';
+
+// Running from TypeScript sources (tests, `npm run bench`, scripts) rather than the built app: Node cannot
+// start a .ts worker, so a one-line bootstrap loads it through tsx. In the build, the bundler compiles the
+// `new Worker(new URL(…))` entry below into a chunk of its own.
+const FROM_SOURCE = /\.tsx?$/.test(new URL(import.meta.url).pathname);
+
+function sourceWorker(href: string): Worker {
+  const entry = JSON.stringify(href);
+  return new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${entry}, ${entry}))`, { eval: true });
+}
+
+/**
+ * Renders a PDF in a worker thread of its own. react-pdf lays a document out synchronously (8 s for the
+ * 1,000-row cap on this machine's cores): on the main thread that stalls every other request for as long.
+ * One short-lived worker per PDF; its memory goes when it exits.
+ */
+export function renderPdfInWorker(input: PdfInput): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const worker = FROM_SOURCE ? sourceWorker(import.meta.url.replace(/[^/]+$/, 'pdf-worker.ts')) : new Worker(new URL('./pdf-worker.ts', import.meta.url));
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.once('message', (reply: { ok: true; bytes: Uint8Array } | { ok: false; message: string }) =>
+      settle(() => (reply.ok ? resolve(reply.bytes) : reject(new Error(`PDF rendering failed: ${reply.message}`)))),
+    );
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`PDF worker exited with code ${code} before it finished`))));
+    worker.postMessage(input);
+  });
+}
