@@ -7,6 +7,7 @@ import { exportHref } from '@/lib/exports/export-href';
 import { exportFileName } from '@/lib/exports/filename';
 import { neutraliseFormula } from '@/lib/exports/formula-guard';
 import { authorizeExport } from '@/lib/exports/http';
+import { concurrencyLimit } from '@/lib/exports/pdf-thread';
 import { packPages, toPdfRow } from '@/lib/exports/pdf-writer';
 import { clip, PDF_MAX_WORD, splitLongWord } from '@/lib/exports/pdf-text';
 import { createSlidingWindowLimiter } from '@/lib/exports/rate-limit';
@@ -208,5 +209,40 @@ describe('PDF text and pages', () => {
     expect(pages.flat()).toEqual(rows);
     expect(pages.length).toBeGreaterThan(3);
     expect(pages[0]!.length).toBeLessThan(pages[1]!.length + 5);
+  });
+});
+
+describe('PDF renders in turn', () => {
+  it('runs at most two at once, starts the rest in order as slots free, and survives a failed task', async () => {
+    const limit = concurrencyLimit(2);
+    let active = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const gates = Array.from({ length: 5 }, () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    });
+    const runs = gates.map((gate, i) =>
+      limit(async () => {
+        started.push(i);
+        active += 1;
+        peak = Math.max(peak, active);
+        await gate.promise;
+        active -= 1;
+        if (i === 1) throw new Error('render failed');
+        return i;
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([0, 1]);
+    gates[1]!.resolve();
+    await expect(runs[1]).rejects.toThrow('render failed');
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2]);
+    for (const g of gates) g.resolve();
+    expect(await Promise.all([runs[0], runs[2], runs[3], runs[4]])).toEqual([0, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(peak).toBe(2);
   });
 });
