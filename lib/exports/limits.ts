@@ -10,7 +10,7 @@ export const EXPORT_BATCH_SIZE = 2_000;
  * Rows per keyset batch of a CSV export on a PostgreSQL server (one COPY each, lib/exports/csv-copy.ts).
  * Each statement costs PostgreSQL a plan and Node a round trip (~2–4 ms together): at 2,000 rows that was
  * ~20% of Node's time per row; at 10,000 it is noise, and a batch is ~4.5 MB of CSV (two with the
- * read-ahead; the CSV export stayed under +100 MB RSS at 1M rows, bench/scenarios/exports.ts).
+ * read-ahead; a 1M-row CSV export peaked at +117 MB RSS over idle, bench/RESULTS.md).
  */
 export const CSV_COPY_BATCH_SIZE = 10_000;
 

@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { PdfInput } from './pdf-render';
 
-// Running from TypeScript sources (tests, `npm run bench`, scripts) rather than the built app: Node cannot
-// start a .ts worker, so a one-line bootstrap loads it through tsx. In the build, the bundler compiles the
-// `new Worker(new URL(…))` entry below into a chunk of its own.
-const FROM_SOURCE = /\.tsx?$/.test(new URL(import.meta.url).pathname);
+// Outside Next.js (tests, `npm run bench`, scripts) the code runs from its TypeScript sources, and Node cannot
+// start a .ts worker: a one-line bootstrap loads it through tsx. In the app (next build or next dev; Next sets
+// NEXT_RUNTIME) the bundler compiles the `new Worker(new URL(…))` entry below into a chunk of its own.
+// (import.meta.url cannot tell the two apart: Turbopack keeps the source file's URL in it.)
+const FROM_SOURCE = !process.env.NEXT_RUNTIME;
 
 function sourceWorker(href: string): Worker {
   const entry = JSON.stringify(href);

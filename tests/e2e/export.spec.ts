@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { signInAt } from './helpers';
 
@@ -50,7 +51,12 @@ test('a PDF renders off the main thread: other requests are answered while it is
   const response = await pdf;
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toContain('application/pdf');
-  expect((await response.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const body = await response.body();
+  expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  // The worker the build compiled lays out the real document: title, organization and page count as text.
+  const text = execFileSync('/usr/bin/pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-'], { input: body, encoding: 'utf8' });
+  expect(text).toContain('Organization: Acme Corp (acme)');
+  expect(text).toMatch(/Page 1 of \d+/);
   // Rendered on the main thread, the page could only be answered once the PDF was done.
   expect(finished).toEqual(['page', 'pdf']);
 });
