@@ -1,7 +1,8 @@
 import type { Sql } from 'postgres';
 
 /**
- * A postgres.js client whose every parameterized query is a named prepared statement, drizzle's too.
+ * A postgres.js client whose every parameterized query is a named prepared statement, drizzle's too, and
+ * whose queries without parameters never are.
  *
  * Drizzle sends its queries with `prepare: false` unless one is built with `.prepare(name)`, and postgres.js
  * then asks the server for the parameter types first (Parse + Describe, wait, then Bind + Execute): two round
@@ -17,10 +18,11 @@ export function preparingClient<T extends Sql>(client: T): T {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
-        // Only parameterized queries: a text without parameters is sent in one round trip either way, and one
-        // built per call (COPY ranges with their bounds written in) must not pile up as prepared statements.
+        // Only parameterized queries: a text without parameters is sent in one round trip unnamed, and one built
+        // per call (COPY ranges and export batches with their bounds written in) must not pile up as prepared
+        // statements on the connection.
         return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(query, params as never, params?.length ? { ...options, prepare: true } : options);
+          target.unsafe(query, params as never, { ...options, prepare: Boolean(params?.length) });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {

@@ -114,7 +114,7 @@ export function inlineParams(text: string, params: readonly unknown[]): string {
   return inlined;
 }
 
-type PostgresJsCopy = { unsafe(query: string, params: unknown[], opts: { prepare: boolean }): { readable(): Promise<NodeJS.ReadableStream> } };
+type PostgresJsCopy = { unsafe(query: string): { readable(): Promise<NodeJS.ReadableStream> } };
 
 /**
  * postgres.js (3.4.x) pauses the connection's socket when a COPY stream's buffer is full; if CopyDone was
@@ -165,8 +165,7 @@ export function createCsvCopyReader(db: DbOrTx, opts: { orgId: string; filters: 
   }
 
   const fetchBatch = async (cursor: Cursor | null): Promise<FetchedBatch<CsvBatch>> => {
-    // Unprepared: the text is new for every batch (its cursor is written in), so a prepared statement would never be reused.
-    const stream = await client.unsafe(copyText(cursor), [], { prepare: false }).readable();
+    const stream = await client.unsafe(copyText(cursor)).readable();
     const parser = new CopyCsvParser(fields, opts.batchSize, time, scratch, Boolean(valueExpr), changesCache);
     return new Promise((resolve, reject) => {
       let failed = false;

@@ -18,7 +18,7 @@ type ReaderOptions = { orgId: string; filters: QueryFilters; sort: Sort; batchSi
 type Fetched = { rows: (ExportTableRow | ExportFullRow)[]; more: boolean; cursor: Cursor | null };
 
 /** postgres.js's `sql` function (drizzle's `$client` on a server); PGlite's client is an object without `unsafe`. */
-type PostgresJsClient = { unsafe(query: string, params: unknown[], opts?: { prepare?: boolean }): { values(): Promise<unknown[][]> } };
+type PostgresJsClient = { unsafe(query: string, params: unknown[]): { values(): Promise<unknown[][]> } };
 
 export function postgresJsClient(db: DbOrTx): PostgresJsClient | null {
   const client = (db as { $client?: unknown }).$client;

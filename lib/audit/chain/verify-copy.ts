@@ -19,7 +19,7 @@ import { isoTime, jsonTextToJcs, makeRowHasher, sha256, type FastEntry, type Fie
 
 /** The postgres.js client behind a Drizzle database or transaction, when that is the driver. */
 type PgClient = {
-  unsafe(query: string, params?: unknown[], opts?: { prepare: boolean }): PromiseLike<unknown> & { readable(): Promise<Readable> };
+  unsafe(query: string): PromiseLike<unknown> & { readable(): Promise<Readable> };
   options: { parsers: Record<number, ((raw: string) => unknown) & { array?: boolean }>; transform?: { column?: { from?: unknown }; value?: { from?: unknown }; row?: { from?: unknown } } };
 };
 
@@ -100,8 +100,7 @@ export function copyReader(tx: DbOrTx, orgId: string): CopyReader | null {
   return {
     plan,
     row: (line, withCanonical) => fast(line, withCanonical) ?? exact(line, withCanonical),
-    // Unprepared: each range's text is new (its bounds are written in).
-    open: (afterSeq, throughSeq) => client.unsafe(plan.statement(orgId, afterSeq, throughSeq), [], { prepare: false }).readable(),
+    open: (afterSeq, throughSeq) => client.unsafe(plan.statement(orgId, afterSeq, throughSeq)).readable(),
   };
 }
 
