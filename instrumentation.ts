@@ -6,8 +6,8 @@ export async function register() {
   const [{ getDb }, { getSettings }, { startCheckpointSchedule }, { startRetentionSchedule }] = await Promise.all([
     import('./db'),
     import('./lib/settings'),
-    import('./lib/audit/chain/checkpoint-schedule'),
-    import('./lib/audit/retention-schedule'),
+    import('@/lib/lifecycle/checkpoint-schedule'),
+    import('@/lib/lifecycle/retention-schedule'),
   ]);
   startCheckpointSchedule(getDb, getSettings().checkpointMinutes);
   startRetentionSchedule(getDb, getSettings().retentionHours);

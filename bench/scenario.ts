@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
-import { readViewState } from '@/lib/audit/view-state';
+import { readViewState } from '@/lib/view/view-state';
 import { createExportStream } from '@/lib/exports/export-stream';
 import type { ExportFormat } from '@/lib/exports/formats';
 import { startMemorySampler } from './lib/measure';

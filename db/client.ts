@@ -45,7 +45,7 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string }): 
  */
 export async function migrateDatabase(handle: DbHandle): Promise<void> {
   await applyMigrations(handle);
-  const { backfillChains } = await import('@/lib/audit/chain/backfill');
+  const { backfillChains } = await import('@/lib/chain/backfill');
   const filled = await backfillChains(handle.db);
   if (filled.orgs > 0) console.log(`[db] hash-chained the existing entries of ${filled.orgs} organization(s)`);
 }

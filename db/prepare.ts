@@ -1,4 +1,4 @@
-import { ensureFuturePartitions } from '@/lib/audit/partitions';
+import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
 import { getSettings } from '@/lib/settings';
 import { analyzeEmbedded } from './embedded-analyze';
 import { getDbHandle } from './index';

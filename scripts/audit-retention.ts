@@ -1,5 +1,5 @@
 import { migrateDatabase, openDatabase } from '@/db/client';
-import { describeRetention, runRetention } from '@/lib/audit/retention';
+import { describeRetention, runRetention } from '@/lib/lifecycle/retention';
 import { getSettings } from '@/lib/settings';
 
 // npm run audit:retention: applies every organization's retention period once, one line per organization.

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
 import { migrateDatabase, openDatabase } from '@/db/client';
 import { organizations } from '@/db/schema';
-import { describeVerification, verifyChain } from '@/lib/audit/chain/verify';
+import { describeVerification, verifyChain } from '@/lib/chain/verify';
 import { getSettings } from '@/lib/settings';
 
 // npm run audit:verify [-- --org <slug>]: one line per organization; exit 1 if any chain is broken.

@@ -1,6 +1,6 @@
 // The HTTP server: Next's request handler behind Node's own server, so the direct peer address of every
 // request is known. It is passed on in PEER_HEADER, overwriting whatever a client sent under that name;
-// the app never takes a client-supplied address unless TRUSTED_PROXY_HOPS says so (lib/audit/client-ip.ts).
+// the app never takes a client-supplied address unless TRUSTED_PROXY_HOPS says so (lib/recording/client-ip.ts).
 import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';

@@ -2,7 +2,7 @@
 
 import { cookies, headers } from 'next/headers';
 import { getDb } from '@/db';
-import { requestContextFrom } from '@/lib/audit/request-context';
+import { requestContextFrom } from '@/lib/recording/request-context';
 import { recordSessionEvent } from '@/lib/auth/sign-in';
 import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import type { DemoPerson } from '@/db/seed/demo';
-import { GENESIS_HASH } from '@/lib/audit/chain/entry-hash';
+import { GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { Random } from '@/db/seed/random';
 import { COPY_COLUMNS } from './copy-format';
 import { buildTemplates, type RowTemplate } from './templates';

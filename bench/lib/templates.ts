@@ -1,16 +1,16 @@
 /**
  * Row templates for the bench loader: the demo generator's realistic entries, built by buildAuditRow and
- * rendered once as their canonical chain form (lib/audit/chain) and their COPY line, split around the five
+ * rendered once as their canonical chain form (lib/chain) and their COPY line, split around the five
  * values that differ per stored row (id, occurred_at, received_at, request_id) and per chain position (seq,
  * prev_hash). Instantiating a template is string concatenation plus one SHA-256, so millions of hash-chained
  * rows load at COPY speed while keeping the generator's mix of actors, actions, objects, changes and text.
  */
 import type { DemoPerson } from '@/db/seed/demo';
 import { demoEntries } from '@/db/seed/demo';
-import { toChainedFields } from '@/lib/audit/chain/append';
-import { chainRecord } from '@/lib/audit/chain/entry-hash';
-import { canonicalize } from '@/lib/audit/chain/jcs';
-import { buildAuditRow } from '@/lib/audit/record';
+import { toChainedFields } from '@/lib/chain/append';
+import { chainRecord } from '@/lib/chain/entry-hash';
+import { canonicalize } from '@/lib/chain/jcs';
+import { buildAuditRow } from '@/lib/recording/record';
 import { csvLine } from './copy-format';
 
 const ID = 'TPL_ID_7f3a';

@@ -6,7 +6,7 @@
 import postgres from 'postgres';
 import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { ORG_COOKIE } from '@/lib/auth/session';
-import { readViewState } from '@/lib/audit/view-state';
+import { readViewState } from '@/lib/view/view-state';
 import { percentile } from '../lib/measure';
 import type { BenchContext, ScenarioRow } from '../lib/types';
 import { comboGrid, rawFirstPage } from './query';

@@ -7,8 +7,8 @@
 import { openDatabase, type DbHandle } from '@/db/client';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
 import { resolveQueryFilters, type QueryFilters } from '@/db/queries/audit-where';
-import type { Cursor } from '@/lib/audit/cursor';
-import { readViewState } from '@/lib/audit/view-state';
+import type { Cursor } from '@/lib/view/cursor';
+import { readViewState } from '@/lib/view/view-state';
 import { timeRuns, type Timing } from '../lib/measure';
 import type { BenchContext, ScenarioRow } from '../lib/types';
 

@@ -7,8 +7,8 @@
  */
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
-import { hashWorkersFor, verifyChain, type VerifyOptions } from '@/lib/audit/chain/verify';
-import { releaseCopy } from '@/lib/audit/chain/verify-copy';
+import { hashWorkersFor, verifyChain, type VerifyOptions } from '@/lib/chain/verify';
+import { releaseCopy } from '@/lib/chain/verify-copy';
 import { timeRuns, type Timing } from '../lib/measure';
 import type { BenchContext, ScenarioRow } from '../lib/types';
 

@@ -1,5 +1,5 @@
 import { Alert } from '@/components/ui/alert';
-import type { ActionResult } from '@/lib/audit/operation';
+import type { ActionResult } from '@/lib/recording/operation';
 
 /** The outcome of a form's server action: the error (with support reference) or a success note. */
 export function ActionMessage<T>({ state, success }: { state: ActionResult<T> | null; success?: React.ReactNode }) {

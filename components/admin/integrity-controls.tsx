@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { createCheckpointAction, verifyChainAction } from '@/app/(admin)/integrity/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import type { ChainVerification } from '@/lib/audit/chain/verify';
+import type { ChainVerification } from '@/lib/chain/verify';
 import { ActionMessage } from './action-message';
 
 function VerificationOutcome({ result }: { result: ChainVerification }) {

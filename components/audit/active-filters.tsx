@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { FACET_LABELS, FACETS } from '@/lib/audit/filters';
-import { hrefWith, type AuditViewState } from '@/lib/audit/search-params';
+import { FACET_LABELS, FACETS } from '@/lib/view/filters';
+import { hrefWith, type AuditViewState } from '@/lib/view/search-params';
 
 /** The active filters as removable chips (each chip is a link to the view without it). */
 export function ActiveFilters({ state }: { state: AuditViewState }) {

@@ -1,6 +1,6 @@
 import type { FieldChange } from '@/db/schema/audit-events';
 import { Badge } from '@/components/ui/badge';
-import { REDACTED } from '@/lib/audit/redact';
+import { REDACTED } from '@/lib/recording/redact';
 
 const REDACTED_JSON = JSON.stringify(REDACTED);
 

@@ -3,9 +3,9 @@
 import { useMemo, useOptimistic, useState } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
-import type { Facet } from '@/lib/audit/filters';
-import { FACET_LABELS } from '@/lib/audit/filters';
-import type { AuditViewState } from '@/lib/audit/search-params';
+import type { Facet } from '@/lib/view/filters';
+import { FACET_LABELS } from '@/lib/view/filters';
+import type { AuditViewState } from '@/lib/view/search-params';
 import { cn } from '@/lib/utils';
 import { useViewNavigation } from './use-view-navigation';
 

@@ -1,6 +1,6 @@
-import type { Facet } from '@/lib/audit/filters';
-import { FACETS } from '@/lib/audit/filters';
-import type { AuditViewState } from '@/lib/audit/search-params';
+import type { Facet } from '@/lib/view/filters';
+import { FACETS } from '@/lib/view/filters';
+import type { AuditViewState } from '@/lib/view/search-params';
 import { FacetFilter } from './facet-filter';
 import { MoreFilters } from './more-filters';
 import { RangeFilter } from './range-filter';

@@ -3,7 +3,7 @@
 import { useId, useState } from 'react';
 import dynamic from 'next/dynamic';
 import { Button } from '@/components/ui/button';
-import { canonical } from '@/lib/audit/diff';
+import { canonical } from '@/lib/recording/diff';
 import { cn } from '@/lib/utils';
 
 // Loaded on first use only: the diff library (and its styling runtime) stays out of the page's bundle.

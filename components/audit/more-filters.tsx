@@ -4,7 +4,7 @@ import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import type { AuditViewState } from '@/lib/audit/search-params';
+import type { AuditViewState } from '@/lib/view/search-params';
 import { cn } from '@/lib/utils';
 import { useViewNavigation } from './use-view-navigation';
 

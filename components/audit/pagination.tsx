@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { Cursor } from '@/lib/audit/cursor';
-import { hrefWith, PAGE_SIZES, type AuditViewState, type PageSize } from '@/lib/audit/search-params';
+import type { Cursor } from '@/lib/view/cursor';
+import { hrefWith, PAGE_SIZES, type AuditViewState, type PageSize } from '@/lib/view/search-params';
 import { useViewNavigation } from './use-view-navigation';
 
 const linkClass = 'rounded-md border border-zinc-300 px-3 py-1.5 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900';

@@ -3,8 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { toQuery } from '@/lib/audit/query-language';
-import { hrefWith, type AuditViewState } from '@/lib/audit/search-params';
+import { toQuery } from '@/lib/view/query-language';
+import { hrefWith, type AuditViewState } from '@/lib/view/search-params';
 
 const EXAMPLE = 'action:update actor:alice@acme.test -result:success ip:10.0.0.0/8 field:role created:>=2026-11-01 "quoted phrase"';
 

@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { AuditViewState } from '@/lib/audit/search-params';
-import { RANGE_LABELS, RANGE_PRESETS, type RangePreset } from '@/lib/audit/time-range';
+import type { AuditViewState } from '@/lib/view/search-params';
+import { RANGE_LABELS, RANGE_PRESETS, type RangePreset } from '@/lib/view/time-range';
 import { useViewNavigation } from './use-view-navigation';
 
 /** `datetime-local` value (browser zone) for an instant. */

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import type { SavedViewListItem } from '@/db/queries/saved-views';
-import { hrefWith, parseAuditSearchParams } from '@/lib/audit/search-params';
+import { hrefWith, parseAuditSearchParams } from '@/lib/view/search-params';
 import { SavedViewsRow } from './saved-views-row';
 import { SavedViewsSaveForm } from './saved-views-save-form';
 

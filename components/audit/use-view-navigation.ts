@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useTransition } from 'react';
-import { hrefWith, type AuditViewState } from '@/lib/audit/search-params';
+import { hrefWith, type AuditViewState } from '@/lib/view/search-params';
 
 /**
  * Navigates to the same view with some state changed (a server render with the new URL). `optimistic`

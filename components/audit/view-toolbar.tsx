@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useOptimistic, useState, useTransition } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
-import { COLUMNS, hrefWith, type AuditViewState, type Column } from '@/lib/audit/search-params';
+import { COLUMNS, hrefWith, type AuditViewState, type Column } from '@/lib/view/search-params';
 import { useViewNavigation } from './use-view-navigation';
 
 export const COLUMN_LABELS: Record<Column, string> = {

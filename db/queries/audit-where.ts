@@ -1,9 +1,9 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
-import type { Cursor } from '@/lib/audit/cursor';
-import type { AuditFilters, Facet } from '@/lib/audit/filters';
-import type { Sort, SortColumn } from '@/lib/audit/search-params';
-import { resolveRange } from '@/lib/audit/time-range';
+import type { Cursor } from '@/lib/view/cursor';
+import type { AuditFilters, Facet } from '@/lib/view/filters';
+import type { Sort, SortColumn } from '@/lib/view/search-params';
+import { resolveRange } from '@/lib/view/time-range';
 
 /** Filters with the time range made concrete (presets resolved at one `now` in the viewer's zone). */
 export type QueryFilters = Omit<AuditFilters, 'range'> & { from: Date | null; to: Date | null };

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { ACTOR_TYPES, RESULTS, SOURCES } from '@/lib/audit/vocabulary';
+import { ACTOR_TYPES, RESULTS, SOURCES } from '@/db/vocabulary/audit';
 import { organizations } from './tenancy';
 
 export const actorTypeEnum = pgEnum('audit_actor_type', ACTOR_TYPES);
@@ -46,7 +46,7 @@ export const auditEvents = pgTable(
     changes: jsonb('changes').$type<FieldChange[]>(),
     changedFields: text('changed_fields').array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
-    // Hash chain (lib/audit/chain): position in the organization's chain (1, 2, 3, … without gaps),
+    // Hash chain (lib/chain): position in the organization's chain (1, 2, 3, … without gaps),
     // the previous entry's hash (64 zeros for the first) and SHA-256 over this entry's canonical form.
     seq: bigint('seq', { mode: 'number' }).notNull(),
     prevHash: text('prev_hash').notNull(),

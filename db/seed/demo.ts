@@ -3,9 +3,9 @@ import type { Db } from '@/db/client';
 import { memberships, organizations, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/auth/roles';
-import { diffSnapshots } from '@/lib/audit/diff';
-import { recordAuditEvents, type AuditEntry } from '@/lib/audit/record';
-import type { ActorType, Source } from '@/lib/audit/vocabulary';
+import { diffSnapshots } from '@/lib/recording/diff';
+import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
+import type { ActorType, Source } from '@/db/vocabulary/audit';
 import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from './catalog';
 import { Random } from './random';
 

@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db';
-import { requestContextFrom } from '@/lib/audit/request-context';
+import { requestContextFrom } from '@/lib/recording/request-context';
 import { baseAuthConfig } from './config';
 import { signInWithPassword } from './sign-in';
 

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { getUserByEmail, listMembershipsForUser } from '@/db/queries/tenancy';
-import { recordAuditEvent, type AuditEntry } from '@/lib/audit/record';
-import type { RequestContext } from '@/lib/audit/request-context';
+import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
+import type { RequestContext } from '@/lib/recording/request-context';
 import { credentialsSchema, verifyCredentials } from './credentials';
 import { accountKey, activeLock, clearFailures, ipKey, registerFailure, THROTTLE } from './throttle';
 

@@ -1,8 +1,8 @@
 import type { Db } from '@/db/client';
 import { resolveQueryFilters } from '@/db/queries/audit-where';
-import { describeFilters, describeSort } from '@/lib/audit/describe-filters';
-import type { RequestContext } from '@/lib/audit/request-context';
-import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/audit/search-params';
+import { describeFilters, describeSort } from '@/lib/view/describe-filters';
+import type { RequestContext } from '@/lib/recording/request-context';
+import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/view/search-params';
 import type { ExportFullRow, ExportTableRow } from './columns';
 import { createCsvCopyReader, type CsvBatch } from './csv-copy';
 import { createCsvWriter } from './csv-writer';

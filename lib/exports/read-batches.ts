@@ -2,8 +2,8 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { buildAuditWhere, keysetCondition, orderBy, sortValueExpression, type QueryFilters } from '@/db/queries/audit-where';
 import { auditEvents } from '@/db/schema';
-import type { Cursor } from '@/lib/audit/cursor';
-import type { Sort } from '@/lib/audit/search-params';
+import type { Cursor } from '@/lib/view/cursor';
+import type { Sort } from '@/lib/view/search-params';
 import { FULL_SELECTION, TABLE_SELECTION, type ExportFullRow, type ExportTableRow } from './columns';
 
 export type BatchSource<B> = {

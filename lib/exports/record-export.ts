@@ -1,6 +1,6 @@
 import type { DbOrTx } from '@/db/client';
-import { recordAuditEvent } from '@/lib/audit/record';
-import type { RequestContext } from '@/lib/audit/request-context';
+import { recordAuditEvent } from '@/lib/recording/record';
+import type { RequestContext } from '@/lib/recording/request-context';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 
 export type ExportOutcome = { ok: true } | { ok: false; reason: string };

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ACTOR_TYPES, RESULTS } from '@/lib/audit/vocabulary';
+import { ACTOR_TYPES, RESULTS } from '@/db/vocabulary/audit';
 import { hasNul, jsonValueProblem, NUL_MESSAGE } from './json-safety';
 import { MAX_FUTURE_SKEW_MS, MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { requestContextFrom } from '@/lib/audit/request-context';
+import { requestContextFrom } from '@/lib/recording/request-context';
 import { authenticateApiKey } from '@/lib/auth/api-keys';
-import { apiError, apiJson, internalError, unauthorized } from './http';
+import { apiError, apiJson, internalError, unauthorized } from '@/lib/api/http';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 import { isJsonContentType, parseJsonBytes, readBodyWithLimit } from './read-body';
 import { recordIngestBatch } from './record-batch';

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '@/db/client';
-import { recordAuditEvents } from '@/lib/audit/record';
-import type { RequestContext } from '@/lib/audit/request-context';
+import { recordAuditEvents } from '@/lib/recording/record';
+import type { RequestContext } from '@/lib/recording/request-context';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import { uuidv7 } from '@/lib/ids';
 import type { IngestEvent } from './event-schema';

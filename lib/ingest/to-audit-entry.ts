@@ -1,5 +1,5 @@
-import type { Actor, AuditEntry } from '@/lib/audit/record';
-import type { RequestContext } from '@/lib/audit/request-context';
+import type { Actor, AuditEntry } from '@/lib/recording/record';
+import type { RequestContext } from '@/lib/recording/request-context';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import type { IngestEvent } from './event-schema';
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { backfillChains } from '@/lib/audit/chain/backfill';
-import { verifyChain } from '@/lib/audit/chain/verify';
-import { recordAuditEvent } from '@/lib/audit/record';
+import { backfillChains } from '@/lib/chain/backfill';
+import { verifyChain } from '@/lib/chain/verify';
+import { recordAuditEvent } from '@/lib/recording/record';
 import { seqsOf } from './chain-helpers';
 import { rowsOf } from './context';
 import { describeEachDatabase } from './databases';

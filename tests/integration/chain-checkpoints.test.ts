@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { handleCheckpointsGet, handleIntegrityGet } from '@/lib/audit/chain/api';
-import { checkpointAllOrgs } from '@/lib/audit/chain/checkpoint-schedule';
-import { createCheckpoint, listCheckpoints, verifyCheckpoint } from '@/lib/audit/chain/checkpoints';
-import { signingKeyFromPem } from '@/lib/audit/chain/signing-key';
+import { handleCheckpointsGet, handleIntegrityGet } from '@/lib/api/integrity';
+import { checkpointAllOrgs } from '@/lib/lifecycle/checkpoint-schedule';
+import { createCheckpoint, listCheckpoints, verifyCheckpoint } from '@/lib/chain/checkpoints';
+import { signingKeyFromPem } from '@/lib/chain/signing-key';
 import { createKey, eventAt, tamper } from './chain-helpers';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';

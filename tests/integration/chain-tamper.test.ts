@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditChainAnchors } from '@/db/schema';
-import { verifyChain } from '@/lib/audit/chain/verify';
+import { verifyChain } from '@/lib/chain/verify';
 import { eventAt, tamper } from './chain-helpers';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { verifyChain, type VerifyOptions } from '@/lib/audit/chain/verify';
-import { recordAuditEvents, type AuditEntry } from '@/lib/audit/record';
+import { verifyChain, type VerifyOptions } from '@/lib/chain/verify';
+import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
 import { eventAt, tamper } from './chain-helpers';
 import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
 
 // On the server the verifier reads with COPY and writes each entry's canonical form from the column text
-// (lib/audit/chain/verify-fast.ts), on the calling thread or in hash workers; on PGlite it reads through Drizzle.
+// (lib/chain/verify-fast.ts), on the calling thread or in hash workers; on PGlite it reads through Drizzle.
 // Every way must give the same answers as the reference (Drizzle read + canonicalize), for awkward content too.
 const WAYS: VerifyOptions[] = [{}, { hashWorkers: 0, batchSize: 7 }, { hashWorkers: 2, batchSize: 7 }, { hashWorkers: 1, batchSize: 1000 }];
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { organizations } from '@/db/schema';
-import type { OperationContext } from '@/lib/audit/operation';
+import type { OperationContext } from '@/lib/recording/operation';
 import type { Role } from '@/lib/auth/roles';
 import { addMember, createOrg, createUser } from './fixtures';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { memberships, organizations, users } from '@/db/schema';
-import { recordAuditEvents, type AuditEntry } from '@/lib/audit/record';
+import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
 import type { Role } from '@/lib/auth/roles';
 import { uuidv7 } from '@/lib/ids';
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { listAuditEvents, NO_FILTERS } from '@/db/queries/audit-events';
-import { DEFAULT_SORT } from '@/lib/audit/search-params';
-import type { Cursor } from '@/lib/audit/cursor';
+import { DEFAULT_SORT } from '@/lib/view/search-params';
+import type { Cursor } from '@/lib/view/cursor';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';
 

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { apiKeys, auditEvents, memberships, organizations } from '@/db/schema';
-import { createApiKeyOperation, revokeApiKeyOperation } from '@/lib/admin/api-keys';
-import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/admin/members';
-import { updateSettingsOperation } from '@/lib/admin/settings';
-import { executeAudited } from '@/lib/audit/operation';
-import { recordAuditEvent } from '@/lib/audit/record';
+import { createApiKeyOperation, revokeApiKeyOperation } from '@/lib/operations/api-keys';
+import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
+import { updateSettingsOperation } from '@/lib/operations/settings';
+import { executeAudited } from '@/lib/recording/operation';
+import { recordAuditEvent } from '@/lib/recording/record';
 import { authenticateApiKey } from '@/lib/auth/api-keys';
 import { actingAs, rowsOf } from './context';
 import { describeEachDatabase } from './databases';

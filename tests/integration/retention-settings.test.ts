@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditEvents, organizations } from '@/db/schema';
-import { updateSettingsOperation } from '@/lib/admin/settings';
-import { executeAudited } from '@/lib/audit/operation';
+import { updateSettingsOperation } from '@/lib/operations/settings';
+import { executeAudited } from '@/lib/recording/operation';
 import { actingAs } from './context';
 import { describeEachDatabase } from './databases';
 

@@ -8,9 +8,9 @@ import {
   deleteSavedViewOperation,
   renameSavedViewOperation,
   shareSavedViewOperation,
-} from '@/lib/admin/saved-views';
-import { executeAudited, type Operation, type OperationContext } from '@/lib/audit/operation';
-import { encodeCursor } from '@/lib/audit/cursor';
+} from '@/lib/operations/saved-views';
+import { executeAudited, type Operation, type OperationContext } from '@/lib/recording/operation';
+import { encodeCursor } from '@/lib/view/cursor';
 import { actingAs } from './context';
 import { describeEachDatabase } from './databases';
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditEvents } from '@/db/schema';
-import { changeOwnPassword } from '@/lib/admin/account';
+import { changeOwnPassword } from '@/lib/operations/account';
 import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { THROTTLE } from '@/lib/auth/throttle';

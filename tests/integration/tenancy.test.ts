@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { countAuditEvents, listAuditEvents, NO_FILTERS } from '@/db/queries/audit-events';
-import { DEFAULT_SORT } from '@/lib/audit/search-params';
+import { DEFAULT_SORT } from '@/lib/view/search-params';
 import { listMembershipsForUser } from '@/db/queries/tenancy';
 import { describeEachDatabase } from './databases';
 import { addMember, createOrg, createUser, insertEvents } from './fixtures';

@@ -4,11 +4,11 @@ import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/querie
 import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { rowsOf } from '@/db/rows';
 import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
-import { recordAuditEvent } from '@/lib/audit/record';
-import type { Cursor } from '@/lib/audit/cursor';
-import { parseQuery } from '@/lib/audit/query-language';
-import { defaultFilters, SORT_COLUMNS, type Sort } from '@/lib/audit/search-params';
-import type { AuditFilters } from '@/lib/audit/filters';
+import { recordAuditEvent } from '@/lib/recording/record';
+import type { Cursor } from '@/lib/view/cursor';
+import { parseQuery } from '@/lib/view/query-language';
+import { defaultFilters, SORT_COLUMNS, type Sort } from '@/lib/view/search-params';
+import type { AuditFilters } from '@/lib/view/filters';
 import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chainRecord, computeEntryHash, type ChainedFields } from '@/lib/audit/chain/entry-hash';
-import { canonicalize } from '@/lib/audit/chain/jcs';
-import { isoTime, jsonTextToJcs, makeRowHasher, sha256 } from '@/lib/audit/chain/verify-fast';
+import { chainRecord, computeEntryHash, type ChainedFields } from '@/lib/chain/entry-hash';
+import { canonicalize } from '@/lib/chain/jcs';
+import { isoTime, jsonTextToJcs, makeRowHasher, sha256 } from '@/lib/chain/verify-fast';
 
-// The verifier's fast path (lib/audit/chain/verify-fast.ts) must write exactly what canonicalize writes, or
+// The verifier's fast path (lib/chain/verify-fast.ts) must write exactly what canonicalize writes, or
 // decline (null) and leave the value to the exact path. Never a different string.
 
 function rng(seed: number) {

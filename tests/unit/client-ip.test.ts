@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PEER_HEADER, resolveClientIp } from '@/lib/audit/client-ip';
+import { PEER_HEADER, resolveClientIp } from '@/lib/recording/client-ip';
 
 const h = (peer: string | null, xff?: string) => {
   const headers = new Headers();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '@/lib/audit/diff';
+import { diffSnapshots } from '@/lib/recording/diff';
 
 describe('diffSnapshots', () => {
   it('reports nested changes as dotted paths', () => {

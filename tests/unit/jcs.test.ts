@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '@/lib/audit/chain/jcs';
+import { canonicalize } from '@/lib/chain/jcs';
 
 const fromBits = (hex: string) => new DataView(Uint8Array.from(Buffer.from(hex, 'hex')).buffer).getFloat64(0);
 

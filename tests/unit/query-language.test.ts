@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, toQuery } from '@/lib/audit/query-language';
-import { defaultFilters } from '@/lib/audit/search-params';
+import { parseQuery, toQuery } from '@/lib/view/query-language';
+import { defaultFilters } from '@/lib/view/search-params';
 
 describe('query language', () => {
   it('parses the documented example into the same filters the controls set', () => {

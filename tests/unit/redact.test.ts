@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuditRow } from '@/lib/audit/record';
-import { createRedactor, REDACTED } from '@/lib/audit/redact';
+import { buildAuditRow } from '@/lib/recording/record';
+import { createRedactor, REDACTED } from '@/lib/recording/redact';
 
 describe('redaction', () => {
   const r = createRedactor(['ssn']);

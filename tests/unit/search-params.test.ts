@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '@/lib/audit/cursor';
-import { defaultViewState, hrefWith, parseAuditSearchParams, serializeAuditSearchParams } from '@/lib/audit/search-params';
+import { decodeCursor, encodeCursor } from '@/lib/view/cursor';
+import { defaultViewState, hrefWith, parseAuditSearchParams, serializeAuditSearchParams } from '@/lib/view/search-params';
 
 const cursor = { at: new Date('2026-11-21T10:11:12.345Z'), id: '019a8f3c-1d2e-7abc-8def-0123456789ab' };
 

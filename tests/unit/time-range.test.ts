@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRange } from '@/lib/audit/time-range';
+import { resolveRange } from '@/lib/view/time-range';
 
 // Saturday 2026-11-21 23:30 UTC = Sunday 2026-11-22 00:30 in Berlin (CET, +1).
 const now = new Date('2026-11-21T23:30:00Z');

@@ -2,10 +2,10 @@
 
 import { headers } from 'next/headers';
 import { getDb } from '@/db';
-import { changeOwnPassword } from '@/lib/admin/account';
-import { formToObject } from '@/lib/audit/authed-action';
-import type { ActionResult } from '@/lib/audit/operation';
-import { requestContextFrom } from '@/lib/audit/request-context';
+import { changeOwnPassword } from '@/lib/operations/account';
+import { formToObject } from '@/lib/recording/authed-action';
+import type { ActionResult } from '@/lib/recording/operation';
+import { requestContextFrom } from '@/lib/recording/request-context';
 import { getSessionContext } from '@/lib/auth/session';
 
 export async function changePasswordAction(_prev: ActionResult<null> | null, form: FormData): Promise<ActionResult<null>> {

@@ -1,8 +1,8 @@
 'use server';
 
-import { runAuthedAction } from '@/lib/audit/authed-action';
-import type { ActionResult } from '@/lib/audit/operation';
-import { createApiKeyOperation, revokeApiKeyOperation } from '@/lib/admin/api-keys';
+import { runAuthedAction } from '@/lib/recording/authed-action';
+import type { ActionResult } from '@/lib/recording/operation';
+import { createApiKeyOperation, revokeApiKeyOperation } from '@/lib/operations/api-keys';
 
 type CreateResult = ActionResult<{ id: string; name: string; prefix: string; key: string }>;
 

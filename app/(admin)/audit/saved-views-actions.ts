@@ -1,14 +1,14 @@
 'use server';
 
-import { runAuthedAction } from '@/lib/audit/authed-action';
-import type { ActionResult } from '@/lib/audit/operation';
+import { runAuthedAction } from '@/lib/recording/authed-action';
+import type { ActionResult } from '@/lib/recording/operation';
 import {
   createSavedViewOperation,
   deleteSavedViewOperation,
   renameSavedViewOperation,
   shareSavedViewOperation,
   type SavedViewData,
-} from '@/lib/admin/saved-views';
+} from '@/lib/operations/saved-views';
 
 type SavedViewResult = ActionResult<SavedViewData>;
 

@@ -1,7 +1,7 @@
 'use server';
 
-import { createCheckpointOperation, verifyChainOperation } from '@/lib/admin/integrity';
-import { runAuthedAction } from '@/lib/audit/authed-action';
+import { createCheckpointOperation, verifyChainOperation } from '@/lib/operations/integrity';
+import { runAuthedAction } from '@/lib/recording/authed-action';
 
 export async function verifyChainAction(_prev: unknown, form: FormData) {
   return runAuthedAction(verifyChainOperation, form, ['/integrity', '/audit']);

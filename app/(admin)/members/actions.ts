@@ -1,8 +1,8 @@
 'use server';
 
-import { runAuthedAction } from '@/lib/audit/authed-action';
-import type { ActionResult } from '@/lib/audit/operation';
-import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/admin/members';
+import { runAuthedAction } from '@/lib/recording/authed-action';
+import type { ActionResult } from '@/lib/recording/operation';
+import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
 
 type AddResult = ActionResult<{ userId: string; email: string; oneTimePassword: string | null }>;
 

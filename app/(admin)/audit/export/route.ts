@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { requestContextFrom } from '@/lib/audit/request-context';
+import { requestContextFrom } from '@/lib/recording/request-context';
 import { getSessionContext } from '@/lib/auth/session';
 import { handleExportRequest } from '@/lib/exports/handle-export';
 import { authorizeExport } from '@/lib/exports/http';

@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { handleIngestGet } from '@/lib/ingest/handle-get';
+import { handleIngestGet } from '@/lib/api/events-get';
 import { handleIngestPost } from '@/lib/ingest/handle-post';
 
 // The ingest API: thin wrappers so the handlers can be tested against any database.

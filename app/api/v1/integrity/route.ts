@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { handleIntegrityGet } from '@/lib/audit/chain/api';
+import { handleIntegrityGet } from '@/lib/api/integrity';
 
 // Chain verification for API clients: a thin wrapper so the handler can be tested against any database.
 export async function GET(req: Request): Promise<Response> {

@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { handleCheckpointsGet } from '@/lib/audit/chain/api';
+import { handleCheckpointsGet } from '@/lib/api/integrity';
 
 // Signed chain heads for anchoring elsewhere: a thin wrapper so the handler can be tested against any database.
 export async function GET(req: Request): Promise<Response> {

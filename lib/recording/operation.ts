@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Db, Tx } from '@/db/client';
+import type { MembershipWithOrg } from '@/db/queries/tenancy';
+import { hasPermission, type Permission } from '@/lib/auth/roles';
+import { DomainError } from '@/lib/errors';
+import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
+import type { RequestContext } from '@/lib/recording/request-context';
+
+export type OperationContext = {
+  user: { id: string; email: string; name: string };
+  org: MembershipWithOrg;
+  request: RequestContext;
+};
+
+/** What the mutation tells the audit log about itself; actor, org and request are filled in for it. */
+export type AuditOutcome = Pick<AuditEntry, 'objectId' | 'objectLabel' | 'message' | 'before' | 'after' | 'metadata' | 'project'> &
+  Partial<Pick<AuditEntry, 'action' | 'objectType'>>;
+
+/** One audited mutation, written once: who may run it, what input it takes, what it does, what it records. */
+export type Operation<S extends z.ZodType, T> = {
+  permission: Permission;
+  action: string;
+  objectType: string;
+  module: string;
+  /** Short verb phrase for messages: "add a member". */
+  describe: string;
+  schema: S;
+  /** Identifies the target for failure entries, from the raw (unvalidated) input. */
+  target?(raw: Record<string, unknown>): { objectId?: string | null; objectLabel?: string | null };
+  run(tx: Tx, input: z.output<S>, ctx: OperationContext): Promise<{ data: T; audit: AuditOutcome }>;
+};
+
+export function defineOperation<S extends z.ZodType, T>(op: Operation<S, T>): Operation<S, T> {
+  return op;
+}
+
+export type ActionResult<T> =
+  | { ok: true; data: T; requestId: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; requestId: string };
+
+function asRecord(raw: unknown): Record<string, unknown> {
+  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+}
+
+/**
+ * Runs an operation the one allowed way: permission check, server-side validation, then ONE transaction
+ * holding the mutation and its audit entry. A denied, invalid or failed attempt changes nothing and is
+ * recorded as a failure (in its own small transaction) with the reason. Tenancy: acts in ctx.org only.
+ */
+export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operation<S, T>, ctx: OperationContext, rawInput: unknown): Promise<ActionResult<T>> {
+  const { requestId } = ctx.request;
+  const raw = asRecord(rawInput);
+  const base: AuditEntry = {
+    orgId: ctx.org.orgId,
+    actor: { type: 'user', id: ctx.user.id, label: ctx.user.email },
+    source: 'web',
+    ip: ctx.request.ip,
+    userAgent: ctx.request.userAgent,
+    requestId,
+    action: op.action,
+    objectType: op.objectType,
+    module: op.module,
+  };
+
+  const fail = async (error: string, fieldErrors?: Record<string, string[]>): Promise<ActionResult<T>> => {
+    try {
+      await recordAuditEvent(db, {
+        ...base,
+        ...op.target?.(raw),
+        result: 'failure',
+        errorMessage: error,
+        message: `Failed to ${op.describe}`,
+        // The attempted parameters (secrets redacted on the way in), never a before/after: nothing changed.
+        metadata: { request: { params: raw } },
+      });
+    } catch (recordError) {
+      console.error(`[audit] could not record a failed attempt (request ${requestId})`, recordError);
+    }
+    return { ok: false, error, fieldErrors, requestId };
+  };
+
+  if (!hasPermission(ctx.org.role, op.permission)) {
+    const article = /^[aeiou]/.test(ctx.org.role) ? 'an' : 'a';
+    return fail(`Permission denied: ${article} ${ctx.org.role} may not ${op.describe}.`);
+  }
+  const parsed = op.schema.safeParse(rawInput);
+  if (!parsed.success) {
+    const { fieldErrors } = z.flattenError(parsed.error) as { fieldErrors: Record<string, string[]> };
+    const summary = Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v[0]}`).join('; ');
+    return fail(`Validation failed: ${summary || parsed.error.issues[0]?.message || 'invalid input'}`, fieldErrors);
+  }
+  try {
+    const data = await db.transaction(async (tx) => {
+      const out = await op.run(tx, parsed.data, ctx);
+      await recordAuditEvent(tx, { ...base, ...out.audit });
+      return out.data;
+    });
+    return { ok: true, data, requestId };
+  } catch (error) {
+    if (error instanceof DomainError) return fail(error.message, error.fieldErrors);
+    console.error(`[audit] ${op.describe} failed (request ${requestId})`, error);
+    return fail(`Something went wrong and nothing was changed. Reference: ${requestId}`);
+  }
+}
