@@ -2,9 +2,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, auditFacets } from '@/db/schema';
-import type { Cursor } from '@/lib/view/cursor';
 import { FACETS, type Facet } from '@/lib/view/filters';
-import type { Sort } from '@/lib/view/search-params';
+import type { Cursor, Sort } from '@/db/vocabulary/sort';
 import { buildAuditWhere, keysetCondition, orderBy, sortValueExpression, type QueryFilters } from './audit-where';
 
 export const auditListColumns = {

@@ -1,8 +1,7 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
-import type { Cursor } from '@/lib/view/cursor';
 import type { AuditFilters, Facet } from '@/lib/view/filters';
-import type { Sort, SortColumn } from '@/lib/view/search-params';
+import type { Cursor, Sort, SortColumn } from '@/db/vocabulary/sort';
 import { resolveRange } from '@/lib/view/time-range';
 
 /** Filters with the time range made concrete (presets resolved at one `now` in the viewer's zone). */

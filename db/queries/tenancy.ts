@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { memberships, organizations, users } from '@/db/schema';
-import type { Role } from '@/lib/auth/roles';
+import type { Role } from '@/db/vocabulary/roles';
 
 export async function getUserByEmail(db: DbOrTx, email: string) {
   const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ROLES } from '@/lib/auth/roles';
+import { ROLES } from '@/db/vocabulary/roles';
 
 export const roleEnum = pgEnum('member_role', ROLES);
 

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { memberships, organizations, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
-import type { Role } from '@/lib/auth/roles';
+import type { Role } from '@/db/vocabulary/roles';
 import { diffSnapshots } from '@/lib/recording/diff';
 import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
 import type { ActorType, Source } from '@/db/vocabulary/audit';

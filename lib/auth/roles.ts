@@ -1,6 +1,6 @@
-/** Membership roles, most to least privileged. */
-export const ROLES = ['owner', 'admin', 'auditor', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@/db/vocabulary/roles';
+
+export { ROLES, type Role };
 
 /** What each role may do; checked on the server in every page, action and route handler. */
 export const PERMISSIONS = {
@@ -19,8 +19,4 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export function hasPermission(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
-}
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -1,10 +1,8 @@
 import { isUuid } from '@/lib/ids';
 
-/**
- * Position in the (sort value, occurred_at, id) order: the boundary row of the neighbouring page.
- * `v` is the sort column's value as text (absent when sorting by time).
- */
-export type Cursor = { v?: string; at: Date; id: string };
+import type { Cursor } from '@/db/vocabulary/sort';
+
+export type { Cursor };
 
 const toB64Url = (s: string) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const fromB64Url = (s: string) => decodeURIComponent(escape(atob(s.replace(/-/g, '+').replace(/_/g, '/'))));

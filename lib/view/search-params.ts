@@ -3,6 +3,7 @@ import { emptyFacets, FACETS, type AuditFilters, type Facet } from '@/lib/view/f
 import { parseIpFilter } from '@/lib/view/ip-filter';
 import { DEFAULT_RANGE, RANGE_PRESETS, type RangePreset } from '@/lib/view/time-range';
 import { isUuid } from '@/lib/ids';
+import { DEFAULT_SORT, SORT_COLUMNS, type Sort, type SortColumn } from '@/db/vocabulary/sort';
 
 /**
  * The one definition of the audit view's URL state: the page, the table, exports and the API all parse
@@ -15,11 +16,7 @@ export const DEFAULT_PAGE_SIZE: PageSize = 50;
 
 export const COLUMNS = ['time', 'actor', 'ip', 'action', 'type', 'object', 'message', 'result', 'source'] as const;
 export type Column = (typeof COLUMNS)[number];
-/** Columns a user can sort by (all but the message). */
-export const SORT_COLUMNS = ['time', 'actor', 'ip', 'action', 'type', 'object', 'result', 'source'] as const;
-export type SortColumn = (typeof SORT_COLUMNS)[number];
-export type Sort = { column: SortColumn; dir: 'asc' | 'desc' };
-export const DEFAULT_SORT: Sort = { column: 'time', dir: 'desc' };
+export { SORT_COLUMNS, DEFAULT_SORT, type Sort, type SortColumn };
 
 export type AuditViewState = {
   filters: AuditFilters;
