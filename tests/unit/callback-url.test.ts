@@ -11,6 +11,14 @@ describe('safeCallbackPath', () => {
       expect(safeCallbackPath(raw)).toBe('/audit');
     },
   );
+  it.each(['/.//evil.test', '/audit/..//evil.test', '/%2e%2e//evil.test', '/%2E//evil.test/x?y=1', '/./\\evil.test', '/a/b/../..//evil.test'])(
+    'never returns a protocol-relative target after dot-segment normalisation: %j',
+    (raw) => {
+      const target = safeCallbackPath(raw);
+      expect(target.startsWith('//') || target.startsWith('/\\')).toBe(false);
+      expect(new URL(target, 'https://app.example').origin).toBe('https://app.example');
+    },
+  );
   it('ignores non-strings', () => {
     expect(safeCallbackPath(null)).toBe('/audit');
     expect(safeCallbackPath(['/audit?x=1'])).toBe('/audit');
