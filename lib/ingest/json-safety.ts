@@ -28,3 +28,36 @@ export function jsonValueProblem(value: unknown, depth = 0): string | null {
   }
   return null;
 }
+
+export type WireProblem = { path: string; message: string };
+
+const keyPath = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/**
+ * What JSON.parse kept that the stored event could not keep exactly, checked on the raw body before validation
+ * copies it: a `__proto__` key (dropped by any object copy), lone UTF-16 surrogates (`"\ud800"`: PostgreSQL refuses
+ * them), numbers that overflowed (`1e400` parses as Infinity) and integers beyond 2^53 (already rounded). Each is
+ * refused with its path rather than silently changed.
+ */
+export function wireProblems(value: unknown, path = '', out: WireProblem[] = [], depth = 0): WireProblem[] {
+  if (out.length >= 20) return out;
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) out.push({ path, message: 'Must not contain unpaired UTF-16 surrogates (like \\ud800).' });
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) out.push({ path, message: 'Number is out of range.' });
+    else if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      out.push({ path, message: 'Integers beyond ±9007199254740991 (2^53 - 1) lose precision: send them as strings.' });
+    }
+  } else if (value !== null && typeof value === 'object' && depth < MAX_JSON_DEPTH) {
+    if (Array.isArray(value)) value.forEach((v, i) => wireProblems(v, keyPath(path, String(i)), out, depth + 1));
+    else {
+      for (const key of Object.keys(value)) {
+        const at = keyPath(path, key);
+        if (key === '__proto__') out.push({ path: at, message: 'The key "__proto__" is not allowed.' });
+        else if (!key.isWellFormed()) out.push({ path: at, message: 'Keys must not contain unpaired UTF-16 surrogates.' });
+        else wireProblems((value as Record<string, unknown>)[key], at, out, depth + 1);
+      }
+    }
+  }
+  return out;
+}

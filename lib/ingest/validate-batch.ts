@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { createEventSchema, type IngestEvent } from './event-schema';
+import { wireProblems } from './json-safety';
 import { MAX_EVENTS_PER_REQUEST } from './limits';
 
 /** One bad field: `index` is the event's position in the batch (0 for a single object), `path` is dotted. */
@@ -42,6 +43,11 @@ export function validateBatch(body: unknown, now: Date): BatchValidation {
   items.forEach((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       errors.push({ index, path: '', message: 'Must be an event object.' });
+      return;
+    }
+    const wire = wireProblems(item);
+    if (wire.length > 0) {
+      errors.push(...wire.map((w) => ({ index, ...w })));
       return;
     }
     const parsed = schema.safeParse(item, { error: requiredMessage });

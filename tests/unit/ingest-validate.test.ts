@@ -71,3 +71,32 @@ describe('ingest body reading', () => {
     expect(parseJsonBytes(Buffer.from('[1]'))).toEqual({ ok: true, value: [1] });
   });
 });
+
+describe('ingest input JSON cannot keep exactly', () => {
+  const errorsOf = (body: string) => {
+    const parsed = parseJsonBytes(Buffer.from(body));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const result = validateBatch(parsed.value, now);
+    return result.ok || result.reason !== 'validation_failed' ? [] : result.errors;
+  };
+
+  it('refuses a __proto__ key at any level instead of dropping it', () => {
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"metadata":{"__proto__":{"admin":true}}}')).toEqual([
+      { index: 0, path: 'metadata.__proto__', message: 'The key "__proto__" is not allowed.' },
+    ]);
+    expect(errorsOf('[{"action":"a","object":{"type":"t"}},{"action":"a","object":{"type":"t"},"__proto__":1}]').map((e) => e.index)).toEqual([1]);
+  });
+
+  it('refuses lone surrogates in values and keys', () => {
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"message":"x\\ud800y"}').map((e) => e.path)).toEqual(['message']);
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"after":{"k\\udc00":1}}').map((e) => e.path)).toEqual(['after.k\udc00']);
+    // A proper pair (an emoji written as escapes) is fine.
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"message":"\\ud83d\\ude00"}')).toEqual([]);
+  });
+
+  it('refuses overflowing numbers and integers beyond 2^53 rather than rounding them', () => {
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"after":{"n":1e400}}')).toEqual([{ index: 0, path: 'after.n', message: 'Number is out of range.' }]);
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"metadata":{"id":9007199254740993}}').map((e) => e.path)).toEqual(['metadata.id']);
+    expect(errorsOf('{"action":"a","object":{"type":"t"},"metadata":{"id":9007199254740991,"f":0.5,"big":"9007199254740993"}}')).toEqual([]);
+  });
+});
