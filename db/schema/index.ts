@@ -4,3 +4,7 @@ export * from './api-keys';
 export * from './security';
 export * from './views';
 export * from './audit-chain';
+export * from './rate-limits';
+export * from './user-sessions';
+export * from './invitations';
+export * from './audit-chain-verifications';

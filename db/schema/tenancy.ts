@@ -16,6 +16,10 @@ export const organizations = pgTable(
     retentionDays: integer('retention_days').notNull().default(365),
     // While on, the retention job removes nothing from this organization (litigation or investigation hold).
     legalHold: boolean('legal_hold').notNull().default(false),
+    // A shorter retention period waits here until `retention_pending_at` (an owner may cancel it meanwhile), so no
+    // entry is ever removed by a change made less than the delay ago.
+    retentionPendingDays: integer('retention_pending_days'),
+    retentionPendingAt: timestamp('retention_pending_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
