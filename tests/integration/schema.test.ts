@@ -15,7 +15,7 @@ describeEachDatabase('schema and migrations', (ctx) => {
       await ctx.db.execute(sql`select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by 1`),
     ).map((r) => r.table_name);
-    expect(tables).toEqual(['api_keys', 'audit_chain_anchors', 'audit_chain_heads', 'audit_checkpoints', 'audit_events', 'audit_facets', 'idempotency_keys', 'login_throttle', 'memberships', 'organizations', 'saved_views', 'users']);
+    expect(tables).toEqual(['api_keys', 'audit_chain_anchors', 'audit_chain_heads', 'audit_chain_verifications', 'audit_checkpoints', 'audit_events', 'audit_facets', 'idempotency_keys', 'invitations', 'login_throttle', 'memberships', 'organizations', 'rate_limits', 'saved_views', 'user_sessions', 'users']);
   });
 
   it('leads every audit_events index and key with org_id', async () => {
