@@ -5,6 +5,8 @@ import { hasPermission, type Permission } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';
 import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
 import type { RequestContext } from '@/lib/recording/request-context';
+import { cleanText, hasUnstorableText, storableCopy } from '@/lib/recording/storable';
+import { RATE_RULES, takeRate, type RateDecision } from '@/lib/rate-limits';
 
 export type OperationContext = {
   user: { id: string; email: string; name: string };
@@ -64,14 +66,32 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
 
   const fail = async (error: string, fieldErrors?: Record<string, string[]>): Promise<ActionResult<T>> => {
     try {
+      const limited = await takeDeniedRate(db, ctx);
+      if (!limited.ok) {
+        const minutes = Math.ceil(limited.retryAfterSeconds / 60);
+        // The limit is recorded once per window; the attempts it refuses after that are not stored one by one.
+        if (limited.firstRefusal) {
+          await recordAuditEvent(db, {
+            ...base,
+            result: 'failure',
+            errorMessage: 'rate_limited',
+            message: `Too many failed attempts to ${op.describe}: further failed attempts are refused for ${minutes} min`,
+            metadata: { limit: { per_user: RATE_RULES.deniedByUser.max, per_address: RATE_RULES.deniedByAddress.max, window_minutes: RATE_RULES.deniedByUser.windowMs / 60_000 } },
+          });
+        }
+        return { ok: false, error: `Too many failed attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, requestId };
+      }
+      const target = op.target?.(raw) ?? {};
+      const params = storableCopy(raw);
       await recordAuditEvent(db, {
         ...base,
-        ...op.target?.(raw),
+        objectId: typeof target.objectId === 'string' ? cleanText(target.objectId).slice(0, 200) : target.objectId,
+        objectLabel: typeof target.objectLabel === 'string' ? cleanText(target.objectLabel).slice(0, 200) : target.objectLabel,
         result: 'failure',
-        errorMessage: error,
+        errorMessage: cleanText(error).slice(0, 2000),
         message: `Failed to ${op.describe}`,
-        // The attempted parameters (secrets redacted on the way in), never a before/after: nothing changed.
-        metadata: { request: { params: raw } },
+        // The attempted parameters (cleaned, bounded, secrets redacted on the way in), never a before/after.
+        metadata: { request: { params: params.value, ...(params.truncated ? { truncated: true } : {}) } },
       });
     } catch (recordError) {
       console.error(`[audit] could not record a failed attempt (request ${requestId})`, recordError);
@@ -82,6 +102,12 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
   if (!hasPermission(ctx.org.role, op.permission)) {
     const article = /^[aeiou]/.test(ctx.org.role) ? 'an' : 'a';
     return fail(`Permission denied: ${article} ${ctx.org.role} may not ${op.describe}.`);
+  }
+  // Text PostgreSQL cannot store is refused as invalid input (and recorded, cleaned) rather than failing the insert.
+  const unstorable = Object.keys(raw).filter((k) => hasUnstorableText(raw[k]));
+  if (unstorable.length > 0) {
+    const message = 'Must not contain NUL characters or unpaired surrogates.';
+    return fail(`Validation failed: ${unstorable.map((k) => cleanText(k)).join(', ')}: ${message}`, Object.fromEntries(unstorable.map((k) => [cleanText(k), [message]])));
   }
   const parsed = op.schema.safeParse(rawInput);
   if (!parsed.success) {
@@ -101,4 +127,13 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
     console.error(`[audit] ${op.describe} failed (request ${requestId})`, error);
     return fail(`Something went wrong and nothing was changed. Reference: ${requestId}`);
   }
+}
+
+/** One failed attempt counted against the user and the client address; refused once either is over its limit. */
+async function takeDeniedRate(db: Db, ctx: OperationContext): Promise<RateDecision> {
+  const byUser = await takeRate(db, RATE_RULES.deniedByUser, ctx.user.id);
+  const byAddress = ctx.request.ip ? await takeRate(db, RATE_RULES.deniedByAddress, ctx.request.ip) : ({ ok: true } as const);
+  if (byUser.ok) return byAddress;
+  if (byAddress.ok) return byUser;
+  return { ok: false, retryAfterSeconds: Math.max(byUser.retryAfterSeconds, byAddress.retryAfterSeconds), firstRefusal: byUser.firstRefusal || byAddress.firstRefusal };
 }
