@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { baseAuthConfig } from '@/lib/auth/config';
 import { REQUEST_ID_HEADER, REQUEST_URL_HEADER } from '@/lib/auth/session-headers';
 import { uuidv7 } from '@/lib/ids';
+import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
 
 const { auth } = NextAuth(() => baseAuthConfig());
 
@@ -13,8 +14,17 @@ function forward(req: NextRequest, requestId: string) {
   const headers = new Headers(req.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set(REQUEST_URL_HEADER, req.nextUrl.pathname + req.nextUrl.search);
+  // Next.js takes the nonce for its own inline scripts from the request's policy header.
+  const csp = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === 'development');
+  headers.set('Content-Security-Policy', csp);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set(REQUEST_ID_HEADER, requestId);
+  return withSecurityHeaders(res, csp);
+}
+
+function withSecurityHeaders(res: NextResponse, csp: string) {
+  res.headers.set('Content-Security-Policy', csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) res.headers.set(name, value);
   return res;
 }
 
@@ -26,7 +36,7 @@ const pageHandler = auth((req) => {
     login.searchParams.set('callbackUrl', req.nextUrl.pathname + req.nextUrl.search);
     const res = NextResponse.redirect(login);
     res.headers.set(REQUEST_ID_HEADER, requestId);
-    return res;
+    return withSecurityHeaders(res, contentSecurityPolicy(newNonce(), false));
   }
   return forward(req, requestId);
 });
