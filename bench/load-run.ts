@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:load -- --db embedded|server [--seconds 30]`: the attack-and-load run of the security round.
+ * Starts the built app (what `npm start` runs) on a fresh embedded data folder or a fresh server database with the
+ * demo organizations, creates an API key through the UI in Chromium, then for `--seconds` runs at once:
+ * 8 clients loading /audit, 8 ingesting 100-event batches, 2 looping on GET /api/v1/integrity and 6 looping CSV
+ * exports. Prints status counts and latency per kind, then stops the app and verifies every chain with the CLI.
+ * The run passes with 0 server errors (5xx or dropped connections), /audit p99 under 2 s and intact chains.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { createBenchDatabase } from './lib/bench-db';
+import { percentile } from './lib/measure';
+
+const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'embedded' }, seconds: { type: 'string', default: '30' }, port: { type: 'string', default: '3310' } } });
+const root = path.resolve(import.meta.dirname, '..');
+const seconds = Number(args.seconds);
+const port = Number(args.port);
+const baseUrl = `http://127.0.0.1:${port}`;
+const DEMO_PASSWORD = 'audit-demo-2026';
+
+type Sample = { ms: number; status: number };
+const samples: Record<string, Sample[]> = { audit: [], ingest: [], integrity: [], export: [] };
+
+async function timed(kind: string, fn: () => Promise<Response>, drain = true) {
+  const started = performance.now();
+  let status = 0;
+  try {
+    const res = await fn();
+    status = res.status;
+    if (drain && res.body) {
+      const reader = res.body.getReader();
+      while (!(await reader.read()).done);
+    }
+  } catch {
+    status = -1; // connection dropped or reset: counted as a server error
+  }
+  samples[kind]!.push({ ms: performance.now() - started, status });
+}
+
+async function main() {
+  if (spawnSync(process.execPath, ['-e', "process.exit(require('fs').existsSync('.next/BUILD_ID') ? 0 : 1)"], { cwd: root }).status !== 0) {
+    if (spawnSync(path.join(root, 'node_modules/.bin/next'), ['build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'load-run-'));
+  const database = args.db === 'server' ? await createBenchDatabase() : null;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database?.url ?? '',
+    SEED_DEMO: 'true',
+    SEED_EVENTS: '5000',
+    AUDIT_RETENTION_HOURS: '0',
+    AUDIT_CHECKPOINT_MINUTES: '0',
+  };
+  const app = spawn(process.execPath, [path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let serverLog = '';
+  app.stdout.on('data', (d) => (serverLog += d));
+  app.stderr.on('data', (d) => (serverLog += d));
+  try {
+    for (let i = 0; ; i++) {
+      if (app.exitCode !== null) throw new Error(`the app exited:\n${serverLog}`);
+      if (await fetch(`${baseUrl}/login`).then((r) => r.ok, () => false)) break;
+      if (i > 240) throw new Error(`the app did not start:\n${serverLog}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const page = await browser.newPage({ baseURL: baseUrl });
+    await page.goto('/api-keys');
+    await page.getByLabel('Email').fill('alice@acme.test');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Name').fill('Load run');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-api-key').textContent())!.trim();
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await browser.close();
+
+    const auth = { authorization: `Bearer ${key}` };
+    const end = Date.now() + seconds * 1000;
+    let batch = 0;
+    const loop = (fn: () => Promise<void>) => (async () => {
+      while (Date.now() < end) await fn();
+    })();
+    const events = (n: number) =>
+      Array.from({ length: 100 }, (_, i) => ({ action: 'update', object: { type: 'flow', id: `flow_${n}_${i}` }, message: `load ${n}/${i}`, after: { n, i } }));
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 8 }, () => loop(() => timed('audit', () => fetch(`${baseUrl}/audit?range=7d`, { headers: { cookie } })))),
+      ...Array.from({ length: 8 }, () =>
+        loop(() => {
+          const n = batch++;
+          return timed('ingest', () => fetch(`${baseUrl}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `load-${n}` }, body: JSON.stringify(events(n)) }));
+        }),
+      ),
+      ...Array.from({ length: 2 }, () => loop(() => timed('integrity', () => fetch(`${baseUrl}/api/v1/integrity`, { headers: auth })))),
+      ...Array.from({ length: 6 }, () => loop(() => timed('export', () => fetch(`${baseUrl}/audit/export?format=csv&range=all`, { headers: { cookie } })))),
+    ]);
+    const elapsed = (Date.now() - started) / 1000;
+    app.kill('SIGTERM');
+    await new Promise((r) => (app.exitCode !== null ? r(null) : app.once('exit', r)));
+
+    const verify = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['scripts/audit-verify.ts'], { cwd: root, env, encoding: 'utf8' });
+    const lines = [`# Load run: ${args.db === 'server' ? 'PostgreSQL server' : 'embedded PGlite'}, ${elapsed.toFixed(0)} s, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`, '', '| kind | requests | 2xx | 4xx | 5xx / dropped | p50 | p95 | p99 |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+    let serverErrors = 0;
+    for (const [kind, list] of Object.entries(samples)) {
+      const ms = list.map((s) => s.ms);
+      const errors = list.filter((s) => s.status >= 500 || s.status < 0).length;
+      serverErrors += errors;
+      const by = (lo: number, hi: number) => list.filter((s) => s.status >= lo && s.status < hi).length;
+      const f = (p: number) => (ms.length ? `${Math.round(percentile(ms, p))} ms` : '—');
+      lines.push(`| ${kind} | ${list.length} | ${by(200, 300)} | ${by(400, 500)} | ${errors} | ${f(50)} | ${f(95)} | ${f(99)} |`);
+    }
+    const ingested = samples.ingest!.filter((s) => s.status === 201).length * 100;
+    const auditP99 = percentile(samples.audit!.map((s) => s.ms), 99);
+    lines.push('', `events ingested: ${ingested} (${Math.round(ingested / elapsed)}/s)`, `chain verification after the run: ${verify.status === 0 ? 'intact' : 'BROKEN'}`, '```', verify.stdout.trim(), verify.stderr.trim(), '```');
+    const ok = serverErrors === 0 && auditP99 < 2000 && verify.status === 0;
+    lines.push(`result: ${ok ? 'PASS' : 'FAIL'} (server errors ${serverErrors}, /audit p99 ${Math.round(auditP99)} ms)`);
+    const out = lines.join('\n');
+    console.log(out);
+    mkdirSync(path.join(root, 'bench/out'), { recursive: true });
+    writeFileSync(path.join(root, `bench/out/load-${args.db}.md`), out + '\n');
+    if (!ok) {
+      console.log(serverLog.split('\n').filter((l) => /error|fail/i.test(l)).slice(0, 40).join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    if (app.exitCode === null) app.kill('SIGTERM');
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
