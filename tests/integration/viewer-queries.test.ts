@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { rowsOf } from '@/db/rows';
 import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
 import { recordAuditEvent } from '@/lib/recording/record';
