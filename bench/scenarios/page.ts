@@ -4,7 +4,7 @@
  * is the plain SELECT of the same first page, run in this process against the same database.
  */
 import postgres from 'postgres';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { ORG_COOKIE } from '@/lib/auth/session';
 import { readViewState } from '@/lib/view/view-state';
 import { percentile } from '../lib/measure';

@@ -6,7 +6,8 @@
  */
 import { openDatabase, type DbHandle } from '@/db/client';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
-import { resolveQueryFilters, type QueryFilters } from '@/db/queries/audit-where';
+import type { QueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import type { Cursor } from '@/lib/view/cursor';
 import { readViewState } from '@/lib/view/view-state';
 import { timeRuns, type Timing } from '../lib/measure';

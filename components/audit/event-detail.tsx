@@ -17,7 +17,7 @@ export type EventDetailProps = {
   closeHref: string;
   /** "All events for this record"; null when the event names no object id. */
   recordHref: string | null;
-  /** "All events by this user"; null when the event has no actor id. */
+  /** "All events by this user": by the actor id, else (system events) by the label. */
   actorHref: string | null;
   /** IANA zone to show times in (the viewer's, else the organization's). */
   timeZone: string;

@@ -3,8 +3,7 @@
 import { useMemo, useOptimistic, useState } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
-import type { Facet } from '@/lib/view/filters';
-import { FACET_LABELS } from '@/lib/view/filters';
+import { FILTERS, type Facet } from '@/lib/view/filters';
 import type { AuditViewState } from '@/lib/view/search-params';
 import { cn } from '@/lib/utils';
 import { useViewNavigation } from './use-view-navigation';
@@ -15,7 +14,7 @@ export function FacetFilter({ facet, options, state }: { facet: Facet; options: 
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useOptimistic(state.filters.include[facet]);
   const excluded = state.filters.exclude[facet];
-  const label = FACET_LABELS[facet];
+  const label = FILTERS[facet].label;
   // Values in the URL that were never recorded still show, so they can be unticked.
   const all = useMemo(() => [...new Set([...options, ...selected])].sort(), [options, selected]);
   const shown = all.filter((v) => v.toLowerCase().includes(search.toLowerCase())).slice(0, 200);

@@ -4,24 +4,22 @@ import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { FILTER_KEYS, FILTERS, readFilter, withFilter, type FilterSpec } from '@/lib/view/filters';
 import type { AuditViewState } from '@/lib/view/search-params';
 import { cn } from '@/lib/utils';
 import { useViewNavigation } from './use-view-navigation';
 
-const FIELDS = [
-  { name: 'objectId', label: 'Object id (record primary key)', placeholder: 'flo_4fed5763c9' },
-  { name: 'eventId', label: 'Event id', placeholder: '019a…' },
-  { name: 'requestId', label: 'Request id', placeholder: 'req_…' },
-  { name: 'ip', label: 'IP address or CIDR range', placeholder: '10.0.0.0/8 or 2001:db8::/32' },
-  { name: 'field', label: 'Changed field', placeholder: 'role or limits.rate' },
-] as const;
+/** The filters the schema puts in this form (the facets have their own menus). */
+const FIELDS = FILTER_KEYS.flatMap((key) => {
+  const spec: FilterSpec = FILTERS[key];
+  return spec.form ? [{ key, many: spec.many, ...spec.form }] : [];
+});
 
-/** Exact-match filters: object, event and request ids, IP/CIDR and changed field. Validated by the server. */
+/** Exact-match filters: user, object, event and request ids, IP/CIDR and changed field. Validated by the server. */
 export function MoreFilters({ state }: { state: AuditViewState }) {
-  const { goFilters } = useViewNavigation(state);
+  const { go } = useViewNavigation(state);
   const f = state.filters;
-  const values = { objectId: f.objectId ?? '', eventId: f.eventId ?? '', requestId: f.requestId ?? '', ip: f.ip ?? '', field: f.fields.join(',') };
-  const active = [f.objectId, f.eventId, f.requestId, f.ip].filter(Boolean).length + f.fields.length;
+  const active = FIELDS.reduce((n, { key }) => n + readFilter(f, key).include.length + readFilter(f, key).exclude.length, 0);
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
@@ -37,23 +35,22 @@ export function MoreFilters({ state }: { state: AuditViewState }) {
             onSubmit={(e) => {
               e.preventDefault();
               const data = new FormData(e.currentTarget);
-              const get = (k: string) => String(data.get(k) ?? '').trim() || null;
               // Sent as typed: the server validates (a bad IP or id comes back as a clear notice, not a crash).
-              goFilters({
-                objectId: get('objectId'),
-                eventId: get('eventId'),
-                requestId: get('requestId'),
-                ip: get('ip'),
-                fields: (get('field') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-              });
+              let next = f;
+              for (const { key, many } of FIELDS) {
+                const raw = String(data.get(key) ?? '').trim();
+                const values = (many ? raw.split(',') : [raw]).map((s) => s.trim()).filter(Boolean);
+                next = withFilter(next, key, values, readFilter(f, key).exclude);
+              }
+              go({ filters: next });
             }}
           >
             {FIELDS.map((field) => (
-              <div key={field.name} className="space-y-1">
-                <Label htmlFor={`more-${field.name}`} className="text-xs">
+              <div key={field.key} className="space-y-1">
+                <Label htmlFor={`more-${field.key}`} className="text-xs">
                   {field.label}
                 </Label>
-                <Input id={`more-${field.name}`} name={field.name} defaultValue={values[field.name]} placeholder={field.placeholder} className="h-8" />
+                <Input id={`more-${field.key}`} name={field.key} defaultValue={readFilter(f, field.key).include.join(',')} placeholder={field.placeholder} className="h-8" />
               </div>
             ))}
             <Button type="submit" size="sm" className="w-full">

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, auditFacets } from '@/db/schema';
-import { FACETS, type Facet } from '@/lib/view/filters';
+import { emptyFilterValues, FACETS, type Facet } from '@/db/vocabulary/filters';
 import type { Cursor, Sort } from '@/db/vocabulary/sort';
 import { buildAuditWhere, keysetCondition, orderBy, sortValueExpression, type QueryFilters } from './audit-where';
 
@@ -50,16 +50,7 @@ export type AuditPageResult = {
   prev: Cursor | null;
 };
 
-export const NO_FILTERS: Omit<QueryFilters, 'from' | 'to'> = {
-  include: { action: [], type: [], actor: [], module: [], project: [], source: [], result: [] },
-  exclude: { action: [], type: [], actor: [], module: [], project: [], source: [], result: [] },
-  objectId: null,
-  eventId: null,
-  requestId: null,
-  ip: null,
-  fields: [],
-  text: [],
-};
+export const NO_FILTERS: Omit<QueryFilters, 'from' | 'to'> = emptyFilterValues();
 
 /**
  * One keyset page of an organization's events for the given filters and sort. `after` pages forward,

@@ -1,29 +1,12 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
-import type { AuditFilters, Facet } from '@/lib/view/filters';
+import { FILTER_KEYS, FILTERS, readFilter, type FilterColumn, type FilterValues } from '@/db/vocabulary/filters';
 import type { Cursor, Sort, SortColumn } from '@/db/vocabulary/sort';
-import { resolveRange } from '@/lib/view/time-range';
 
-/** Filters with the time range made concrete (presets resolved at one `now` in the viewer's zone). */
-export type QueryFilters = Omit<AuditFilters, 'range'> & { from: Date | null; to: Date | null };
-
-export function resolveQueryFilters(filters: AuditFilters, now: Date, zone: string): QueryFilters {
-  const { range, ...rest } = filters;
-  return { ...rest, ...resolveRange(range, now, zone) };
-}
+/** Filters with the time range made concrete (lib/view/query-filters.ts resolves presets at one `now`). */
+export type QueryFilters = FilterValues & { from: Date | null; to: Date | null };
 
 const t = auditEvents;
-
-/** Facet -> column, the whitelist: nothing from a URL names a column directly. */
-const FACET_COLUMNS = {
-  action: sql`${t.action}`,
-  type: sql`${t.objectType}`,
-  actor: sql`${t.actorLabel}`,
-  module: sql`${t.module}`,
-  project: sql`${t.project}`,
-  source: sql`${t.source}::text`,
-  result: sql`${t.result}::text`,
-} satisfies Record<Facet, SQL>;
 
 /** The free-text haystack; identical to the expression of audit_events_search_trgm_idx (migration 0004). */
 export const searchExpression = sql`(${t.message} || ' ' || ${t.actorLabel} || ' ' || coalesce(${t.objectLabel}, '') || ' ' || coalesce(${t.objectId}, '') || ' ' || ${t.metadata}::text)`;
@@ -33,6 +16,26 @@ export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Filter column -> expression, the whitelist: nothing from a URL names a column directly. */
+const FILTER_EXPRESSIONS = {
+  action: sql`${t.action}`,
+  object_type: sql`${t.objectType}`,
+  actor_label: sql`${t.actorLabel}`,
+  actor_id: sql`${t.actorId}`,
+  module: sql`${t.module}`,
+  project: sql`${t.project}`,
+  source: sql`${t.source}::text`,
+  result: sql`${t.result}::text`,
+  object_id: sql`${t.objectId}`,
+  id: sql`${t.id}`,
+  request_id: sql`${t.requestId}`,
+  ip: sql`${t.ip}`,
+  changed_fields: sql`${t.changedFields}`,
+  search: searchExpression,
+} satisfies Record<FilterColumn, SQL>;
+
+const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
 /**
  * THE where-builder: the page, the count, the facets, every export and the API all filter through it.
  * Tenancy: org_id is always the first condition; values are bound parameters, columns come from whitelists.
@@ -41,19 +44,28 @@ export function buildAuditWhere(orgId: string, q: QueryFilters): SQL {
   const parts: (SQL | undefined)[] = [eq(t.orgId, orgId)];
   if (q.from) parts.push(gte(t.occurredAt, q.from));
   if (q.to) parts.push(lt(t.occurredAt, q.to));
-  for (const [facet, column] of Object.entries(FACET_COLUMNS) as [Facet, SQL][]) {
-    const include = q.include[facet];
-    const exclude = q.exclude[facet];
-    if (include.length) parts.push(sql`${column} in (${sql.join(include.map((v) => sql`${v}`), sql`, `)})`);
-    // A NULL module/project is "not X" too.
-    if (exclude.length) parts.push(sql`(${column} is null or ${column} not in (${sql.join(exclude.map((v) => sql`${v}`), sql`, `)}))`);
+  for (const key of FILTER_KEYS) {
+    const { include, exclude } = readFilter(q, key);
+    if (!include.length && !exclude.length) continue;
+    const column = FILTER_EXPRESSIONS[FILTERS[key].column];
+    switch (FILTERS[key].kind) {
+      case 'facet':
+      case 'exact':
+        if (include.length) parts.push(include.length === 1 ? sql`${column} = ${include[0]}` : sql`${column} in (${list(include)})`);
+        // A NULL module/project/actor id is "not X" too.
+        if (exclude.length) parts.push(sql`(${column} is null or ${column} not in (${list(exclude)}))`);
+        break;
+      case 'cidr':
+        parts.push(or(...include.map((v) => sql`${column} <<= ${v}::inet`)));
+        break;
+      case 'changed-field':
+        parts.push(sql`${column} && ${sql`array[${list(include)}]::text[]`}`);
+        break;
+      case 'text':
+        for (const term of include) parts.push(sql`${column} ilike ${`%${escapeLike(term)}%`}`);
+        break;
+    }
   }
-  if (q.objectId) parts.push(eq(t.objectId, q.objectId));
-  if (q.eventId) parts.push(eq(t.id, q.eventId));
-  if (q.requestId) parts.push(eq(t.requestId, q.requestId));
-  if (q.ip) parts.push(sql`${t.ip} <<= ${q.ip}::inet`);
-  if (q.fields.length) parts.push(sql`${t.changedFields} && ${sql`array[${sql.join(q.fields.map((f) => sql`${f}`), sql`, `)}]::text[]`}`);
-  for (const term of q.text) parts.push(sql`${searchExpression} ilike ${`%${escapeLike(term)}%`}`);
   return and(...parts)!;
 }
 

@@ -5,7 +5,7 @@ import { recordAuditEvent } from '@/lib/recording/record';
 import type { RequestContext } from '@/lib/recording/request-context';
 import type { ParamIssue } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import { apiKeyActor } from '@/lib/ingest/to-audit-entry';
 

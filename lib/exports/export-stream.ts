@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
 import type { RequestContext } from '@/lib/recording/request-context';
 import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/view/search-params';

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { countAuditEvents } from '@/db/queries/audit-events';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import type { MembershipWithOrg } from '@/db/queries/tenancy';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import type { ParamIssue } from '@/lib/view/search-params';

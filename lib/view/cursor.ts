@@ -1,6 +1,9 @@
 import { isUuid } from '@/lib/ids';
+import { unusableText } from '@/lib/view/filter-values';
+import { MAX_INSTANT } from '@/lib/view/instant';
+import { parseIpFilter } from '@/lib/view/ip-filter';
 
-import type { Cursor } from '@/db/vocabulary/sort';
+import type { Cursor, Sort } from '@/db/vocabulary/sort';
 
 export type { Cursor };
 
@@ -23,8 +26,19 @@ export function decodeCursor(raw: string): Cursor | null {
   }
   if (!Array.isArray(parsed) || parsed.length < 2 || parsed.length > 3) return null;
   const [ms, id, v] = parsed as unknown[];
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 8.64e15) return null;
+  // Events are stored from 1970 on; past year 9999 the instant has no ISO form PostgreSQL reads.
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > MAX_INSTANT) return null;
   if (typeof id !== 'string' || !isUuid(id)) return null;
-  if (v !== undefined && (typeof v !== 'string' || v.length > 512)) return null;
+  if (v !== undefined && (typeof v !== 'string' || v.length > 512 || unusableText(v) !== null)) return null;
   return v === undefined ? { at: new Date(ms), id } : { v, at: new Date(ms), id };
+}
+
+/**
+ * Whether the cursor's sort value can be compared with the sort column (the keyset condition casts it):
+ * sorting by anything but time needs a value, and sorting by IP needs an address.
+ */
+export function cursorFitsSort(c: Cursor, sort: Sort): boolean {
+  if (sort.column === 'time') return true;
+  if (c.v === undefined) return false;
+  return sort.column === 'ip' ? c.v === c.v.trim() && parseIpFilter(c.v) !== null : true;
 }

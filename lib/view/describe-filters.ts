@@ -1,9 +1,9 @@
 import { formatInZone } from '@/lib/format/time-zone';
-import { FACET_LABELS, FACETS, type AuditFilters } from '@/lib/view/filters';
+import { FILTER_KEYS, FILTERS, readFilter, type AuditFilters, type FilterKey } from '@/lib/view/filters';
 import type { Sort } from '@/lib/view/search-params';
 import { RANGE_LABELS } from '@/lib/view/time-range';
 
-const list = (values: string[], joiner: string) => (values.length <= 1 ? values[0] ?? '' : `${values.slice(0, -1).join(', ')} ${joiner} ${values[values.length - 1]}`);
+const list = (values: readonly string[], joiner: string) => (values.length <= 1 ? values[0] ?? '' : `${values.slice(0, -1).join(', ')} ${joiner} ${values[values.length - 1]}`);
 
 /** The filters in words, one line each: for the empty state, export headers and the "Filters Applied" sheet. */
 export function describeFilters(f: AuditFilters, zone: string): string[] {
@@ -14,17 +14,26 @@ export function describeFilters(f: AuditFilters, zone: string): string[] {
     const to = f.range.to ? formatInZone(f.range.to, zone) : 'now';
     lines.push(`Time: from ${from} to ${to} (${zone})`);
   }
-  for (const facet of FACETS) {
-    if (f.include[facet].length) lines.push(`${FACET_LABELS[facet]} is ${list(f.include[facet], 'or')}`);
-    if (f.exclude[facet].length) lines.push(`${FACET_LABELS[facet]} is not ${list(f.exclude[facet], 'nor')}`);
+  for (const key of FILTER_KEYS) {
+    const { include, exclude } = readFilter(f, key);
+    const { kind, label } = FILTERS[key];
+    if (kind === 'cidr') for (const v of include) lines.push(v.includes('/') ? `${label} is in ${v}` : `${label} is ${v}`);
+    else if (kind === 'text') for (const v of include) lines.push(`${label} contains “${v}”`);
+    else {
+      if (include.length) lines.push(`${label} is ${list(include, 'or')}`);
+      if (exclude.length) lines.push(`${label} is not ${list(exclude, 'nor')}`);
+    }
   }
-  if (f.objectId) lines.push(`Object id is ${f.objectId}`);
-  if (f.eventId) lines.push(`Event id is ${f.eventId}`);
-  if (f.requestId) lines.push(`Request id is ${f.requestId}`);
-  if (f.ip) lines.push(f.ip.includes('/') ? `IP is in ${f.ip}` : `IP is ${f.ip}`);
-  if (f.fields.length) lines.push(`Changed field is ${list(f.fields, 'or')}`);
-  for (const t of f.text) lines.push(`Text contains “${t}”`);
   return lines;
+}
+
+/** A removable chip's text for one value of filter `key` ("Action: delete", "Result is not success"). */
+export function chipText(key: FilterKey, value: string, negated = false): string {
+  const { kind, label } = FILTERS[key];
+  if (negated) return `${label} is not ${value}`;
+  if (kind === 'cidr') return `${label} in ${value}`;
+  if (kind === 'text') return `${label}: “${value}”`;
+  return `${label}: ${value}`;
 }
 
 const SORT_WORDS: Record<Sort['column'], string> = { time: 'time', actor: 'user', ip: 'IP', action: 'action', type: 'object type', object: 'object id', result: 'result', source: 'source' };

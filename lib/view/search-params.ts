@@ -1,6 +1,7 @@
-import { decodeCursor, encodeCursor, type Cursor } from '@/lib/view/cursor';
-import { emptyFacets, FACETS, type AuditFilters, type Facet } from '@/lib/view/filters';
-import { parseIpFilter } from '@/lib/view/ip-filter';
+import { cursorFitsSort, decodeCursor, encodeCursor, type Cursor } from '@/lib/view/cursor';
+import { addFilterValue, unusableText } from '@/lib/view/filter-values';
+import { defaultFilters, FILTER_KEYS, FILTERS, readFilter, type AuditFilters, type FilterKey } from '@/lib/view/filters';
+import { isStorableInstant, OUT_OF_RANGE, parseInstant } from '@/lib/view/instant';
 import { DEFAULT_RANGE, RANGE_PRESETS, type RangePreset } from '@/lib/view/time-range';
 import { isUuid } from '@/lib/ids';
 import { DEFAULT_SORT, SORT_COLUMNS, type Sort, type SortColumn } from '@/db/vocabulary/sort';
@@ -36,11 +37,8 @@ export type ParamIssue = { param: string; message: string };
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
 const MAX_VALUE = 512;
-const MAX_VALUES = 50;
 
-export function defaultFilters(): AuditFilters {
-  return { range: { preset: DEFAULT_RANGE }, include: emptyFacets(), exclude: emptyFacets(), objectId: null, eventId: null, requestId: null, ip: null, fields: [], text: [] };
-}
+export { defaultFilters };
 
 export function defaultViewState(): AuditViewState {
   return { filters: defaultFilters(), sort: DEFAULT_SORT, size: DEFAULT_PAGE_SIZE, after: null, before: null, cols: null, tz: 'local', event: null };
@@ -51,19 +49,17 @@ function entries(raw: RawParams): [string, string][] {
   return Object.entries(raw).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x] as [string, string])));
 }
 
-/** ISO 8601 instant with an offset or Z (2026-11-21T10:00:00Z, 2026-11-21T11:00+01:00). */
-export function parseInstant(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
+/** URL parameter -> filter: `<param>`, and `not.<param>` for the negatable ones. */
+const FILTER_PARAMS = new Map<string, { key: FilterKey; negated: boolean }>(
+  FILTER_KEYS.flatMap((key) => [[FILTERS[key].param, { key, negated: false }] as const, ...(FILTERS[key].negatable ? [[`not.${FILTERS[key].param}`, { key, negated: true }] as const] : [])]),
+);
 
-const isFacet = (k: string): k is Facet => (FACETS as readonly string[]).includes(k);
+/** Parameters that take one value; a repeat is reported and ignored. */
+const SINGLE = new Set(['range', 'from', 'to', 'sort', 'size', 'after', 'before', 'cols', 'tz', 'event', 'q', ...FILTER_KEYS.filter((k) => !FILTERS[k].many).map((k) => FILTERS[k].param)]);
 
 /** Parses a query string (or Next's searchParams object) into the view state, collecting issues. */
 export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState; issues: ParamIssue[]; query: string | null } {
   const state = defaultViewState();
-  const f = state.filters;
   const issues: ParamIssue[] = [];
   const once = new Set<string>();
   let query: string | null = null;
@@ -78,20 +74,23 @@ export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState;
       issue(key, `The value of "${key}" is longer than ${MAX_VALUE} characters.`);
       continue;
     }
-    const single = ['range', 'from', 'to', 'object', 'id', 'request', 'ip', 'sort', 'size', 'after', 'before', 'cols', 'tz', 'event', 'q'];
-    if (single.includes(key)) {
+    const bad = unusableText(value);
+    if (bad) {
+      issue(key, `The value of "${key}" ${bad}; it was ignored.`);
+      continue;
+    }
+    if (SINGLE.has(key)) {
       if (once.has(key)) {
         issue(key, `"${key}" was given more than once; the first value is used.`);
         continue;
       }
       once.add(key);
     }
-    const facetKey = key.startsWith('not.') ? key.slice(4) : key;
-    if (isFacet(facetKey)) {
-      const list = key.startsWith('not.') ? f.exclude[facetKey] : f.include[facetKey];
-      if (!value) continue;
-      if (list.length >= MAX_VALUES) issue(key, `At most ${MAX_VALUES} values for "${key}".`);
-      else if (!list.includes(value)) list.push(value);
+    const filter = FILTER_PARAMS.get(key);
+    if (filter) {
+      const { filters, problem } = addFilterValue(state.filters, filter.key, value, filter.negated);
+      state.filters = filters;
+      if (problem) issue(key, problem);
       continue;
     }
     switch (key) {
@@ -103,33 +102,11 @@ export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState;
       case 'to': {
         const d = parseInstant(value);
         if (!d) issue(key, `"${key}" must be a date and time with a zone, like 2026-11-21T09:00:00Z.`);
+        else if (!isStorableInstant(d)) issue(key, `"${key}" ${OUT_OF_RANGE}; use a date and time like 2026-11-21T09:00:00Z.`);
         else if (key === 'from') from = d;
         else to = d;
         break;
       }
-      case 'object':
-        if (value) f.objectId = value;
-        break;
-      case 'request':
-        if (value) f.requestId = value;
-        break;
-      case 'id':
-        if (isUuid(value)) f.eventId = value.toLowerCase();
-        else issue(key, `"${value}" is not an event id.`);
-        break;
-      case 'ip': {
-        const ip = parseIpFilter(value);
-        if (ip) f.ip = ip;
-        else issue(key, `"${value}" is not an IP address or CIDR range (like 10.0.0.0/8 or 2001:db8::/32).`);
-        break;
-      }
-      case 'field':
-        if (/^[\w$@-]+(\.[\w$@-]+)*$/.test(value) && !f.fields.includes(value)) f.fields.push(value);
-        else if (!f.fields.includes(value)) issue(key, `"${value}" is not a field path (like role or limits.rate).`);
-        break;
-      case 'text':
-        if (value && !f.text.includes(value) && f.text.length < 10) f.text.push(value);
-        break;
       case 'sort': {
         const [column, dir] = value.split('.');
         if ((SORT_COLUMNS as readonly string[]).includes(column ?? '') && (dir === 'asc' || dir === 'desc')) state.sort = { column: column as SortColumn, dir };
@@ -176,7 +153,7 @@ export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState;
     issue('before', 'A link can page forward or back, not both; paging forward.');
     state.before = null;
   }
-  if ((state.after || state.before) && (state.after ?? state.before)!.v === undefined && state.sort.column !== 'time') {
+  if ((state.after || state.before) && !cursorFitsSort((state.after ?? state.before)!, state.sort)) {
     issue('after', 'The page position does not match the sort order; showing the first page.');
     state.after = state.before = null;
   }
@@ -184,11 +161,11 @@ export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState;
     if (from && to && from >= to) {
       issue('to', '"to" must be after "from"; showing the last 24 hours.');
     } else {
-      f.range = { from, to };
+      state.filters.range = { from, to };
       if (preset) issue('range', 'Both a preset and from/to were given; from/to is used.');
     }
   } else if (preset) {
-    f.range = { preset };
+    state.filters.range = { preset };
   }
   return { state, issues, query };
 }
@@ -205,16 +182,11 @@ export function serializeAuditSearchParams(state: AuditViewState): string {
     if (f.range.from) p.set('from', f.range.from.toISOString());
     if (f.range.to) p.set('to', f.range.to.toISOString());
   }
-  for (const facet of FACETS) {
-    for (const v of f.include[facet]) p.append(facet, v);
-    for (const v of f.exclude[facet]) p.append(`not.${facet}`, v);
+  for (const key of FILTER_KEYS) {
+    const { include, exclude } = readFilter(f, key);
+    for (const v of include) p.append(FILTERS[key].param, v);
+    for (const v of exclude) p.append(`not.${FILTERS[key].param}`, v);
   }
-  if (f.objectId) p.set('object', f.objectId);
-  if (f.eventId) p.set('id', f.eventId);
-  if (f.requestId) p.set('request', f.requestId);
-  if (f.ip) p.set('ip', f.ip);
-  for (const v of f.fields) p.append('field', v);
-  for (const v of f.text) p.append('text', v);
   if (state.sort.column !== DEFAULT_SORT.column || state.sort.dir !== DEFAULT_SORT.dir) p.set('sort', `${state.sort.column}.${state.sort.dir}`);
   if (state.size !== DEFAULT_PAGE_SIZE) p.set('size', String(state.size));
   if (state.after) p.set('after', encodeCursor(state.after));
@@ -229,14 +201,4 @@ export function serializeAuditSearchParams(state: AuditViewState): string {
 /** A link to the same view with some state changed; paging and the open detail reset unless given. */
 export function hrefWith(state: AuditViewState, patch: Partial<AuditViewState>, path = '/audit'): string {
   return path + serializeAuditSearchParams({ ...state, after: null, before: null, event: null, ...patch });
-}
-
-/** True when the filters narrow anything beyond the default time range. */
-export function hasActiveFilters(f: AuditFilters): boolean {
-  return (
-    FACETS.some((k) => f.include[k].length > 0 || f.exclude[k].length > 0) ||
-    Boolean(f.objectId || f.eventId || f.requestId || f.ip) ||
-    f.fields.length > 0 ||
-    f.text.length > 0
-  );
 }

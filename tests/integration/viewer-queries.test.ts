@@ -1,12 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { rowsOf } from '@/db/rows';
 import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
 import { recordAuditEvent } from '@/lib/recording/record';
 import type { Cursor } from '@/lib/view/cursor';
 import { parseQuery } from '@/lib/view/query-language';
+import { actorTrail } from '@/lib/view/related-views';
+import { readViewState } from '@/lib/view/view-state';
 import { defaultFilters, SORT_COLUMNS, type Sort } from '@/lib/view/search-params';
 import type { AuditFilters } from '@/lib/view/filters';
 import { describeEachDatabase } from './databases';
@@ -118,5 +120,36 @@ describeEachDatabase('viewer queries agree with independent SQL', (ctx) => {
     expect(await search('_')).toBe(1);
     expect(await search('r_name')).toBe(1);
     expect(await search('quota')).toBe(2);
+  });
+
+  it('filters by actor id from the URL and the query language, and excludes by it', async () => {
+    const [top] = rowsOf<{ id: string }>(await ctx.db.execute(sql`select actor_id as id from audit_events where org_id = ${orgId} and actor_id is not null group by actor_id order by count(*) desc, actor_id limit 1`));
+    const actorId = top!.id;
+    const viaUrl = readViewState(new URLSearchParams({ range: 'all', actor_id: actorId }), 'UTC');
+    const viaQuery = readViewState(new URLSearchParams({ range: 'all', q: `actorid:${actorId}` }), 'UTC');
+    expect([...viaUrl.issues, ...viaQuery.issues]).toEqual([]);
+    expect(viaQuery.state.filters).toEqual(viaUrl.state.filters);
+    const filters = resolveQueryFilters(viaUrl.state.filters, NOW, 'UTC');
+    const expected = await count(sql`actor_id = ${actorId}`);
+    expect(expected).toBeGreaterThan(0);
+    expect(await countAuditEvents(ctx.db, orgId, filters)).toEqual({ count: expected, exact: true });
+    const page = await listAuditEvents(ctx.db, { orgId, filters, sort: { column: 'time', dir: 'desc' }, limit: 200 });
+    expect(page.rows.length).toBe(Math.min(expected, 200));
+    expect(new Set(page.rows.map((r) => r.actorId))).toEqual(new Set([actorId]));
+    // Excluding an id keeps events without one (system events): "not this user".
+    const excluded = readViewState(new URLSearchParams({ range: 'all', 'not.actor_id': actorId }), 'UTC');
+    expect((await countAuditEvents(ctx.db, orgId, resolveQueryFilters(excluded.state.filters, NOW, 'UTC'))).count).toBe(await count(sql`(actor_id is null or actor_id <> ${actorId})`));
+  });
+
+  it('"All events by this user" follows the account across a changed email, and never into another organization', async () => {
+    const org = await createOrg(ctx.db, 'renamed-actor-org');
+    const actor = { type: 'user' as const, id: 'u_renamed' };
+    await recordAuditEvent(ctx.db, { orgId: org.id, actor: { ...actor, label: 'old@acme.test' }, source: 'web', action: 'update', objectType: 'flow', message: 'before' });
+    await recordAuditEvent(ctx.db, { orgId: org.id, actor: { ...actor, label: 'new@acme.test' }, source: 'web', action: 'update', objectType: 'flow', message: 'after' });
+    await recordAuditEvent(ctx.db, { orgId: org.id, actor: { type: 'user', id: 'u_other', label: 'old@acme.test' }, source: 'web', action: 'update', objectType: 'flow', message: 'someone else' });
+    await recordAuditEvent(ctx.db, { orgId: otherOrg, actor: { ...actor, label: 'new@acme.test' }, source: 'web', action: 'update', objectType: 'flow', message: 'other tenant' });
+    const trail = resolveQueryFilters(actorTrail({ actorId: 'u_renamed', actorLabel: 'new@acme.test', objectType: 'flow', objectId: null }), NOW, 'UTC');
+    const { rows } = await listAuditEvents(ctx.db, { orgId: org.id, filters: trail, sort: { column: 'time', dir: 'desc' }, limit: 50 });
+    expect(rows.map((r) => r.message).sort()).toEqual(['after', 'before']);
   });
 });

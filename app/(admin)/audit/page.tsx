@@ -5,7 +5,6 @@ import { getDb } from '@/db';
 import { countAuditEvents, listAuditEvents, listFacetOptions, type AuditCount } from '@/db/queries/audit-events';
 import { getAuditEvent } from '@/db/queries/audit-event';
 import { listSavedViews } from '@/db/queries/saved-views';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
 import { ActiveFilters } from '@/components/audit/active-filters';
 import { EventDetail, EventNotFound } from '@/components/audit/event-detail';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
@@ -19,7 +18,9 @@ import { Alert } from '@/components/ui/alert';
 import { hasPermission } from '@/lib/auth/roles';
 import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
-import { defaultFilters, hrefWith, serializeAuditSearchParams } from '@/lib/view/search-params';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
+import { actorTrail, recordTrail } from '@/lib/view/related-views';
+import { hrefWith, serializeAuditSearchParams } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { PDF_ROW_CAP } from '@/lib/exports/limits';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
@@ -51,9 +52,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const summary = describeFilters(state.filters, zone);
   const detail = state.event ? await getAuditEvent(db, org.orgId, state.event) : null;
   // The record's whole history and the actor's whole trail: all time, nothing else filtered.
-  const allTime = { ...defaultFilters(), range: { preset: 'all' as const } };
-  const recordHref = detail?.objectId ? hrefWith(state, { filters: { ...allTime, objectId: detail.objectId, include: { ...allTime.include, type: [detail.objectType] } } }) : null;
-  const actorHref = detail ? hrefWith(state, { filters: { ...allTime, include: { ...allTime.include, actor: [detail.actorLabel] } } }) : null;
+  const recordFilters = detail ? recordTrail(detail) : null;
+  const recordHref = recordFilters ? hrefWith(state, { filters: recordFilters }) : null;
+  const actorHref = detail ? hrefWith(state, { filters: actorTrail(detail) }) : null;
   const closeHref = hrefWith(state, { after: state.after, before: state.before });
 
   return (
