@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { apiKeys } from '@/db/schema';
 import { rowsOf } from '@/db/rows';
 import { generateApiKey } from '@/lib/auth/api-keys';
+import { handleIngestGet } from '@/lib/api/events-get';
 import { handleIngestPost } from '@/lib/ingest/handle-post';
 import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
@@ -40,5 +41,26 @@ describeEachDatabase('ingest: odd input is refused with 400 and stores nothing',
     expect(json.error).toBe('validation_failed');
     expect(json.errors.map((e) => e.path)).toContain(path);
     expect(await count(ctx.db, orgId)).toBe(0);
+  });
+});
+
+describeEachDatabase('read API: odd parameters are a 400 naming the parameter, never a 500', (ctx) => {
+  const get = (key: string, query: string) => new Request(`http://localhost/api/v1/events?${query}`, { headers: { authorization: `Bearer ${key}` } });
+  const ipCursor = Buffer.from(JSON.stringify([Date.UTC(2026, 0, 1), '01890a5d-ac96-774b-bcce-b302099a8057', 'not-an-ip'])).toString('base64url');
+
+  it.each([
+    ['from in year 0000', 'from=0000-01-01T00:00Z', 'from'],
+    ['to past year 9999 after its offset', 'to=9999-12-31T23:59:59.999-23:59', 'to'],
+    ['a NUL in text', 'text=a%00b', 'text'],
+    ['a NUL in action', 'action=up%00date', 'action'],
+    ['a NUL in object', 'object=x%00', 'object'],
+    ['a crafted cursor with a non-IP value for sort=ip', `sort=ip.asc&after=${ipCursor}`, 'after'],
+  ])('%s', async (_name, query, param) => {
+    const { key } = await setup(ctx.db, `oddget-${param}-${Math.random().toString(36).slice(2, 6)}`);
+    const res = await handleIngestGet(ctx.db, get(key, query));
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: string; errors: { param: string }[] };
+    expect(json.error).toBe('invalid_parameters');
+    expect(json.errors.map((e) => e.param)).toContain(param);
   });
 });
