@@ -8,6 +8,8 @@ import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from '@/lib/
 const { auth } = NextAuth(() => baseAuthConfig());
 
 const PUBLIC_PATHS = ['/login'];
+// Invitation links work signed out too: a new person creates their account there.
+const isPublic = (path: string) => PUBLIC_PATHS.includes(path) || path.startsWith('/invite/');
 
 /** Passes the request on with its id (always ours: a client-chosen one could impersonate another request). */
 function forward(req: NextRequest, requestId: string) {
@@ -31,7 +33,7 @@ function withSecurityHeaders(res: NextResponse, csp: string) {
 /** Pages: a signed-out visitor goes to sign-in with the exact URL (path and search params) to come back to. */
 const pageHandler = auth((req) => {
   const requestId = uuidv7();
-  if (!req.auth && !PUBLIC_PATHS.includes(req.nextUrl.pathname)) {
+  if (!req.auth && !isPublic(req.nextUrl.pathname)) {
     const login = new URL('/login', req.nextUrl);
     login.searchParams.set('callbackUrl', req.nextUrl.pathname + req.nextUrl.search);
     const res = NextResponse.redirect(login);

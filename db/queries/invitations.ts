@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { invitations } from '@/db/schema/invitations';
-import { organizations } from '@/db/schema/tenancy';
+import { memberships, organizations, users } from '@/db/schema/tenancy';
 import type { Role } from '@/db/vocabulary/roles';
 
 export type InvitationRow = typeof invitations.$inferSelect;
@@ -44,4 +44,26 @@ export async function listPendingInvitations(db: DbOrTx, orgId: string, now: Dat
 export async function revokeInvitation(tx: DbOrTx, orgId: string, id: string, now: Date): Promise<InvitationRow | null> {
   const [row] = await tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.orgId, orgId), eq(invitations.id, id), pending(now))).returning();
   return row ?? null;
+}
+
+/** The member of `orgId` with `email`, if any. Tenancy: scoped by `orgId`. */
+export async function findMemberByEmail(db: DbOrTx, orgId: string, email: string): Promise<{ userId: string } | null> {
+  const [row] = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(users.email, email)));
+  return row ?? null;
+}
+
+/** Makes `userId` a member of `orgId` with `role`; false when already a member. */
+export async function insertMembership(tx: DbOrTx, orgId: string, userId: string, role: Role): Promise<boolean> {
+  const rows = await tx.insert(memberships).values({ orgId, userId, role }).onConflictDoNothing().returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+/** Creates an account that chose its own password (accepting an invitation); null when the email is taken. */
+export async function insertUser(tx: DbOrTx, row: { email: string; name: string; passwordHash: string }): Promise<{ id: string; email: string; name: string } | null> {
+  const rows = await tx.insert(users).values(row).onConflictDoNothing().returning({ id: users.id, email: users.email, name: users.name });
+  return rows[0] ?? null;
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { memberships, users } from '@/db/schema';
 import { defineOperation } from '@/lib/recording/operation';
-import { hashPassword } from '@/lib/auth/password';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';
 
@@ -38,46 +36,6 @@ function assertMayTouchOwner(actorRole: Role, ...roles: Role[]) {
 }
 
 const snapshot = (m: { email: string; name: string; role: Role }) => ({ email: m.email, name: m.name, role: m.role });
-
-export const addMemberOperation = defineOperation({
-  permission: 'members:manage',
-  action: 'create',
-  objectType: 'member',
-  module: 'Access',
-  describe: 'add a member',
-  schema: z.object({
-    email: z.string().trim().toLowerCase().pipe(z.email({ error: 'Enter a valid email address.' })),
-    name: z.string().trim().max(120).optional(),
-    role,
-  }),
-  target: (raw) => ({ objectLabel: typeof raw.email === 'string' ? raw.email.slice(0, 320) : null }),
-  async run(tx, input, ctx) {
-    assertMayTouchOwner(ctx.org.role, input.role);
-    let [user] = await tx.select().from(users).where(eq(users.email, input.email));
-    let oneTimePassword: string | null = null;
-    if (!user) {
-      // A new account gets a one-time password, shown once to the admin and never stored in clear.
-      oneTimePassword = randomBytes(12).toString('base64url');
-      [user] = await tx
-        .insert(users)
-        .values({ email: input.email, name: input.name || input.email.split('@')[0]!, passwordHash: await hashPassword(oneTimePassword) })
-        .returning();
-    }
-    const inserted = await tx.insert(memberships).values({ orgId: ctx.org.orgId, userId: user!.id, role: input.role }).onConflictDoNothing().returning();
-    if (inserted.length === 0) throw new DomainError(`${input.email} is already a member of ${ctx.org.name}.`, { email: ['Already a member.'] });
-    const after = snapshot({ ...user!, role: input.role });
-    return {
-      data: { userId: user!.id, email: user!.email, oneTimePassword },
-      audit: {
-        objectId: user!.id,
-        objectLabel: user!.email,
-        message: `Added ${user!.email} as ${input.role}${oneTimePassword ? ' (new account)' : ''}`,
-        after,
-        metadata: { new_account: oneTimePassword !== null },
-      },
-    };
-  },
-});
 
 export const changeRoleOperation = defineOperation({
   permission: 'members:manage',

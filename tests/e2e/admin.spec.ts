@@ -9,15 +9,31 @@ async function newestRows(page: Page, n: number) {
   return (await rows.allInnerTexts()).slice(0, n);
 }
 
-test('admin screens: every mutation lands in the audit log with actor, IP, result and before/after', async ({ page }) => {
+test('admin screens: every mutation lands in the audit log with actor, IP, result and before/after', async ({ page, browser }) => {
   await signInAt(page, '/members', 'alice@acme.test');
 
-  // Members: add a new person (one-time password shown once), then change their role.
+  // Members: invite a new person; the link (shown once) lets them choose their own password and join.
   await page.getByLabel('Email').fill('erin@acme.test');
-  await page.getByLabel('Name (optional)').fill('Erin Example');
   await page.getByLabel('Role', { exact: true }).selectOption('auditor');
-  await page.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByTestId('one-time-password')).toHaveText(/^[\w-]{16}$/);
+  await page.getByRole('button', { name: 'Create invitation' }).click();
+  const link = (await page.getByTestId('invitation-link').textContent())!.trim();
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invite\/[\w-]{43}$/);
+  await expect(page.locator('li[data-invitation="erin@acme.test"]')).toContainText('as auditor');
+  const erin = await (await browser.newContext()).newPage();
+  await erin.goto(link);
+  await expect(erin.getByRole('heading', { name: 'Join Acme Corp' })).toBeVisible();
+  await erin.getByLabel('Your name').fill('Erin Example');
+  await erin.getByLabel('Choose a password (12+ characters)').fill('erin-chose-this-1');
+  await erin.getByLabel('Repeat the password').fill('erin-chose-this-1');
+  await erin.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(erin).toHaveURL(/\/audit/);
+  await expect(erin.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  // The link is single-use.
+  await erin.context().clearCookies();
+  await erin.goto(link);
+  await expect(erin.getByRole('heading', { name: 'Invitation not valid' })).toBeVisible();
+
+  await page.reload();
   const erinRow = page.locator('tr[data-member="erin@acme.test"]');
   await expect(erinRow.getByTestId('member-role')).toHaveText('auditor');
   await erinRow.getByLabel('Role of erin@acme.test').selectOption('admin');
@@ -52,13 +68,16 @@ test('admin screens: every mutation lands in the audit log with actor, IP, resul
   await page.reload();
   await expect(page.getByTestId('new-api-key')).toHaveCount(0);
 
-  const rows = await newestRows(page, 6);
+  const rows = await newestRows(page, 8);
   expect(rows[0]).toMatch(/alice@acme\.test\s+127\.0\.0\.1\s+delete\s+api_key[\s\S]*Revoked API key "Billing export"[\s\S]*status: active → revoked[\s\S]*success/);
   expect(rows[1]).toMatch(/alice@acme\.test\s+127\.0\.0\.1\s+generate\s+api_key[\s\S]*Created API key "Billing export"/);
   expect(rows[2]).toMatch(/update\s+settings[\s\S]*retention_days: 365 → 400[\s\S]*success/);
   expect(rows[3]).toMatch(/update\s+member[\s\S]*last owner[\s\S]*failure/);
   expect(rows[4]).toMatch(/update\s+member[\s\S]*Changed erin@acme\.test's role from auditor to admin[\s\S]*role: auditor → admin[\s\S]*success/);
-  expect(rows[5]).toMatch(/create\s+member[\s\S]*Added erin@acme\.test as auditor \(new account\)[\s\S]*success/);
+  expect(rows[5]).toMatch(/erin@acme\.test[\s\S]*login[\s\S]*Signed in/);
+  expect(rows[6]).toMatch(/erin@acme\.test\s+127\.0\.0\.1\s+create\s+member[\s\S]*erin@acme\.test accepted the invitation and joined as auditor[\s\S]*success/);
+  expect(rows[7]).toMatch(/alice@acme\.test\s+127\.0\.0\.1\s+create\s+invitation[\s\S]*Invited erin@acme\.test as auditor[\s\S]*success/);
+  for (const row of rows) expect(row).not.toContain(link.split('/').pop()!);
   for (const row of rows) expect(row).not.toMatch(/ak_[0-9a-f]{10}_[\w-]{43}/);
 });
 
@@ -93,7 +112,7 @@ test('repeated wrong passwords lock the account with a clear message', async ({ 
 test('an auditor sees members and keys but no controls to change them', async ({ page }) => {
   await signInAt(page, '/members', 'carol@acme.test');
   await expect(page.getByRole('table', { name: 'Members' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Add member' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Create invitation' })).toHaveCount(0);
   await page.goto('/settings');
   await expect(page.getByText('Only owners and admins can change these settings.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();

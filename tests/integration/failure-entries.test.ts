@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditEvents, memberships } from '@/db/schema';
-import { addMemberOperation } from '@/lib/operations/members';
+import { inviteMemberOperation } from '@/lib/operations/invitations';
 import { updateSettingsOperation } from '@/lib/operations/settings';
 import { executeAudited } from '@/lib/recording/operation';
 import { RATE_RULES } from '@/lib/rate-limits';
@@ -15,7 +15,7 @@ describeEachDatabase('failure entries under attack', (ctx) => {
 
   it('records a denied attempt whose fields hold NUL bytes and lone surrogates (cleaned)', async () => {
     const member = await actingAs(ctx.db, 'nul-member@example.com', 'member');
-    const result = await executeAudited(ctx.db, addMemberOperation, member, { email: 'x\u0000@example.com', role: 'own\ud800er' });
+    const result = await executeAudited(ctx.db, inviteMemberOperation, member, { email: 'x\u0000@example.com', role: 'own\ud800er' });
     expect(result.ok).toBe(false);
     const [entry] = await failuresOf(member.org.orgId);
     expect(entry).toBeDefined();
@@ -32,7 +32,7 @@ describeEachDatabase('failure entries under attack', (ctx) => {
 
   it('stores a few KB of a 900 KB junk field, with a truncation marker', async () => {
     const member = await actingAs(ctx.db, 'junk-member@example.com', 'member');
-    await executeAudited(ctx.db, addMemberOperation, member, { email: 'j@example.com', role: 'admin', junk: 'A'.repeat(900_000) });
+    await executeAudited(ctx.db, inviteMemberOperation, member, { email: 'j@example.com', role: 'admin', junk: 'A'.repeat(900_000) });
     const [entry] = await failuresOf(member.org.orgId);
     const stored = JSON.stringify(entry!.metadata);
     expect(stored.length).toBeLessThan(6_000);
@@ -44,7 +44,7 @@ describeEachDatabase('failure entries under attack', (ctx) => {
     const member = await actingAs(ctx.db, 'flood-member@example.com', 'member');
     const max = RATE_RULES.deniedByUser.max;
     const results = [];
-    for (let i = 0; i < max + 5; i++) results.push(await executeAudited(ctx.db, addMemberOperation, member, { email: `f${i}@example.com`, role: 'admin' }));
+    for (let i = 0; i < max + 5; i++) results.push(await executeAudited(ctx.db, inviteMemberOperation, member, { email: `f${i}@example.com`, role: 'admin' }));
     expect(results.slice(0, max).every((r) => !r.ok && r.error.startsWith('Permission denied'))).toBe(true);
     expect(results.slice(max).every((r) => !r.ok && r.error.startsWith('Too many failed attempts'))).toBe(true);
     const failures = await failuresOf(member.org.orgId);

@@ -2,8 +2,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { apiKeys, auditEvents, memberships, organizations } from '@/db/schema';
 import { createApiKeyOperation, revokeApiKeyOperation } from '@/lib/operations/api-keys';
-import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
+import { inviteMemberOperation } from '@/lib/operations/invitations';
+import { changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
 import { updateSettingsOperation } from '@/lib/operations/settings';
+import { acceptInvitation } from '@/lib/operations/accept-invitation';
 import { executeAudited } from '@/lib/recording/operation';
 import { recordAuditEvent } from '@/lib/recording/record';
 import { authenticateApiKey } from '@/lib/auth/api-keys';
@@ -45,12 +47,12 @@ describeEachDatabase('audited mutations', (ctx) => {
       begin if new.org_id = '${owner.org.orgId}' then raise exception 'audit storage unavailable'; end if; return new; end $$;`));
     await ctx.db.execute(sql`create trigger fail_audit_insert before insert on audit_events for each row execute function fail_audit_insert()`);
     try {
-      const result = await executeAudited(ctx.db, addMemberOperation, owner, { email: 'ghost@example.com', role: 'admin' });
+      const result = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'ghost@example.com', role: 'admin' });
       expect(result.ok).toBe(false);
       const members = await ctx.db.select().from(memberships).where(eq(memberships.orgId, owner.org.orgId));
-      expect(members.map((m) => m.userId)).toEqual([owner.user.id]); // the new member was rolled back
-      const ghost = rowsOf(await ctx.db.execute(sql`select 1 from users where email = 'ghost@example.com'`));
-      expect(ghost).toHaveLength(0); // and so was the account created for them
+      expect(members.map((m) => m.userId)).toEqual([owner.user.id]);
+      const ghost = rowsOf(await ctx.db.execute(sql`select 1 from invitations where email = 'ghost@example.com'`));
+      expect(ghost).toHaveLength(0); // the invitation was rolled back with its entry
     } finally {
       await ctx.db.execute(sql`drop trigger fail_audit_insert on audit_events`);
     }
@@ -58,11 +60,11 @@ describeEachDatabase('audited mutations', (ctx) => {
 
   it('records a denied attempt as a failure and changes nothing', async () => {
     const auditor = await actingAs(ctx.db, 'auditor1@example.com', 'auditor');
-    const result = await executeAudited(ctx.db, addMemberOperation, auditor, { email: 'intruder@example.com', role: 'owner' });
-    expect(result).toMatchObject({ ok: false, error: 'Permission denied: an auditor may not add a member.' });
+    const result = await executeAudited(ctx.db, inviteMemberOperation, auditor, { email: 'intruder@example.com', role: 'owner' });
+    expect(result).toMatchObject({ ok: false, error: 'Permission denied: an auditor may not invite a member.' });
     expect(await ctx.db.select().from(memberships).where(eq(memberships.orgId, auditor.org.orgId))).toHaveLength(1);
     const [event] = await eventsOf(auditor.org.orgId);
-    expect(event).toMatchObject({ action: 'create', objectType: 'member', result: 'failure', errorMessage: 'Permission denied: an auditor may not add a member.', before: null, after: null });
+    expect(event).toMatchObject({ action: 'create', objectType: 'invitation', result: 'failure', errorMessage: 'Permission denied: an auditor may not invite a member.', before: null, after: null });
     expect(event!.metadata).toMatchObject({ request: { params: { email: 'intruder@example.com', role: 'owner' } } });
   });
 
@@ -94,25 +96,29 @@ describeEachDatabase('audited mutations', (ctx) => {
     ]);
 
     // With a second owner, the first may step down; an admin may not touch owners at all.
-    const added = await executeAudited(ctx.db, addMemberOperation, owner, { email: 'second-owner@example.com', role: 'owner' });
+    const invited = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'second-owner@example.com', role: 'owner' });
+    if (!invited.ok) throw new Error(invited.error);
+    const token = invited.data.path.split('/').pop()!;
+    const added = await acceptInvitation(ctx.db, token, { kind: 'new-account', input: { name: 'Second', password: 'second-owner-pass', confirmPassword: 'second-owner-pass' } }, owner.request);
     expect(added.ok).toBe(true);
     expect((await executeAudited(ctx.db, changeRoleOperation, owner, { userId: owner.user.id, role: 'admin' })).ok).toBe(true);
     const admin = { ...owner, org: { ...owner.org, role: 'admin' as const } };
-    const secondId = added.ok ? added.data.userId : '';
+    const [second] = rowsOf<{ id: string }>(await ctx.db.execute(sql`select id from users where email = 'second-owner@example.com'`));
+    const secondId = second!.id;
     expect(await executeAudited(ctx.db, removeMemberOperation, admin, { userId: secondId })).toMatchObject({ ok: false, error: 'Only an owner can grant or change the owner role.' });
   });
 
-  it('adds a member with a one-time password that is never stored in clear', async () => {
+  it('invites by email with a single-use link that is never stored or recorded in clear', async () => {
     const admin = await actingAs(ctx.db, 'admin2@example.com', 'admin');
-    const result = await executeAudited(ctx.db, addMemberOperation, admin, { email: '  New.Person@Example.com ', role: 'auditor' });
+    const result = await executeAudited(ctx.db, inviteMemberOperation, admin, { email: '  New.Person@Example.com ', role: 'auditor' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.data.email).toBe('new.person@example.com');
-    expect(result.data.oneTimePassword).toMatch(/^[\w-]{16}$/);
-    const dump = JSON.stringify(await eventsOf(admin.org.orgId)) + JSON.stringify(rowsOf(await ctx.db.execute(sql`select * from users`)));
-    expect(dump).not.toContain(result.data.oneTimePassword!);
-    const again = await executeAudited(ctx.db, addMemberOperation, admin, { email: 'new.person@example.com', role: 'auditor' });
-    expect(again).toMatchObject({ ok: false, fieldErrors: { email: ['Already a member.'] } });
+    const token = result.data.path.split('/').pop()!;
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const dump = JSON.stringify(await eventsOf(admin.org.orgId)) + JSON.stringify(rowsOf(await ctx.db.execute(sql`select * from invitations`)));
+    expect(dump).not.toContain(token);
+    expect(await executeAudited(ctx.db, inviteMemberOperation, admin, { email: 'admin2@example.com', role: 'auditor' })).toMatchObject({ ok: false, fieldErrors: { email: ['Already a member.'] } });
   });
 
   it('creates API keys shown once and stored as a hash; revoking them stops authentication', async () => {

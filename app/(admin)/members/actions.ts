@@ -2,12 +2,17 @@
 
 import { runAuthedAction } from '@/lib/recording/authed-action';
 import type { ActionResult } from '@/lib/recording/operation';
-import { addMemberOperation, changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
+import { inviteMemberOperation, revokeInvitationOperation } from '@/lib/operations/invitations';
+import { changeRoleOperation, removeMemberOperation } from '@/lib/operations/members';
 
-type AddResult = ActionResult<{ userId: string; email: string; oneTimePassword: string | null }>;
+export type InviteResult = ActionResult<{ invitationId: string; email: string; role: string; path: string; expiresAt: string }>;
 
-export async function addMemberAction(_prev: AddResult | null, form: FormData): Promise<AddResult> {
-  return runAuthedAction(addMemberOperation, form, ['/members']);
+export async function inviteMemberAction(_prev: InviteResult | null, form: FormData): Promise<InviteResult> {
+  return runAuthedAction(inviteMemberOperation, form, ['/members']);
+}
+
+export async function revokeInvitationAction(_prev: ActionResult<{ invitationId: string }> | null, form: FormData) {
+  return runAuthedAction(revokeInvitationOperation, form, ['/members']);
 }
 
 export async function changeRoleAction(_prev: ActionResult<{ userId: string }> | null, form: FormData) {

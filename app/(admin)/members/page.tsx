@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db';
 import { listMembers } from '@/db/queries/tenancy';
-import { AddMemberForm } from '@/components/admin/add-member-form';
+import { listPendingInvitations } from '@/db/queries/invitations';
+import { InviteMemberForm } from '@/components/admin/invite-member-form';
+import { PendingInvitations } from '@/components/admin/pending-invitations';
 import { MemberRowActions } from '@/components/admin/member-row-actions';
 import { PageHeader } from '@/components/admin/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -14,13 +16,15 @@ export const metadata: Metadata = { title: 'Members' };
 
 export default async function MembersPage() {
   const { org, user } = await requirePermission('audit:read');
-  const members = await listMembers(await getDb(), org.orgId);
+  const db = await getDb();
+  const [members, invitations] = await Promise.all([listMembers(db, org.orgId), listPendingInvitations(db, org.orgId, new Date())]);
   const zone = (await getBrowserTimeZone()) ?? org.timeZone;
   const canManage = hasPermission(org.role, 'members:manage');
   return (
     <div className="space-y-6">
       <PageHeader title="Members" description={`People who can sign in to ${org.name}, and what they may do. Every change is recorded in the audit log.`} />
-      {canManage ? <AddMemberForm canGrantOwner={org.role === 'owner'} /> : null}
+      {canManage ? <InviteMemberForm canGrantOwner={org.role === 'owner'} /> : null}
+      <PendingInvitations canManage={canManage} rows={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: formatInZone(i.expiresAt, zone) }))} />
       <Table aria-label="Members">
         <TableHeader>
           <tr>
