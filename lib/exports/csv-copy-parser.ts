@@ -10,7 +10,11 @@ import type { ZoneFormatter } from './time';
 
 /**
  * PostgreSQL's COPY CSV of the export's keyset statement -> the export's CSV bytes (csv-copy.ts runs the COPY).
- * The output must be byte for byte what createCsvWriter (csv-writer.ts) makes from the same rows.
+ * Most columns pass through as bytes (the formula guard inserts its quote where needed; RFC 4180 quoting is
+ * the rule PostgreSQL applies, checked per field); the time columns are formatted from epoch milliseconds in
+ * the viewer's zone (the same cached zone offsets as every format); the changes column is converted from
+ * jsonb's text (changes-csv.ts; unusual shapes through changesText). The output must be byte for byte what
+ * createCsvWriter (csv-writer.ts) makes from the same rows.
  */
 
 type Cell = { kind: 'iso' | 'local' } | { kind: 'text' | 'changes' | 'seq'; field: keyof ExportTableRow };

@@ -6,6 +6,7 @@ import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } fr
 import type { ExportFullRow, ExportTableRow } from './columns';
 import { createCsvCopyReader, type CsvBatch } from './csv-copy';
 import { createCsvWriter } from './csv-writer';
+import { ExportAborted } from './export-aborted';
 import { exportFileName } from './filename';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 import { createJsonlWriter } from './jsonl-writer';
@@ -14,7 +15,6 @@ import { createPdfWriter } from './pdf-writer';
 import { createBatchReader, type BatchReader, type BatchSource } from './read-batches';
 import { recordExport, type ExportOutcome } from './record-export';
 import { describeWindow } from './time';
-import { ExportAborted } from './export-aborted';
 import type { Emit, ExportHeader, ExportWriter } from './writer';
 import { createXlsxWriter } from './xlsx-writer';
 
@@ -168,11 +168,10 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
         } catch (error) {
           // Every failure ends here: the download is aborted (errored, never closed like a complete file) and
           // recorded; pull() itself never rejects.
-          const already = stopped;
           halt();
           if (error instanceof ExportAborted) console.warn(`[export] ${req.format} export aborted after ${rowCount} rows (request ${request.requestId}): ${error.message}`);
           else console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
-          if (!already) await recordFailure(error instanceof ExportAborted ? error.message : `The export failed on the server after ${rowCount} rows; the file is incomplete`);
+          await recordFailure(error instanceof ExportAborted ? error.message : `The export failed on the server after ${rowCount} rows; the file is incomplete`);
           controller.error(error);
         }
       },
