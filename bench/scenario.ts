@@ -66,7 +66,7 @@ async function rawCopy(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () 
     const readable = await sql.unsafe(query).readable();
     for await (const chunk of readable as AsyncIterable<Buffer>) onChunk(chunk.length);
     onEnd();
-    // postgres.js can leave the socket paused after a COPY (see lib/exports/csv-copy.ts, resumeSocket).
+    // postgres.js can leave the socket paused after a COPY (see db/queries/postgres-js.ts, resumeSocket).
     (readable as { _read?: (n: number) => void })._read?.(0);
   } finally {
     await sql.end({ timeout: 5 });

@@ -1,10 +1,11 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, auditFacets } from '@/db/schema';
 import { emptyFilterValues, FACETS, type Facet } from '@/db/vocabulary/filters';
 import type { Cursor, Sort } from '@/db/vocabulary/sort';
-import { buildAuditWhere, keysetCondition, orderBy, sortValueExpression, type QueryFilters } from './audit-where';
+import { buildAuditWhere, type QueryFilters } from './audit-where';
+import { readKeysetPage } from './audit-keyset';
 
 export const auditListColumns = {
   id: auditEvents.id,
@@ -60,32 +61,7 @@ export async function listAuditEvents(
   db: DbOrTx,
   opts: { orgId: string; filters: QueryFilters; sort: Sort; limit: number; after?: Cursor | null; before?: Cursor | null },
 ): Promise<AuditPageResult> {
-  const { sort, limit } = opts;
-  const backward = Boolean(opts.before);
-  const cursor = opts.before ?? opts.after ?? null;
-  const where = cursor ? and(buildAuditWhere(opts.orgId, opts.filters), keysetCondition(sort, cursor, backward)) : buildAuditWhere(opts.orgId, opts.filters);
-  const valueExpr = sortValueExpression(sort);
-  const fetched = (await db
-    .select({ ...auditListColumns, sortValue: valueExpr ? sql<string>`${valueExpr}` : sql<null>`null` })
-    .from(auditEvents)
-    .where(where)
-    .orderBy(orderBy(sort, backward))
-    .limit(limit + 1)) as (AuditListRow & { sortValue: string | null })[];
-  const more = fetched.length > limit;
-  const page = more ? fetched.slice(0, limit) : fetched;
-  if (backward) page.reverse();
-  const toCursor = (r: (typeof page)[number] | undefined): Cursor | null =>
-    r ? (r.sortValue === null ? { at: r.occurredAt, id: r.id } : { v: r.sortValue, at: r.occurredAt, id: r.id }) : null;
-  const rows = page.map((r) => {
-    const { sortValue, ...row } = r;
-    void sortValue;
-    return row;
-  });
-  return {
-    rows,
-    next: backward ? (page.length ? toCursor(page[page.length - 1]) : null) : more ? toCursor(page[page.length - 1]) : null,
-    prev: backward ? (more ? toCursor(page[0]) : null) : cursor ? toCursor(page[0]) : null,
-  };
+  return readKeysetPage<AuditListRow>(db, opts, auditListColumns);
 }
 
 /**

@@ -1,6 +1,7 @@
-/** Machine-readable error codes of the ingest API (the README lists them with their statuses). */
+/** Machine-readable error codes of every JSON route: the API and the export download (the README lists them). */
 export type ApiErrorCode =
   | 'unauthorized'
+  | 'forbidden'
   | 'malformed_json'
   | 'validation_failed'
   | 'invalid_idempotency_key'
@@ -9,6 +10,8 @@ export type ApiErrorCode =
   | 'too_many_events'
   | 'unsupported_media_type'
   | 'idempotency_key_reused'
+  | 'pdf_too_large'
+  | 'rate_limited'
   | 'internal_error';
 
 /** Every API response: JSON, never cached (it carries tenant data), tagged with the request id for support. */
@@ -19,7 +22,7 @@ export function apiJson(status: number, body: unknown, requestId: string, header
   });
 }
 
-/** An error body: `{ error, message, errors?, request_id }`, with the same headers as every response. */
+/** THE error body of every JSON route: `{ error, message, errors?, request_id }`, with the same headers as every response. */
 export function apiError(
   status: number,
   error: ApiErrorCode,

@@ -1,3 +1,5 @@
+import { FORMULA_GUARD, isFormulaTrigger } from './formula-guard';
+
 /**
  * The CSV export's "Changes" cell straight from PostgreSQL's COPY output, for the usual shape of the
  * `changes` column: `csvField(changesText(JSON.parse(json)))` without parsing JSON into objects and
@@ -17,10 +19,6 @@
 const QUOTE = 34;
 const BACKSLASH = 92;
 const MAX_DEPTH = 32;
-
-function isTrigger(code: number): boolean {
-  return code === 61 || code === 43 || code === 45 || code === 64 || code === 9 || code === 13;
-}
 
 const OTHER = 0;
 const PATH = 1;
@@ -70,7 +68,7 @@ export class ChangesCsvWriter {
     // csvField: quoted when the text holds a quote, comma or newline (CR cannot occur: it would be escaped);
     // guarded when it starts with a trigger (the first path's first character, a path having no escapes).
     const quoted = elements > 1 || this.sawQuoteOrComma;
-    const guarded = ranges[1]! > ranges[0]! && isTrigger(str.charCodeAt(ranges[0]!));
+    const guarded = ranges[1]! > ranges[0]! && isFormulaTrigger(str.charCodeAt(ranges[0]!));
     const prefix = (quoted ? 1 : 0) + (guarded ? 1 : 0);
     if (prefix < 2) {
       out.copyWithin(start + prefix, start + 2, o);
@@ -78,7 +76,7 @@ export class ChangesCsvWriter {
     }
     let p = start;
     if (quoted) out[p++] = QUOTE;
-    if (guarded) out[p] = 39;
+    if (guarded) out[p] = FORMULA_GUARD;
     // Quotes inside are already doubled: they were copied from the CSV-quoted input.
     if (quoted) out[o++] = QUOTE;
     return o;

@@ -1,48 +1,9 @@
-import { auditEvents, type AuditEventRow } from '@/db/schema';
+import type { ExportFullRow, ExportTableRow } from '@/db/queries/audit-export-rows';
 import { changesText } from './changes-text';
 import { createZoneFormatter, type ZoneFormatter } from './time';
 
-const t = auditEvents;
-
-/** What CSV, Excel and PDF show: the table columns, nothing heavier (no snapshots or metadata). */
-export const TABLE_SELECTION = {
-  id: t.id,
-  occurredAt: t.occurredAt,
-  actorType: t.actorType,
-  actorLabel: t.actorLabel,
-  source: t.source,
-  ip: t.ip,
-  requestId: t.requestId,
-  action: t.action,
-  objectType: t.objectType,
-  objectId: t.objectId,
-  objectLabel: t.objectLabel,
-  message: t.message,
-  result: t.result,
-  errorMessage: t.errorMessage,
-  changes: t.changes,
-  // The integrity column set: with these a recipient can re-verify the chain (README, "Tamper evidence").
-  seq: t.seq,
-  prevHash: t.prevHash,
-  hash: t.hash,
-};
-export type ExportTableRow = Pick<AuditEventRow, keyof typeof TABLE_SELECTION>;
-
-/** JSON Lines carries every field of the event. */
-export const FULL_SELECTION = {
-  ...TABLE_SELECTION,
-  orgId: t.orgId,
-  receivedAt: t.receivedAt,
-  actorId: t.actorId,
-  userAgent: t.userAgent,
-  module: t.module,
-  project: t.project,
-  before: t.before,
-  after: t.after,
-  changedFields: t.changedFields,
-  metadata: t.metadata,
-};
-export type ExportFullRow = Pick<AuditEventRow, keyof typeof FULL_SELECTION>;
+// The rows' columns are read in db/queries/audit-export-rows.ts; these are the files' columns made from them.
+export type { ExportFullRow, ExportTableRow };
 
 export const TABLE_COLUMN_KEYS = ['iso', 'local', 'actor', 'actorType', 'ip', 'action', 'objectType', 'objectId', 'objectLabel', 'message', 'changes', 'result', 'error', 'source', 'requestId', 'eventId', 'seq', 'prevHash', 'hash'] as const;
 export type TableColumnKey = (typeof TABLE_COLUMN_KEYS)[number];

@@ -6,6 +6,8 @@ import type { Emit, ExportHeader, ExportWriter } from './writer';
 /**
  * CSV: UTF-8 with BOM, CRLF, RFC 4180 quoting, formula-guarded; one encoded chunk per batch. The hot
  * loop builds each batch as one string straight from the rows (no per-row cell objects or arrays).
+ * On a PostgreSQL server csv-copy.ts writes the rows instead, from COPY output, and must match this byte for
+ * byte (tests/integration/exports.test.ts, "the COPY path … writes byte for byte what the row path writes").
  */
 export function createCsvWriter(header: ExportHeader, emit: Emit): ExportWriter<ExportTableRow> {
   const time = createZoneFormatter(header.zone);

@@ -1,4 +1,4 @@
-import { startsWithFormulaTrigger } from './formula-guard';
+import { neutraliseFormula } from './formula-guard';
 
 /** Byte order mark: without it Excel reads UTF-8 CSV as the legacy code page and mangles non-ASCII text. */
 export const CSV_BOM = '\uFEFF';
@@ -10,7 +10,7 @@ const QUOTE = /"/g;
 /** One RFC 4180 field: formula-guarded, quoted when it holds a quote, comma, CR or LF (quotes doubled). */
 export function csvField(value: string | null | undefined): string {
   if (!value) return '';
-  const text = startsWithFormulaTrigger(value) ? `'${value}` : value;
+  const text = neutraliseFormula(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } fr
 import type { ExportFullRow, ExportTableRow } from './columns';
 import { createCsvCopyReader, type CsvBatch } from './csv-copy';
 import { createCsvWriter } from './csv-writer';
+import { ExportAborted } from './export-aborted';
 import { exportFileName } from './filename';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 import { createJsonlWriter } from './jsonl-writer';
@@ -106,12 +107,21 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   const recordFailure = (reason: string) =>
     record({ ok: false, reason }).catch((error: unknown) => console.error(`[export] could not record a failed export (request ${request.requestId})`, error));
 
+  // Releases the reads and the writer; never throws (it runs in an AbortSignal listener, where a throw would be
+  // an uncaught exception that ends the server process).
+  const halt = () => {
+    stopped = true;
+    queue.length = 0;
+    try {
+      reader.close();
+      writer.abort();
+    } catch (error) {
+      console.error(`[export] could not release a stopped export (request ${request.requestId})`, error);
+    }
+  };
   const stop = (reason: string) => {
     if (stopped) return;
-    stopped = true;
-    reader.close();
-    writer.abort();
-    queue.length = 0;
+    halt();
     void recordFailure(reason);
   };
   req.signal?.addEventListener('abort', () => stop('The client disconnected before the export finished'), { once: true });
@@ -156,12 +166,12 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
             controller.close();
           }
         } catch (error) {
-          console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
-          stopped = true;
-          reader.close();
-          writer.abort();
-          queue.length = 0;
-          await recordFailure(`The export failed on the server after ${rowCount} rows; the file is incomplete`);
+          // Every failure ends here: the download is aborted (errored, never closed like a complete file) and
+          // recorded; pull() itself never rejects.
+          halt();
+          if (error instanceof ExportAborted) console.warn(`[export] ${req.format} export aborted after ${rowCount} rows (request ${request.requestId}): ${error.message}`);
+          else console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
+          await recordFailure(error instanceof ExportAborted ? error.message : `The export failed on the server after ${rowCount} rows; the file is incomplete`);
           controller.error(error);
         }
       },

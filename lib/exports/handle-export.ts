@@ -1,4 +1,5 @@
 import type { Db } from '@/db/client';
+import { apiError } from '@/lib/api/http';
 import { countAuditEvents } from '@/db/queries/audit-events';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import type { MembershipWithOrg } from '@/db/queries/tenancy';
@@ -7,7 +8,6 @@ import type { ParamIssue } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { createExportStream, type ExportRequest } from './export-stream';
 import { EXPORT_FORMATS, IGNORED_VIEW_PARAMS, isExportFormat } from './formats';
-import { exportError } from './http';
 import { EXPORT_RATE_LIMIT, PDF_ROW_CAP } from './limits';
 import { createSlidingWindowLimiter, type RateLimiter } from './rate-limit';
 
@@ -47,7 +47,7 @@ export async function handleExportRequest(
   const { state, issues: viewIssues } = readViewState(view, principal.zone);
   issues.push(...viewIssues);
   if (issues.length > 0 || !isExportFormat(format)) {
-    return exportError(400, 'invalid_parameters', `Nothing was exported: ${issues.map((i) => i.message).join(' ')}`, id, { issues });
+    return apiError(400, 'invalid_parameters', `Nothing was exported: ${issues.map((i) => i.message).join(' ')}`, id, { errors: issues });
   }
 
   const now = deps.now ?? new Date();
@@ -55,14 +55,14 @@ export async function handleExportRequest(
     // Counted (and capped) before any rendering work: an oversized PDF costs one bounded count query.
     const { count, exact } = await countAuditEvents(db, principal.org.orgId, resolveQueryFilters(state.filters, now, principal.zone), PDF_ROW_CAP);
     if (!exact || count > PDF_ROW_CAP) {
-      return exportError(413, 'pdf_too_large', `This view has more than ${PDF_ROW_CAP.toLocaleString('en-US')} events, the most a PDF can hold. Narrow the time range or filters, or export CSV or Excel, which have no limit.`, id);
+      return apiError(413, 'pdf_too_large', `This view has more than ${PDF_ROW_CAP.toLocaleString('en-US')} events, the most a PDF can hold. Narrow the time range or filters, or export CSV or Excel, which have no limit.`, id);
     }
   }
 
   const limit = (deps.limiter ?? exportRateLimiter).take(principal.user.id, now.getTime());
   if (!limit.ok) {
     const minutes = EXPORT_RATE_LIMIT.windowMs / 60_000;
-    return exportError(429, 'rate_limited', `You can start ${EXPORT_RATE_LIMIT.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
+    return apiError(429, 'rate_limited', `You can start ${EXPORT_RATE_LIMIT.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
       headers: { 'Retry-After': String(limit.retryAfterSeconds) },
     });
   }

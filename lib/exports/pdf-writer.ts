@@ -1,5 +1,6 @@
 import { changesText } from './changes-text';
 import type { ExportTableRow } from './columns';
+import { ExportAborted } from './export-aborted';
 import { PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
 import { renderPdfInWorker } from './pdf-thread';
 import { clip } from './pdf-text';
@@ -76,7 +77,7 @@ export function createPdfWriter(header: ExportHeader, emit: Emit, cap: number): 
     start() {},
     write(batch) {
       // The count said "at most cap"; rows added to an open-ended window since then must not grow an unbounded render.
-      if (rows.length + batch.length > cap) throw new Error(`The view grew past the PDF limit of ${cap.toLocaleString('en-US')} rows while exporting`);
+      if (rows.length + batch.length > cap) throw new ExportAborted(`The view grew past the PDF limit of ${cap.toLocaleString('en-US')} rows while exporting; the PDF was not made`);
       for (const row of batch) rows.push(toPdfRow(row, header.zone));
     },
     async finish(rowCount) {

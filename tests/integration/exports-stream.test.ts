@@ -3,6 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
 import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
 import { PEER_HEADER } from '@/lib/recording/client-ip';
+import { recordAuditEvents } from '@/lib/recording/record';
 import { readViewState } from '@/lib/view/view-state';
 import { createExportStream } from '@/lib/exports/export-stream';
 import { handleExportRequest, type ExportPrincipal } from '@/lib/exports/handle-export';
@@ -35,7 +36,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   const exportEvents = async () => rowsOf<ExportRow>(await ctx.db.execute(sql`select result, message, error_message, metadata, actor_label, actor_type, source, host(ip) as ip, user_agent, request_id, object_type from audit_events where org_id = ${orgId} and action = 'export' and actor_label = 'bob@acme.test' order by received_at, id`));
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-  it('answers 400 with the issues for a bad format or view parameter, and exports nothing', async () => {
+  it('answers 400 with the errors for a bad format or view parameter (the one JSON error shape), and exports nothing', async () => {
     for (const [query, param] of [
       ['format=docx', 'format'],
       ['range=7d', 'format'],
@@ -46,9 +47,10 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     ] as const) {
       const res = await handleExportRequest(ctx.db, get(query), principal, { limiter: unlimited(), now: NOW });
       expect(res.status, query).toBe(400);
-      const body = (await res.json()) as { error: string; issues: { param: string }[] };
+      const body = (await res.json()) as { error: string; message: string; errors: { param: string }[]; request_id: string };
+      expect(Object.keys(body)).toEqual(['error', 'message', 'errors', 'request_id']);
       expect(body.error).toBe('invalid_parameters');
-      expect(body.issues.map((i) => i.param), query).toContain(param);
+      expect(body.errors.map((i) => i.param), query).toContain(param);
     }
     expect(await exportEvents()).toEqual([]);
   });
@@ -179,6 +181,41 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     } finally {
       await ctx.db.execute(sql`alter table audit_events_gone rename to audit_events`);
     }
+  });
+
+  it('aborts a PDF whose view grows past the cap while it is exported: no crash, a failure recorded with the rows read', async () => {
+    const escaped: unknown[] = [];
+    const onEscape = (error: unknown) => escaped.push(error);
+    process.on('unhandledRejection', onEscape);
+    process.on('uncaughtException', onEscape);
+    try {
+      const before = (await exportEvents()).length;
+      // An open-ended view that is empty when counted, so the 413 check lets the PDF through.
+      const res = await handleExportRequest(ctx.db, get('format=pdf&from=2000-01-01T00:00:00Z&type=grow_probe'), principal, { limiter: unlimited(), now: NOW, batchSize: 400 });
+      expect(res.status).toBe(200);
+      // Then the view grows past the cap before the rows are read (as events arriving during an export would).
+      const at = new Date(NOW.getTime() - 86_400_000);
+      const entries = Array.from({ length: PDF_ROW_CAP + 1 }, (_, i) => ({ orgId, actor: { type: 'system' as const, id: null, label: 'grower' }, source: 'system' as const, action: 'grow', objectType: 'grow_probe', objectId: String(i), occurredAt: at, message: `row ${i}` }));
+      await recordAuditEvents(ctx.db, entries);
+      // The download fails visibly (it never ends like a complete file), and the failure is recorded.
+      await expect(res.arrayBuffer()).rejects.toThrow(/grew past the PDF limit/);
+      await settle();
+      const events = await exportEvents();
+      expect(events).toHaveLength(before + 1);
+      expect(events[events.length - 1]).toMatchObject({
+        result: 'failure',
+        error_message: `The view grew past the PDF limit of ${PDF_ROW_CAP.toLocaleString('en-US')} rows while exporting; the PDF was not made`,
+        metadata: { format: 'pdf', row_count: 800 },
+      });
+      // The process goes on serving exports.
+      const next = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&action=update`), principal, { limiter: unlimited(), now: NOW });
+      expect(next.status).toBe(200);
+      expect((await next.text()).length).toBeGreaterThan(0);
+    } finally {
+      process.off('unhandledRejection', onEscape);
+      process.off('uncaughtException', onEscape);
+    }
+    expect(escaped).toEqual([]);
   });
 
   it('exports only the session organization', async () => {

@@ -6,7 +6,7 @@ import { csvField, csvRecord } from '@/lib/exports/csv';
 import { exportHref } from '@/lib/exports/export-href';
 import { exportFileName } from '@/lib/exports/filename';
 import { neutraliseFormula } from '@/lib/exports/formula-guard';
-import { authorizeExport } from '@/lib/exports/http';
+import { authorizeExport } from '@/lib/exports/authorize-export';
 import { concurrencyLimit } from '@/lib/exports/pdf-thread';
 import { packPages, toPdfRow } from '@/lib/exports/pdf-writer';
 import { clip, PDF_MAX_WORD, splitLongWord } from '@/lib/exports/pdf-text';

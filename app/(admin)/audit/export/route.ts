@@ -2,7 +2,7 @@ import { getDb } from '@/db';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { getSessionContext } from '@/lib/auth/session';
 import { handleExportRequest } from '@/lib/exports/handle-export';
-import { authorizeExport } from '@/lib/exports/http';
+import { authorizeExport } from '@/lib/exports/authorize-export';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 
 /**

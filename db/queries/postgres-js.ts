@@ -1,0 +1,78 @@
+import type { DbOrTx } from '@/db/client';
+
+/**
+ * postgres.js's `sql` function (drizzle's `$client` on a server), for the two reads that go around Drizzle's
+ * row mapping: array-mode results and COPY streams. PGlite's client is an object without `unsafe`.
+ */
+export type PostgresJsClient = {
+  unsafe(query: string, params?: unknown[]): { values(): Promise<unknown[][]>; readable(): Promise<NodeJS.ReadableStream> };
+};
+
+/** The database's postgres.js client, or null on PGlite (callers then keep Drizzle's portable path). */
+export function postgresJsClient(db: DbOrTx): PostgresJsClient | null {
+  const client = (db as { $client?: unknown }).$client;
+  return typeof client === 'function' && typeof (client as unknown as Partial<PostgresJsClient>).unsafe === 'function' ? (client as unknown as PostgresJsClient) : null;
+}
+
+/**
+ * postgres.js (3.4.x) pauses the connection's socket when a COPY stream's buffer is full; if CopyDone was
+ * in the same network read, nothing resumes it and the next query on that connection hangs (porsager/postgres
+ * issues #499 and #917, fix proposed in PR #1016). The stream's read() is postgres.js's `socket.resume()`:
+ * calling it once the COPY has ended (or failed) leaves the connection usable. Harmless when not paused.
+ */
+function resumeSocket(stream: NodeJS.ReadableStream): void {
+  const read = (stream as { _read?: (size: number) => void })._read;
+  try {
+    read?.call(stream, 0);
+  } catch {
+    // Not postgres.js's stream: nothing to resume.
+  }
+}
+
+/**
+ * Runs one `COPY … TO STDOUT` text and hands its bytes to `sink` as they arrive; resolves once the COPY has
+ * ended. Rows arrive as one 'data' event each (postgres.js pushes every CopyData message), many per socket
+ * read: they are handed over together once that read is handled, so per-chunk work is shared by the rows.
+ * A throwing sink rejects the promise; the COPY is still drained so the connection finishes it cleanly.
+ */
+export async function copyToStdout(client: PostgresJsClient, text: string, sink: (chunk: Buffer) => void): Promise<void> {
+  const stream = await client.unsafe(text).readable();
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(error);
+    };
+    const chunks: Buffer[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (failed || chunks.length === 0) return;
+      const chunk = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      chunks.length = 0;
+      try {
+        sink(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      chunks.push(chunk);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    });
+    stream.on('error', (error) => {
+      resumeSocket(stream);
+      fail(error);
+    });
+    stream.on('end', () => {
+      resumeSocket(stream);
+      flush();
+      if (!failed) resolve();
+    });
+  });
+}
