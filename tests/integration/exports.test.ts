@@ -10,7 +10,7 @@ import { rowsOf } from '@/db/rows';
 import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
 import { recordAuditEvent } from '@/lib/recording/record';
 import { readViewState } from '@/lib/view/view-state';
-import { resolveQueryFilters } from '@/db/queries/audit-where';
+import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { createCsvCopyReader } from '@/lib/exports/csv-copy';
 import { createCsvWriter } from '@/lib/exports/csv-writer';
 import { createExportStream } from '@/lib/exports/export-stream';
