@@ -8,11 +8,9 @@ import type { ParamIssue } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { createExportStream, type ExportRequest } from './export-stream';
 import { EXPORT_FORMATS, IGNORED_VIEW_PARAMS, isExportFormat } from './formats';
-import { EXPORT_RATE_LIMIT, PDF_ROW_CAP } from './limits';
-import { createSlidingWindowLimiter, type RateLimiter } from './rate-limit';
-
-/** One limiter per server process (see rate-limit.ts). */
-export const exportRateLimiter = createSlidingWindowLimiter(EXPORT_RATE_LIMIT);
+import { PDF_ROW_CAP } from './limits';
+import { recordExport } from './record-export';
+import { RATE_RULES, takeRate, type RateRule } from '@/lib/rate-limits';
 
 export type ExportPrincipal = {
   user: { id: string; email: string };
@@ -31,7 +29,7 @@ export async function handleExportRequest(
   db: Db,
   request: Request,
   principal: ExportPrincipal,
-  deps: { limiter?: RateLimiter; now?: Date; batchSize?: number; onBatch?: ExportRequest['onBatch'] } = {},
+  deps: { rateRule?: RateRule; now?: Date; batchSize?: number; onBatch?: ExportRequest['onBatch'] } = {},
 ): Promise<Response> {
   const context = requestContextFrom(request.headers);
   const id = context.requestId;
@@ -59,10 +57,24 @@ export async function handleExportRequest(
     }
   }
 
-  const limit = (deps.limiter ?? exportRateLimiter).take(principal.user.id, now.getTime());
+  // Counted in the database, so several app instances share one limit per user.
+  const rule = deps.rateRule ?? RATE_RULES.exports;
+  const limit = await takeRate(db, rule, principal.user.id, now);
   if (!limit.ok) {
-    const minutes = EXPORT_RATE_LIMIT.windowMs / 60_000;
-    return apiError(429, 'rate_limited', `You can start ${EXPORT_RATE_LIMIT.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
+    const minutes = rule.windowMs / 60_000;
+    // The refusal is recorded once per window (later refusals in it are not stored one by one).
+    if (limit.firstRefusal) {
+      await recordExport(db, {
+        orgId: principal.org.orgId,
+        user: principal.user,
+        request: context,
+        format,
+        filters: view.toString(),
+        rowCount: 0,
+        outcome: { ok: false, reason: `Rate limited: more than ${rule.max} exports in ${minutes} minutes` },
+      });
+    }
+    return apiError(429, 'rate_limited', `You can start ${rule.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
       headers: { 'Retry-After': String(limit.retryAfterSeconds) },
     });
   }

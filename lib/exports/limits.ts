@@ -20,6 +20,3 @@ export const CSV_COPY_BATCH_SIZE = 10_000;
  * larger views get a 413 before any rendering; CSV and Excel stream any size.
  */
 export const PDF_ROW_CAP = 1_000;
-
-/** Exports per user per sliding window (in-process: each server process counts on its own). */
-export const EXPORT_RATE_LIMIT = { max: 10, windowMs: 10 * 60_000 } as const;

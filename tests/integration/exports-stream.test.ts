@@ -8,7 +8,6 @@ import { readViewState } from '@/lib/view/view-state';
 import { createExportStream } from '@/lib/exports/export-stream';
 import { handleExportRequest, type ExportPrincipal } from '@/lib/exports/handle-export';
 import { PDF_ROW_CAP } from '@/lib/exports/limits';
-import { createSlidingWindowLimiter } from '@/lib/exports/rate-limit';
 import { describeEachDatabase } from './databases';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -20,7 +19,7 @@ type ExportRow = { result: string; message: string; error_message: string | null
 describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit trail', (ctx) => {
   let principal: ExportPrincipal;
   let orgId = '';
-  const unlimited = () => createSlidingWindowLimiter({ max: 1_000, windowMs: 60_000 });
+  const unlimited = () => ({ name: `export-test-${Math.random()}`, max: 1_000, windowMs: 60_000 });
 
   beforeAll(async () => {
     const { orgIds, userIds } = await ensureDemoTenants(ctx.db);
@@ -45,7 +44,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
       ['format=csv&from=yesterday', 'from'],
       ['format=csv&bogus=1', 'bogus'],
     ] as const) {
-      const res = await handleExportRequest(ctx.db, get(query), principal, { limiter: unlimited(), now: NOW });
+      const res = await handleExportRequest(ctx.db, get(query), principal, { rateRule: unlimited(), now: NOW });
       expect(res.status, query).toBe(400);
       const body = (await res.json()) as { error: string; message: string; errors: { param: string }[]; request_id: string };
       expect(Object.keys(body)).toEqual(['error', 'message', 'errors', 'request_id']);
@@ -56,7 +55,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   });
 
   it('streams the whole view as an attachment, ignoring paging, page size, columns and the open event', async () => {
-    const res = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&size=25&after=not-a-cursor&cols=time&event=nope&action=update`, { 'x-request-id': 'req-export-1' }), principal, { limiter: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&size=25&after=not-a-cursor&cols=time&event=nope&action=update`, { 'x-request-id': 'req-export-1' }), principal, { rateRule: unlimited(), now: NOW });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="audit-log_acme_2000-01-01T00-00Z_2026-11-21T12-00Z.csv"');
@@ -71,7 +70,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     const recorded = (await exportEvents()).length;
     let batches = 0;
     const started = performance.now();
-    const res = await handleExportRequest(ctx.db, get(`format=pdf&${ALL_TIME}`), principal, { limiter: unlimited(), now: NOW, onBatch: () => batches++ });
+    const res = await handleExportRequest(ctx.db, get(`format=pdf&${ALL_TIME}`), principal, { rateRule: unlimited(), now: NOW, onBatch: () => batches++ });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { error: string; message: string };
     expect(body.error).toBe('pdf_too_large');
@@ -83,18 +82,18 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   });
 
   it('rate-limits per user with 429, a clear message and Retry-After', async () => {
-    const limiter = createSlidingWindowLimiter({ max: 2, windowMs: 600_000 });
+    const limiter = { name: 'export-test-429', max: 2, windowMs: 600_000 };
     const query = `format=jsonl&from=2026-11-21T11:00:00Z&to=2026-11-21T12:00:00Z`;
     for (let i = 0; i < 2; i++) {
-      const ok = await handleExportRequest(ctx.db, get(query), principal, { limiter, now: NOW });
+      const ok = await handleExportRequest(ctx.db, get(query), principal, { rateRule: limiter, now: NOW });
       expect(ok.status).toBe(200);
       await ok.arrayBuffer();
     }
-    const refused = await handleExportRequest(ctx.db, get(query), principal, { limiter, now: new Date(NOW.getTime() + 60_000) });
+    const refused = await handleExportRequest(ctx.db, get(query), principal, { rateRule: limiter, now: new Date(NOW.getTime() + 60_000) });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('540');
     expect(((await refused.json()) as { message: string }).message).toMatch(/exports per 10 minutes/);
-    const other = await handleExportRequest(ctx.db, get(query), { ...principal, user: { id: 'someone-else', email: 'alice@acme.test' } }, { limiter, now: NOW });
+    const other = await handleExportRequest(ctx.db, get(query), { ...principal, user: { id: 'someone-else', email: 'alice@acme.test' } }, { rateRule: limiter, now: NOW });
     expect(other.status).toBe(200);
     await other.arrayBuffer();
   });
@@ -102,7 +101,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   it('records each export: export on audit_log by the user, source web, with format, canonical filters and row_count', async () => {
     const before = (await exportEvents()).length;
     const headers = { 'x-request-id': 'req-export-audit', 'user-agent': 'vitest-agent', [PEER_HEADER]: '198.51.100.23' };
-    const res = await handleExportRequest(ctx.db, get(`format=xlsx&range=7d&not.result=failure&sort=actor.asc&size=100&tz=utc`, headers), principal, { limiter: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, get(`format=xlsx&range=7d&not.result=failure&sort=actor.asc&size=100&tz=utc`, headers), principal, { rateRule: unlimited(), now: NOW });
     await res.arrayBuffer();
     const events = await exportEvents();
     expect(events).toHaveLength(before + 1);
@@ -191,7 +190,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     try {
       const before = (await exportEvents()).length;
       // An open-ended view that is empty when counted, so the 413 check lets the PDF through.
-      const res = await handleExportRequest(ctx.db, get('format=pdf&from=2000-01-01T00:00:00Z&type=grow_probe'), principal, { limiter: unlimited(), now: NOW, batchSize: 400 });
+      const res = await handleExportRequest(ctx.db, get('format=pdf&from=2000-01-01T00:00:00Z&type=grow_probe'), principal, { rateRule: unlimited(), now: NOW, batchSize: 400 });
       expect(res.status).toBe(200);
       // Then the view grows past the cap before the rows are read (as events arriving during an export would).
       const at = new Date(NOW.getTime() - 86_400_000);
@@ -208,7 +207,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
         metadata: { format: 'pdf', row_count: 800 },
       });
       // The process goes on serving exports.
-      const next = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&action=update`), principal, { limiter: unlimited(), now: NOW });
+      const next = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&action=update`), principal, { rateRule: unlimited(), now: NOW });
       expect(next.status).toBe(200);
       expect((await next.text()).length).toBeGreaterThan(0);
     } finally {
@@ -219,7 +218,7 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   });
 
   it('exports only the session organization', async () => {
-    const res = await handleExportRequest(ctx.db, get(`format=jsonl&${ALL_TIME}`), principal, { limiter: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, get(`format=jsonl&${ALL_TIME}`), principal, { rateRule: unlimited(), now: NOW });
     const orgs = new Set((await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { org_id: string }).org_id));
     expect([...orgs]).toEqual([orgId]);
   });

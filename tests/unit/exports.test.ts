@@ -10,7 +10,6 @@ import { authorizeExport } from '@/lib/exports/authorize-export';
 import { concurrencyLimit } from '@/lib/exports/pdf-thread';
 import { packPages, toPdfRow } from '@/lib/exports/pdf-writer';
 import { clip, PDF_MAX_WORD, splitLongWord } from '@/lib/exports/pdf-text';
-import { createSlidingWindowLimiter } from '@/lib/exports/rate-limit';
 import { describeWindow, isoInZone, localInZone, wallClockDate } from '@/lib/exports/time';
 import { formatInZone } from '@/lib/format/time-zone';
 import type { ExportHeader } from '@/lib/exports/writer';
@@ -103,17 +102,6 @@ describe('export links', () => {
     expect(href).toBe('/audit/export?format=csv&range=7d&action=update&sort=actor.asc&tz=utc');
     expect(exportHref('', 'pdf')).toBe('/audit/export?format=pdf');
     expect(exportHref('?format=pdf&text=a%26b', 'xlsx')).toBe('/audit/export?format=xlsx&text=a%26b');
-  });
-});
-
-describe('rate limit', () => {
-  it('allows max per sliding window, then says when to retry', () => {
-    const limiter = createSlidingWindowLimiter({ max: 3, windowMs: 60_000 });
-    expect([0, 10_000, 20_000].map((t) => limiter.take('u1', t).ok)).toEqual([true, true, true]);
-    expect(limiter.take('u1', 30_000)).toEqual({ ok: false, retryAfterSeconds: 30 });
-    expect(limiter.take('u2', 30_000).ok).toBe(true);
-    expect(limiter.take('u1', 60_001).ok).toBe(true);
-    expect(limiter.take('u1', 60_002)).toEqual({ ok: false, retryAfterSeconds: 10 });
   });
 });
 
