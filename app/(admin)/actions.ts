@@ -1,7 +1,7 @@
 'use server';
 
 import { cookies, headers } from 'next/headers';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { recordSessionEvent } from '@/lib/auth/sign-in';
 import { redirect } from 'next/navigation';

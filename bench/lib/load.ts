@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
-import type { DemoPerson } from '@/db/seed/demo';
+import type { DemoPerson } from '@/lib/seed/demo';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
-import { Random } from '@/db/seed/random';
+import { Random } from '@/lib/seed/random';
 import { COPY_COLUMNS } from './copy-format';
 import { buildTemplates, type RowTemplate } from './templates';
 import { hashPassword } from '@/lib/auth/password';

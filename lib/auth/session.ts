@@ -1,7 +1,7 @@
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { getUserById, listMembershipsForUser, type MembershipWithOrg } from '@/db/queries/tenancy';
 import { auth } from './index';
 import { hasPermission, type Permission } from './roles';

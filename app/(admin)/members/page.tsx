@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { listMembers } from '@/db/queries/tenancy';
 import { AddMemberForm } from '@/components/admin/add-member-form';
 import { MemberRowActions } from '@/components/admin/member-row-actions';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from './client';
+import type { DbHandle } from '@/db/client';
 
 const DAY_MS = 86_400_000;
 
