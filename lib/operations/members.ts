@@ -1,8 +1,15 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '@/db/client';
-import { memberships, users } from '@/db/schema';
+import {
+  countOwnersForUpdate,
+  deleteMembership,
+  getMemberForUpdate,
+  getUserByEmail,
+  insertMembership,
+  insertUser,
+  updateMemberRole,
+} from '@/db/queries/tenancy';
 import { defineOperation } from '@/lib/recording/operation';
 import { hashPassword } from '@/lib/auth/password';
 import { ROLES, type Role } from '@/lib/auth/roles';
@@ -10,27 +17,6 @@ import { DomainError } from '@/lib/errors';
 
 const role = z.enum(ROLES, { error: 'Choose a role: owner, admin, auditor or member.' });
 const userId = z.uuid({ error: 'Unknown member.' });
-
-async function getMember(tx: Tx, orgId: string, id: string) {
-  const [row] = await tx
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, id)))
-    // Row lock: two admins demoting the last two owners at once must not both succeed.
-    .for('update', { of: memberships });
-  return row ?? null;
-}
-
-/** Locks the owner rows, so concurrent demotions of two different owners can't leave none. */
-async function countOwners(tx: Tx, orgId: string) {
-  const owners = await tx
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, 'owner')))
-    .for('update');
-  return owners.length;
-}
 
 /** Only an owner may grant, change or take away the owner role. */
 function assertMayTouchOwner(actorRole: Role, ...roles: Role[]) {
@@ -53,25 +39,21 @@ export const addMemberOperation = defineOperation({
   target: (raw) => ({ objectLabel: typeof raw.email === 'string' ? raw.email.slice(0, 320) : null }),
   async run(tx, input, ctx) {
     assertMayTouchOwner(ctx.org.role, input.role);
-    let [user] = await tx.select().from(users).where(eq(users.email, input.email));
+    let user = await getUserByEmail(tx, input.email);
     let oneTimePassword: string | null = null;
     if (!user) {
       // A new account gets a one-time password, shown once to the admin and never stored in clear.
       oneTimePassword = randomBytes(12).toString('base64url');
-      [user] = await tx
-        .insert(users)
-        .values({ email: input.email, name: input.name || input.email.split('@')[0]!, passwordHash: await hashPassword(oneTimePassword) })
-        .returning();
+      user = await insertUser(tx, { email: input.email, name: input.name || input.email.split('@')[0]!, passwordHash: await hashPassword(oneTimePassword) });
     }
-    const inserted = await tx.insert(memberships).values({ orgId: ctx.org.orgId, userId: user!.id, role: input.role }).onConflictDoNothing().returning();
-    if (inserted.length === 0) throw new DomainError(`${input.email} is already a member of ${ctx.org.name}.`, { email: ['Already a member.'] });
-    const after = snapshot({ ...user!, role: input.role });
+    if (!(await insertMembership(tx, ctx.org.orgId, user.id, input.role))) throw new DomainError(`${input.email} is already a member of ${ctx.org.name}.`, { email: ['Already a member.'] });
+    const after = snapshot({ ...user, role: input.role });
     return {
-      data: { userId: user!.id, email: user!.email, oneTimePassword },
+      data: { userId: user.id, email: user.email, oneTimePassword },
       audit: {
-        objectId: user!.id,
-        objectLabel: user!.email,
-        message: `Added ${user!.email} as ${input.role}${oneTimePassword ? ' (new account)' : ''}`,
+        objectId: user.id,
+        objectLabel: user.email,
+        message: `Added ${user.email} as ${input.role}${oneTimePassword ? ' (new account)' : ''}`,
         after,
         metadata: { new_account: oneTimePassword !== null },
       },
@@ -88,13 +70,13 @@ export const changeRoleOperation = defineOperation({
   schema: z.object({ userId, role }),
   target: (raw) => ({ objectId: typeof raw.userId === 'string' ? raw.userId.slice(0, 64) : null }),
   async run(tx, input, ctx) {
-    const member = await getMember(tx, ctx.org.orgId, input.userId);
+    const member = await getMemberForUpdate(tx, ctx.org.orgId, input.userId);
     if (!member) throw new DomainError('That person is not a member of this organization.');
     assertMayTouchOwner(ctx.org.role, member.role, input.role);
-    if (member.role === 'owner' && input.role !== 'owner' && (await countOwners(tx, ctx.org.orgId)) <= 1) {
+    if (member.role === 'owner' && input.role !== 'owner' && (await countOwnersForUpdate(tx, ctx.org.orgId)) <= 1) {
       throw new DomainError(`${member.email} is the last owner of ${ctx.org.name}; make someone else an owner first.`);
     }
-    await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.orgId, ctx.org.orgId), eq(memberships.userId, input.userId)));
+    await updateMemberRole(tx, ctx.org.orgId, input.userId, input.role);
     return {
       data: { userId: member.userId },
       audit: {
@@ -117,13 +99,13 @@ export const removeMemberOperation = defineOperation({
   schema: z.object({ userId }),
   target: (raw) => ({ objectId: typeof raw.userId === 'string' ? raw.userId.slice(0, 64) : null }),
   async run(tx, input, ctx) {
-    const member = await getMember(tx, ctx.org.orgId, input.userId);
+    const member = await getMemberForUpdate(tx, ctx.org.orgId, input.userId);
     if (!member) throw new DomainError('That person is not a member of this organization.');
     assertMayTouchOwner(ctx.org.role, member.role);
-    if (member.role === 'owner' && (await countOwners(tx, ctx.org.orgId)) <= 1) {
+    if (member.role === 'owner' && (await countOwnersForUpdate(tx, ctx.org.orgId)) <= 1) {
       throw new DomainError(`${member.email} is the last owner of ${ctx.org.name} and cannot be removed.`);
     }
-    await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.org.orgId), eq(memberships.userId, input.userId)));
+    await deleteMembership(tx, ctx.org.orgId, input.userId);
     return {
       data: { userId: member.userId },
       audit: { objectId: member.userId, objectLabel: member.email, message: `Removed ${member.email} (${member.role})`, before: snapshot(member) },

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
-import type { MembershipWithOrg } from '@/db/queries/tenancy';
+import { listMembershipsForUser, type MembershipWithOrg } from '@/db/queries/tenancy';
 import { hasPermission, type Permission } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';
 import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
 import type { RequestContext } from '@/lib/recording/request-context';
+
+/** Who acts on their own account, from where: enough for a change that belongs to no one organization. */
+export type AccountContext = {
+  user: { id: string; email: string };
+  request: RequestContext;
+};
 
 export type OperationContext = {
   user: { id: string; email: string; name: string };
@@ -16,9 +22,7 @@ export type OperationContext = {
 export type AuditOutcome = Pick<AuditEntry, 'objectId' | 'objectLabel' | 'message' | 'before' | 'after' | 'metadata' | 'project'> &
   Partial<Pick<AuditEntry, 'action' | 'objectType'>>;
 
-/** One audited mutation, written once: who may run it, what input it takes, what it does, what it records. */
-export type Operation<S extends z.ZodType, T> = {
-  permission: Permission;
+type OperationShape<S extends z.ZodType, T, C> = {
   action: string;
   objectType: string;
   module: string;
@@ -26,11 +30,22 @@ export type Operation<S extends z.ZodType, T> = {
   describe: string;
   schema: S;
   /** Identifies the target for failure entries, from the raw (unvalidated) input. */
-  target?(raw: Record<string, unknown>): { objectId?: string | null; objectLabel?: string | null };
-  run(tx: Tx, input: z.output<S>, ctx: OperationContext): Promise<{ data: T; audit: AuditOutcome }>;
+  target?(raw: Record<string, unknown>, ctx: C): { objectId?: string | null; objectLabel?: string | null };
+  run(tx: Tx, input: z.output<S>, ctx: C): Promise<{ data: T; audit: AuditOutcome }>;
 };
 
-export function defineOperation<S extends z.ZodType, T>(op: Operation<S, T>): Operation<S, T> {
+/** One audited mutation, written once: who may run it, what input it takes, what it does, what it records. */
+export type Operation<S extends z.ZodType, T> = OperationShape<S, T, OperationContext> & { permission: Permission };
+
+/**
+ * A change to the signed-in user's own account (any role may make it): it belongs to every organization the user
+ * is a member of, so each one records it, in the same transaction.
+ */
+export type AccountOperation<S extends z.ZodType, T> = OperationShape<S, T, AccountContext> & { permission: 'own-account' };
+
+export function defineOperation<S extends z.ZodType, T>(op: Operation<S, T>): Operation<S, T>;
+export function defineOperation<S extends z.ZodType, T>(op: AccountOperation<S, T>): AccountOperation<S, T>;
+export function defineOperation<S extends z.ZodType, T>(op: Operation<S, T> | AccountOperation<S, T>) {
   return op;
 }
 
@@ -45,13 +60,22 @@ function asRecord(raw: unknown): Record<string, unknown> {
 /**
  * Runs an operation the one allowed way: permission check, server-side validation, then ONE transaction
  * holding the mutation and its audit entry. A denied, invalid or failed attempt changes nothing and is
- * recorded as a failure (in its own small transaction) with the reason. Tenancy: acts in ctx.org only.
+ * recorded as a failure (in its own small transaction) with the reason. Tenancy: acts in ctx.org only; an
+ * account operation is recorded in each of the user's organizations.
  */
-export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operation<S, T>, ctx: OperationContext, rawInput: unknown): Promise<ActionResult<T>> {
+export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operation<S, T>, ctx: OperationContext, rawInput: unknown): Promise<ActionResult<T>>;
+export async function executeAudited<S extends z.ZodType, T>(db: Db, op: AccountOperation<S, T>, ctx: AccountContext, rawInput: unknown): Promise<ActionResult<T>>;
+export async function executeAudited<S extends z.ZodType, T>(
+  db: Db,
+  op: Operation<S, T> | AccountOperation<S, T>,
+  ctx: OperationContext | AccountContext,
+  rawInput: unknown,
+): Promise<ActionResult<T>> {
   const { requestId } = ctx.request;
   const raw = asRecord(rawInput);
-  const base: AuditEntry = {
-    orgId: ctx.org.orgId,
+  const org = op.permission === 'own-account' ? null : (ctx as OperationContext).org;
+  const orgIds = org ? [org.orgId] : (await listMembershipsForUser(db, ctx.user.id)).map((m) => m.orgId);
+  const base: Omit<AuditEntry, 'orgId'> = {
     actor: { type: 'user', id: ctx.user.id, label: ctx.user.email },
     source: 'web',
     ip: ctx.request.ip,
@@ -61,27 +85,31 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
     objectType: op.objectType,
     module: op.module,
   };
+  const target = op.target as ((raw: Record<string, unknown>, ctx: OperationContext | AccountContext) => AuditOutcome) | undefined;
 
   const fail = async (error: string, fieldErrors?: Record<string, string[]>): Promise<ActionResult<T>> => {
     try {
-      await recordAuditEvent(db, {
-        ...base,
-        ...op.target?.(raw),
-        result: 'failure',
-        errorMessage: error,
-        message: `Failed to ${op.describe}`,
-        // The attempted parameters (secrets redacted on the way in), never a before/after: nothing changed.
-        metadata: { request: { params: raw } },
-      });
+      for (const orgId of orgIds) {
+        await recordAuditEvent(db, {
+          ...base,
+          orgId,
+          ...target?.(raw, ctx),
+          result: 'failure',
+          errorMessage: error,
+          message: `Failed to ${op.describe}`,
+          // The attempted parameters (secrets redacted on the way in), never a before/after: nothing changed.
+          metadata: { request: { params: raw } },
+        });
+      }
     } catch (recordError) {
       console.error(`[audit] could not record a failed attempt (request ${requestId})`, recordError);
     }
     return { ok: false, error, fieldErrors, requestId };
   };
 
-  if (!hasPermission(ctx.org.role, op.permission)) {
-    const article = /^[aeiou]/.test(ctx.org.role) ? 'an' : 'a';
-    return fail(`Permission denied: ${article} ${ctx.org.role} may not ${op.describe}.`);
+  if (org && op.permission !== 'own-account' && !hasPermission(org.role, op.permission)) {
+    const article = /^[aeiou]/.test(org.role) ? 'an' : 'a';
+    return fail(`Permission denied: ${article} ${org.role} may not ${op.describe}.`);
   }
   const parsed = op.schema.safeParse(rawInput);
   if (!parsed.success) {
@@ -91,8 +119,8 @@ export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operati
   }
   try {
     const data = await db.transaction(async (tx) => {
-      const out = await op.run(tx, parsed.data, ctx);
-      await recordAuditEvent(tx, { ...base, ...out.audit });
+      const out = await (op.run as (tx: Tx, input: unknown, ctx: OperationContext | AccountContext) => Promise<{ data: T; audit: AuditOutcome }>)(tx, parsed.data, ctx);
+      for (const orgId of orgIds) await recordAuditEvent(tx, { ...base, orgId, ...out.audit });
       return out.data;
     });
     return { ok: true, data, requestId };
