@@ -6,7 +6,9 @@ import { requestContextFrom } from '@/lib/recording/request-context';
 import { recordSessionEvent } from '@/lib/auth/sign-in';
 import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth';
-import { getSessionContext, ORG_COOKIE, requireSession } from '@/lib/auth/session';
+import { ORG_COOKIE } from '@/lib/auth/org-cookie';
+import { getSessionContext, requireSession } from '@/lib/auth/session';
+import { getSettings } from '@/lib/settings';
 
 /** Switches the current organization; only to one the user is a member of. */
 export async function switchOrganizationAction(formData: FormData) {
@@ -18,7 +20,7 @@ export async function switchOrganizationAction(formData: FormData) {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: process.env.NODE_ENV === 'production' && process.env.AUTH_URL?.startsWith('https:') === true,
+    secure: getSettings().secureCookies,
     maxAge: 60 * 60 * 24 * 365,
   });
   redirect('/audit');
