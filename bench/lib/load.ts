@@ -1,5 +1,5 @@
 /**
- * Fills a fresh benchmark database fast: the demo generator's realistic entries (db/seed/demo.ts), built by the
+ * Fills a fresh benchmark database fast: the demo generator's realistic entries (lib/seed/demo.ts), built by the
  * product's buildAuditRow and canonical chain form (bench/lib/templates.ts), hash-chained and streamed in with
  * COPY instead of INSERTs. Secondary indexes and the foreign key are dropped for the load and recreated from their own
  * definitions afterwards (the classic bulk-load order), so the schema that is measured is the migrated one.
