@@ -16,10 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { migrateDatabase, openDatabase } from '@/db/client';
-import { analyzeEmbedded } from '@/db/embedded-analyze';
+import { analyzeEmbedded } from '@/lib/boot/embedded-analyze';
 import { organizations } from '@/db/schema';
-import { generateDemoEvents } from '@/db/seed/demo';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
+import { generateDemoEvents } from '@/lib/seed/demo';
 import { ADMIN_URL, createBenchDatabase } from './lib/bench-db';
 import { loadBenchData, readBenchContext } from './lib/load';
 import { startBenchServer, type BenchServer } from './lib/server';
@@ -64,9 +64,8 @@ function tableOf(rows: ScenarioRow[]): string {
 
 /** The embedded database: N events through the product's write path (recordAuditEvents, hash-chained), then the query layer. */
 async function embeddedRows(events: number, quick: boolean): Promise<ScenarioRow[]> {
-  const handle = await openDatabase({ pgliteDir: 'memory://' });
+  const handle = await openMigratedDatabase({ pgliteDir: 'memory://' });
   try {
-    await migrateDatabase(handle);
     const [org] = await handle.db.insert(organizations).values({ slug: 'acme', name: 'Acme Corp', retentionDays: 3650 }).returning();
     const people = Array.from({ length: 40 }, (_, i) => ({ email: `user${String(i + 1).padStart(2, '0')}@acme.test`, id: null, role: (i % 10 === 9 ? 'auditor' : 'admin') as 'admin' }));
     const started = performance.now();
@@ -97,8 +96,7 @@ async function main() {
     const u = new URL(ADMIN_URL);
     u.pathname = `/${dbName}`;
     url = u.toString();
-    const handle = await openDatabase({ url });
-    await migrateDatabase(handle);
+    const handle = await openMigratedDatabase({ url });
     await handle.close();
     base = await readBenchContext(url);
     loadSummary = `reused database ${dbName} (loaded earlier by this harness; migrations applied)`;

@@ -39,23 +39,13 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string }): 
   return { db, kind: 'pglite', close: () => client.close() };
 }
 
-/**
- * Applies the committed migrations in drizzle/ the same way to both databases, then hash-chains any
- * entries written before the chain existed (a no-op once done).
- */
-export async function migrateDatabase(handle: DbHandle): Promise<void> {
-  await applyMigrations(handle);
-  const { backfillChains } = await import('@/lib/chain/backfill');
-  const filled = await backfillChains(handle.db);
-  if (filled.orgs > 0) console.log(`[db] hash-chained the existing entries of ${filled.orgs} organization(s)`);
-}
-
-async function applyMigrations(handle: DbHandle): Promise<void> {
+/** Applies the committed migrations in `migrationsFolder` (default drizzle/) the same way to both databases. */
+export async function applyMigrations(handle: DbHandle, migrationsFolder: string = MIGRATIONS_FOLDER): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(handle.db as never, { migrationsFolder });
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(handle.db as never, { migrationsFolder });
   }
 }

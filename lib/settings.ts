@@ -23,6 +23,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     checkpointMinutes: parsePositiveInt(env.AUDIT_CHECKPOINT_MINUTES, 60, 'AUDIT_CHECKPOINT_MINUTES'),
     // Hours between retention runs inside the server (the first runs a minute after start); 0 turns them off.
     retentionHours: parsePositiveInt(env.AUDIT_RETENTION_HOURS, 24, 'AUDIT_RETENTION_HOURS'),
+    // Signs session cookies; unset: generated once into DATA_DIR/auth-secret (lib/auth/secret.ts).
+    authSecret: env.AUTH_SECRET || undefined,
+    // Trust the Host header (the deployer's own proxy in front); only AUTH_TRUST_HOST=false turns it off.
+    authTrustHost: env.AUTH_TRUST_HOST !== 'false',
+    // Cookies the app sets itself get `Secure` in production when the public URL (AUTH_URL) is https.
+    secureCookies: env.NODE_ENV === 'production' && env.AUTH_URL?.startsWith('https:') === true,
   };
 }
 

@@ -1,12 +1,11 @@
-import { migrateDatabase, openDatabase } from '@/db/client';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
 import { describeRetention, runRetention } from '@/lib/lifecycle/retention';
 import { getSettings } from '@/lib/settings';
 
 // npm run audit:retention: applies every organization's retention period once, one line per organization.
 const settings = getSettings();
-const handle = await openDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
+const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
 try {
-  await migrateDatabase(handle);
   for (const r of await runRetention(handle.db)) console.log(describeRetention(r));
 } finally {
   await handle.close();

@@ -1,17 +1,16 @@
 import { parseArgs } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '@/db/client';
 import { organizations } from '@/db/schema';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
 import { describeVerification, verifyChain } from '@/lib/chain/verify';
 import { getSettings } from '@/lib/settings';
 
 // npm run audit:verify [-- --org <slug>]: one line per organization; exit 1 if any chain is broken.
 const { values } = parseArgs({ options: { org: { type: 'string' } } });
 const settings = getSettings();
-const handle = await openDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
+const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
 let broken = 0;
 try {
-  await migrateDatabase(handle);
   const query = handle.db.select({ id: organizations.id, slug: organizations.slug }).from(organizations);
   const orgs = await (values.org ? query.where(eq(organizations.slug, values.org)) : query.orderBy(asc(organizations.slug)));
   if (values.org && orgs.length === 0) {

@@ -1,8 +1,7 @@
-import { migrateDatabase, openDatabase } from '@/db/client';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
 import { getSettings } from '@/lib/settings';
 
 const settings = getSettings();
-const handle = await openDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
-await migrateDatabase(handle);
+const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
 console.log(`migrated ${handle.kind === 'pglite' ? settings.pgliteDir : 'DATABASE_URL'}`);
 await handle.close();

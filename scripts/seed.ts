@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { migrateDatabase, openDatabase } from '@/db/client';
-import { seedDemo } from '@/db/seed/demo';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
+import { seedDemo } from '@/lib/seed/demo';
 import { getSettings } from '@/lib/settings';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '5000' }, seed: { type: 'string' } } });
@@ -10,8 +10,7 @@ if (!Number.isInteger(events) || events < 0) {
   process.exit(2);
 }
 const settings = getSettings();
-const handle = await openDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
-await migrateDatabase(handle);
+const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
 const started = Date.now();
 const written = await seedDemo(handle.db, { events, seed: values.seed ? Number(values.seed) : Date.now() % 2 ** 31 });
 const secs = (Date.now() - started) / 1000;

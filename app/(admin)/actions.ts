@@ -1,12 +1,14 @@
 'use server';
 
 import { cookies, headers } from 'next/headers';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { recordSessionEvent } from '@/lib/auth/sign-in';
 import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth';
-import { getSessionContext, ORG_COOKIE, requireSession } from '@/lib/auth/session';
+import { ORG_COOKIE, orgCookieOptions } from '@/lib/auth/org-cookie';
+import { getSessionContext, requireSession } from '@/lib/auth/session';
+import { getSettings } from '@/lib/settings';
 
 /** Switches the current organization; only to one the user is a member of. */
 export async function switchOrganizationAction(formData: FormData) {
@@ -14,13 +16,7 @@ export async function switchOrganizationAction(formData: FormData) {
   const orgId = String(formData.get('orgId') ?? '');
   const target = ctx.orgs.find((o) => o.orgId === orgId);
   if (!target) redirect('/audit'); // not a member: nothing changes
-  (await cookies()).set(ORG_COOKIE, target.orgId, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: process.env.NODE_ENV === 'production' && process.env.AUTH_URL?.startsWith('https:') === true,
-    maxAge: 60 * 60 * 24 * 365,
-  });
+  (await cookies()).set(ORG_COOKIE, target.orgId, orgCookieOptions(getSettings().secureCookies));
   redirect('/audit');
 }
 

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
-import { migrateDatabase, openDatabase } from '@/db/client';
-import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
+import { openDatabase } from '@/db/client';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
+import { ensureDemoTenants, generateDemoEvents } from '@/lib/seed/demo';
 
 /** The server the benchmarks use (trust auth); a fresh database is created on it and dropped afterwards. */
 export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,8 +14,7 @@ export async function createBenchDatabase(name = `audit_bench_${process.pid}_${D
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
-  await migrateDatabase(handle);
+  const handle = await openMigratedDatabase({ url: url.toString() });
   await handle.close();
   return {
     name,

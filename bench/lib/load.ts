@@ -1,14 +1,14 @@
 /**
- * Fills a fresh benchmark database fast: the demo generator's realistic entries (db/seed/demo.ts), built by the
+ * Fills a fresh benchmark database fast: the demo generator's realistic entries (lib/seed/demo.ts), built by the
  * product's buildAuditRow and canonical chain form (bench/lib/templates.ts), hash-chained and streamed in with
  * COPY instead of INSERTs. Secondary indexes and the foreign key are dropped for the load and recreated from their own
  * definitions afterwards (the classic bulk-load order), so the schema that is measured is the migrated one.
  */
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
-import type { DemoPerson } from '@/db/seed/demo';
+import type { DemoPerson } from '@/lib/seed/demo';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
-import { Random } from '@/db/seed/random';
+import { Random } from '@/lib/seed/random';
 import { COPY_COLUMNS } from './copy-format';
 import { buildTemplates, type RowTemplate } from './templates';
 import { hashPassword } from '@/lib/auth/password';

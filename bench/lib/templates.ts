@@ -5,8 +5,8 @@
  * prev_hash). Instantiating a template is string concatenation plus one SHA-256, so millions of hash-chained
  * rows load at COPY speed while keeping the generator's mix of actors, actions, objects, changes and text.
  */
-import type { DemoPerson } from '@/db/seed/demo';
-import { demoEntries } from '@/db/seed/demo';
+import type { DemoPerson } from '@/lib/seed/demo';
+import { demoEntries } from '@/lib/seed/demo';
 import { toChainedFields } from '@/lib/chain/append';
 import { chainRecord } from '@/lib/chain/entry-hash';
 import { canonicalize } from '@/lib/chain/jcs';

@@ -5,7 +5,7 @@
  */
 import postgres from 'postgres';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
-import { ORG_COOKIE } from '@/lib/auth/session';
+import { ORG_COOKIE } from '@/lib/auth/org-cookie';
 import { readViewState } from '@/lib/view/view-state';
 import { percentile } from '../lib/measure';
 import type { BenchContext, ScenarioRow } from '../lib/types';

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { apiKeys, users } from '@/db/schema';
 
@@ -18,4 +18,36 @@ export async function listApiKeys(db: DbOrTx, orgId: string) {
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
     .where(eq(apiKeys.orgId, orgId))
     .orderBy(desc(apiKeys.createdAt));
+}
+
+/**
+ * The unrevoked keys with this public prefix, hashes included, across organizations: the prefix is what a
+ * presented key names before its organization is known. Only key authentication may call this.
+ */
+export async function listActiveApiKeysByPrefix(db: DbOrTx, prefix: string) {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+}
+
+/** Stamps a key's last use. Tenancy: scoped by `orgId`. */
+export async function touchApiKey(db: DbOrTx, orgId: string, keyId: string, at: Date): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: at }).where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId)));
+}
+
+/** Stores a new key (its hash, never the secret) and returns the row. Tenancy: created in `orgId`. */
+export async function insertApiKey(db: DbOrTx, orgId: string, values: { name: string; prefix: string; secretHash: string; createdBy: string }) {
+  const [row] = await db.insert(apiKeys).values({ orgId, ...values }).returning();
+  return row!;
+}
+
+/** Revokes a key unless it already is; null when there was none to revoke. Tenancy: scoped by `orgId`. */
+export async function revokeApiKey(db: DbOrTx, orgId: string, keyId: string, at: Date) {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+    .returning();
+  return row ?? null;
 }

@@ -55,15 +55,3 @@ export async function findMemberByEmail(db: DbOrTx, orgId: string, email: string
     .where(and(eq(memberships.orgId, orgId), eq(users.email, email)));
   return row ?? null;
 }
-
-/** Makes `userId` a member of `orgId` with `role`; false when already a member. */
-export async function insertMembership(tx: DbOrTx, orgId: string, userId: string, role: Role): Promise<boolean> {
-  const rows = await tx.insert(memberships).values({ orgId, userId, role }).onConflictDoNothing().returning({ userId: memberships.userId });
-  return rows.length > 0;
-}
-
-/** Creates an account that chose its own password (accepting an invitation); null when the email is taken. */
-export async function insertUser(tx: DbOrTx, row: { email: string; name: string; passwordHash: string }): Promise<{ id: string; email: string; name: string } | null> {
-  const rows = await tx.insert(users).values(row).onConflictDoNothing().returning({ id: users.id, email: users.email, name: users.name });
-  return rows[0] ?? null;
-}

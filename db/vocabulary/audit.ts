@@ -7,17 +7,3 @@ export type Source = (typeof SOURCES)[number];
 
 export const RESULTS = ['success', 'failure'] as const;
 export type Result = (typeof RESULTS)[number];
-
-/** Actions the product itself records; ingested events may use any lower-case verb. */
-export const KNOWN_ACTIONS = [
-  'create',
-  'update',
-  'delete',
-  'login',
-  'login_failed',
-  'logout',
-  'publish',
-  'generate',
-  'send',
-  'export',
-] as const;

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { apiKeys } from '@/db/schema';
+import { listActiveApiKeysByPrefix, touchApiKey } from '@/db/queries/api-keys';
 
 const KEY_RE = /^(ak_[0-9a-f]{10})_([A-Za-z0-9_-]{43})$/;
 
@@ -27,12 +26,9 @@ export async function authenticateApiKey(db: DbOrTx, authorization: string | nul
   const parts = m ? KEY_RE.exec(m[1]!) : null;
   if (!parts) return null;
   const presented = Buffer.from(hashApiKey(parts[0]), 'hex');
-  const candidates = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.prefix, parts[1]!), isNull(apiKeys.revokedAt)));
+  const candidates = await listActiveApiKeysByPrefix(db, parts[1]!);
   const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.secretHash, 'hex'), presented));
   if (!match) return null;
-  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.orgId, match.orgId), eq(apiKeys.id, match.id)));
+  await touchApiKey(db, match.orgId, match.id, new Date());
   return { orgId: match.orgId, keyId: match.id, name: match.name, prefix: match.prefix };
 }

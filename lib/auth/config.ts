@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from 'next-auth';
+import { getSettings } from '@/lib/settings';
 import { getAuthSecret } from './secret';
 
 /**
@@ -9,7 +10,7 @@ export function baseAuthConfig(): NextAuthConfig {
   return {
     secret: getAuthSecret(),
     // Behind the deployer's own host; callback targets are still checked by safeCallbackPath.
-    trustHost: process.env.AUTH_TRUST_HOST !== 'false',
+    trustHost: getSettings().authTrustHost,
     session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
     pages: { signIn: '/login' },
     providers: [],

@@ -1,6 +1,7 @@
+import 'server-only';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { baseAuthConfig } from './config';
 import { signInWithPassword } from './sign-in';

@@ -10,9 +10,10 @@ let cached: string | undefined;
  * embedded default never ships a shared secret and sessions survive restarts.
  */
 export function getAuthSecret(): string {
-  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const settings = getSettings();
+  if (settings.authSecret) return settings.authSecret;
   if (cached) return cached;
-  const file = path.join(getSettings().dataDir, 'auth-secret');
+  const file = path.join(settings.dataDir, 'auth-secret');
   try {
     cached = fs.readFileSync(file, 'utf8').trim();
   } catch {

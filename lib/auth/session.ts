@@ -1,13 +1,13 @@
+import 'server-only';
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { getUserById, listMembershipsForUser, type MembershipWithOrg } from '@/db/queries/tenancy';
 import { auth } from './index';
 import { hasPermission, type Permission } from './roles';
+import { ORG_COOKIE } from './org-cookie';
 import { REQUEST_URL_HEADER } from './session-headers';
-
-export const ORG_COOKIE = 'audit_org';
 
 export type SessionContext = {
   user: { id: string; email: string; name: string };

@@ -4,7 +4,8 @@ import type { RequestContext } from '@/lib/recording/request-context';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import { uuidv7 } from '@/lib/ids';
 import type { IngestEvent } from './event-schema';
-import { claimEventKeys, claimRequestKey, saveRequestResponse, type StoredResponse } from './idempotency';
+import { claimEventKeys, claimRequestKey, saveRequestResponse, type StoredResponse } from '@/db/queries/idempotency-keys';
+import { IDEMPOTENCY_WINDOW_HOURS } from './limits';
 import { ingestAttribution, toAuditEntry } from './to-audit-entry';
 
 /** Per event, in batch order: the stored id, or for a repeated idempotency_key the id stored the first time. */
@@ -30,7 +31,7 @@ async function resolveDuplicates(tx: Tx, orgId: string, prepared: Prepared[]): P
     else firstByKey.set(key, p.id);
   });
   if (firstByKey.size === 0) return duplicates;
-  const held = await claimEventKeys(tx, orgId, firstByKey);
+  const held = await claimEventKeys(tx, orgId, firstByKey, IDEMPOTENCY_WINDOW_HOURS);
   prepared.forEach((p, index) => {
     const key = p.event.idempotency_key;
     const earlier = key === undefined ? undefined : held.get(key);
@@ -68,7 +69,7 @@ export async function recordIngestBatch(
   const { key, request, events, now, idempotency } = opts;
   return db.transaction(async (tx): Promise<IngestOutcome> => {
     if (idempotency) {
-      const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash);
+      const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash, IDEMPOTENCY_WINDOW_HOURS);
       if (!claim.claimed) {
         if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { kind: 'key_reused' };
         return { kind: 'replayed', response: claim.response };

@@ -1,10 +1,9 @@
-import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { auditChainAnchors } from '@/db/schema/audit-chain';
-import { auditEvents } from '@/db/schema/audit-events';
-import { organizations } from '@/db/schema/tenancy';
+import { dropPartition, limitLockWait, partitionContents } from '@/db/queries/audit-event-partitions';
+import { deleteEntriesThrough, getEntryHashAt, getFirstSeqSince, replaceChainAnchor } from '@/db/queries/audit-event-retention';
+import { getOrganization, listOrganizationIds } from '@/db/queries/tenancy';
 import { lockChainHead } from '@/lib/chain/append';
-import { ensureFuturePartitions, listMonthPartitions, partitionContents } from '@/lib/lifecycle/partitions';
+import { ensureFuturePartitions, listMonthPartitions } from '@/lib/lifecycle/partitions';
 import { recordAuditEvent } from '@/lib/recording/record';
 
 const DAY_MS = 86_400_000;
@@ -37,27 +36,22 @@ function toResult({ orgId, slug, retentionDays, cutoff, removed, throughSeq, leg
  * entry never shields newer ones: the prefix ends just before the first seq at or after the cutoff.
  */
 async function findRemovablePrefix(tx: Tx, orgId: string, cutoff: Date, headSeq: number): Promise<number> {
-  const [firstKept] = await tx
-    .select({ seq: auditEvents.seq })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), gte(auditEvents.occurredAt, cutoff)))
-    .orderBy(asc(auditEvents.seq))
-    .limit(1);
-  return firstKept ? firstKept.seq - 1 : headSeq;
+  const firstKept = await getFirstSeqSince(tx, orgId, cutoff);
+  return firstKept !== null ? firstKept - 1 : headSeq;
 }
 
 /** Locks the organization's chain head (same order as appenders: organization, then head) and plans its run. */
 async function planRetention(tx: Tx, orgId: string, now: Date): Promise<Plan | null> {
   const head = await lockChainHead(tx, orgId);
-  const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
+  const org = await getOrganization(tx, orgId);
   if (!org) return null;
   const cutoff = new Date(now.getTime() - org.retentionDays * DAY_MS);
   const plan: Plan = { orgId, slug: org.slug, retentionDays: org.retentionDays, cutoff, removed: 0, throughSeq: null, legalHold: org.legalHold, droppedPartitions: [], through: 0, lastHash: null };
   if (org.legalHold) return plan;
   const through = await findRemovablePrefix(tx, orgId, cutoff, head.seq);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.seq, through)));
+  const lastHash = await getEntryHashAt(tx, orgId, through);
   // No row at `through`: it is 0 or already behind the anchor, so nothing is left to remove.
-  return last ? { ...plan, through, lastHash: last.hash } : plan;
+  return lastHash !== null ? { ...plan, through, lastHash } : plan;
 }
 
 /**
@@ -67,16 +61,8 @@ async function planRetention(tx: Tx, orgId: string, now: Date): Promise<Plan | n
 async function finishRetention(tx: Tx, plan: Plan, now: Date, alreadyRemoved: number): Promise<OrgRetention> {
   const { orgId, through, lastHash } = plan;
   if (lastHash === null) return toResult(plan);
-  // The append-only trigger lets exactly this transaction delete (SET LOCAL, so it ends with the transaction).
-  await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
-  const deleted = await tx.delete(auditEvents).where(and(eq(auditEvents.orgId, orgId), lte(auditEvents.seq, through))).returning({ seq: auditEvents.seq });
-  const removed = alreadyRemoved + deleted.length;
-  // One anchor per organization: older ones point into entries that no longer exist.
-  await tx.delete(auditChainAnchors).where(and(eq(auditChainAnchors.orgId, orgId), lt(auditChainAnchors.seq, through)));
-  await tx
-    .insert(auditChainAnchors)
-    .values({ orgId, seq: through, hash: lastHash })
-    .onConflictDoUpdate({ target: [auditChainAnchors.orgId, auditChainAnchors.seq], set: { hash: lastHash } });
+  const removed = alreadyRemoved + (await deleteEntriesThrough(tx, orgId, through));
+  await replaceChainAnchor(tx, orgId, through, lastHash);
   const metadata: Record<string, unknown> = { removed, through_seq: through, cutoff: plan.cutoff.toISOString() };
   if (plan.droppedPartitions.length > 0) metadata.dropped_partitions = plan.droppedPartitions;
   await recordAuditEvent(tx, {
@@ -118,10 +104,9 @@ async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, Org
   const candidates = (await listMonthPartitions(db)).filter((p) => p.to <= now);
   if (candidates.length === 0) return done;
   await db.transaction(async (tx) => {
-    await tx.execute(sql`set local lock_timeout = '5s'`);
-    const orgs = await tx.select({ id: organizations.id }).from(organizations).orderBy(asc(organizations.id));
+    await limitLockWait(tx, 5);
     const plans = new Map<string, Plan>();
-    for (const { id } of orgs) {
+    for (const id of await listOrganizationIds(tx)) {
       const plan = await planRetention(tx, id, now);
       if (plan) plans.set(id, plan);
     }
@@ -135,7 +120,7 @@ async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, Org
         return plan !== undefined && !plan.legalHold && plan.lastHash !== null && c.maxSeq <= plan.through;
       });
       if (!removable) continue;
-      await tx.execute(sql`drop table ${sql.identifier(partition.name)}`);
+      await dropPartition(tx, partition.name);
       for (const c of contents) {
         dropped.set(c.orgId, (dropped.get(c.orgId) ?? 0) + c.rows);
         plans.get(c.orgId)!.droppedPartitions.push(partition.name);
@@ -160,12 +145,11 @@ export async function runRetention(db: Db, opts: { now?: Date } = {}): Promise<O
   const now = opts.now ?? new Date();
   await ensureFuturePartitions(db, now);
   const byPartition = await dropExpiredPartitions(db, now);
-  const orgs = await db.select({ id: organizations.id }).from(organizations).orderBy(asc(organizations.id));
   const results: OrgRetention[] = [];
-  for (const org of orgs) {
-    const r = await applyRetention(db, org.id, now);
+  for (const orgId of await listOrganizationIds(db)) {
+    const r = await applyRetention(db, orgId, now);
     // An organization finished by the partition pass has nothing left for the row pass.
-    const first = byPartition.get(org.id);
+    const first = byPartition.get(orgId);
     if (first) results.push(r && r.removed > 0 ? { ...r, removed: first.removed + r.removed, droppedPartitions: first.droppedPartitions } : first);
     else if (r) results.push(r);
   }

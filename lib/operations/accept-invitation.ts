@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import 'server-only';
 import type { Db } from '@/db/client';
-import { claimInvitation, getPendingInvitationByToken, insertMembership, insertUser } from '@/db/queries/invitations';
+import { claimInvitation, getPendingInvitationByToken } from '@/db/queries/invitations';
+import { insertMembership, insertUser } from '@/db/queries/tenancy';
 import { hashPassword } from '@/lib/auth/password';
 import { DomainError } from '@/lib/errors';
 import { recordAuditEvent } from '@/lib/recording/record';

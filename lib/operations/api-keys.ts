@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import 'server-only';
 import { z } from 'zod';
-import { apiKeys } from '@/db/schema';
+import { insertApiKey, revokeApiKey } from '@/db/queries/api-keys';
 import { defineOperation } from '@/lib/recording/operation';
 import { generateApiKey } from '@/lib/auth/api-keys';
 import { DomainError } from '@/lib/errors';
@@ -21,11 +21,11 @@ export const createApiKeyOperation = defineOperation({
   target: (raw) => ({ objectLabel: typeof raw.name === 'string' ? raw.name.slice(0, 80) : null }),
   async run(tx, input, ctx) {
     const { key, prefix, secretHash } = generateApiKey();
-    const [row] = await tx.insert(apiKeys).values({ orgId: ctx.org.orgId, name: input.name, prefix, secretHash, createdBy: ctx.user.id }).returning();
+    const row = await insertApiKey(tx, ctx.org.orgId, { name: input.name, prefix, secretHash, createdBy: ctx.user.id });
     return {
       // The secret leaves the server exactly once, in this response; the log records only its prefix.
-      data: { id: row!.id, name: row!.name, prefix, key },
-      audit: { objectId: row!.id, objectLabel: `${row!.name} (${prefix})`, message: `Created API key "${row!.name}" (${prefix}…)`, after: keySnapshot(row!) },
+      data: { id: row.id, name: row.name, prefix, key },
+      audit: { objectId: row.id, objectLabel: `${row.name} (${prefix})`, message: `Created API key "${row.name}" (${prefix}…)`, after: keySnapshot(row) },
     };
   },
 });
@@ -39,11 +39,7 @@ export const revokeApiKeyOperation = defineOperation({
   schema: z.object({ keyId: z.uuid({ error: 'Unknown API key.' }) }),
   target: (raw) => ({ objectId: typeof raw.keyId === 'string' ? raw.keyId.slice(0, 64) : null }),
   async run(tx, input, ctx) {
-    const [row] = await tx
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.orgId, ctx.org.orgId), eq(apiKeys.id, input.keyId), isNull(apiKeys.revokedAt)))
-      .returning();
+    const row = await revokeApiKey(tx, ctx.org.orgId, input.keyId, new Date());
     if (!row) throw new DomainError('That API key does not exist or is already revoked.');
     return {
       data: { id: row.id },

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { createCheckpoint } from '@/lib/chain/checkpoints';
 import { describeVerification, verifyChain, type ChainVerification } from '@/lib/chain/verify';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createInvitation, findMemberByEmail, revokeInvitation } from '@/db/queries/invitations';

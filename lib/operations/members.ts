@@ -1,34 +1,17 @@
-import { and, eq } from 'drizzle-orm';
+import 'server-only';
 import { z } from 'zod';
-import type { Tx } from '@/db/client';
-import { memberships, users } from '@/db/schema';
+import {
+  countOwnersForUpdate,
+  deleteMembership,
+  getMemberForUpdate,
+  updateMemberRole,
+} from '@/db/queries/tenancy';
 import { defineOperation } from '@/lib/recording/operation';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';
 
 const role = z.enum(ROLES, { error: 'Choose a role: owner, admin, auditor or member.' });
 const userId = z.uuid({ error: 'Unknown member.' });
-
-async function getMember(tx: Tx, orgId: string, id: string) {
-  const [row] = await tx
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, id)))
-    // Row lock: two admins demoting the last two owners at once must not both succeed.
-    .for('update', { of: memberships });
-  return row ?? null;
-}
-
-/** Locks the owner rows, so concurrent demotions of two different owners can't leave none. */
-async function countOwners(tx: Tx, orgId: string) {
-  const owners = await tx
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, 'owner')))
-    .for('update');
-  return owners.length;
-}
 
 /** Only an owner may grant, change or take away the owner role. */
 function assertMayTouchOwner(actorRole: Role, ...roles: Role[]) {
@@ -46,13 +29,13 @@ export const changeRoleOperation = defineOperation({
   schema: z.object({ userId, role }),
   target: (raw) => ({ objectId: typeof raw.userId === 'string' ? raw.userId.slice(0, 64) : null }),
   async run(tx, input, ctx) {
-    const member = await getMember(tx, ctx.org.orgId, input.userId);
+    const member = await getMemberForUpdate(tx, ctx.org.orgId, input.userId);
     if (!member) throw new DomainError('That person is not a member of this organization.');
     assertMayTouchOwner(ctx.org.role, member.role, input.role);
-    if (member.role === 'owner' && input.role !== 'owner' && (await countOwners(tx, ctx.org.orgId)) <= 1) {
+    if (member.role === 'owner' && input.role !== 'owner' && (await countOwnersForUpdate(tx, ctx.org.orgId)) <= 1) {
       throw new DomainError(`${member.email} is the last owner of ${ctx.org.name}; make someone else an owner first.`);
     }
-    await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.orgId, ctx.org.orgId), eq(memberships.userId, input.userId)));
+    await updateMemberRole(tx, ctx.org.orgId, input.userId, input.role);
     return {
       data: { userId: member.userId },
       audit: {
@@ -75,13 +58,13 @@ export const removeMemberOperation = defineOperation({
   schema: z.object({ userId }),
   target: (raw) => ({ objectId: typeof raw.userId === 'string' ? raw.userId.slice(0, 64) : null }),
   async run(tx, input, ctx) {
-    const member = await getMember(tx, ctx.org.orgId, input.userId);
+    const member = await getMemberForUpdate(tx, ctx.org.orgId, input.userId);
     if (!member) throw new DomainError('That person is not a member of this organization.');
     assertMayTouchOwner(ctx.org.role, member.role);
-    if (member.role === 'owner' && (await countOwners(tx, ctx.org.orgId)) <= 1) {
+    if (member.role === 'owner' && (await countOwnersForUpdate(tx, ctx.org.orgId)) <= 1) {
       throw new DomainError(`${member.email} is the last owner of ${ctx.org.name} and cannot be removed.`);
     }
-    await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.org.orgId), eq(memberships.userId, input.userId)));
+    await deleteMembership(tx, ctx.org.orgId, input.userId);
     return {
       data: { userId: member.userId },
       audit: { objectId: member.userId, objectLabel: member.email, message: `Removed ${member.email} (${member.role})`, before: snapshot(member) },

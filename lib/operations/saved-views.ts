@@ -1,7 +1,7 @@
-import { and, eq, ne, or, sql } from 'drizzle-orm';
+import 'server-only';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
-import { savedViews, users } from '@/db/schema';
+import { deleteSavedView, getVisibleSavedViewForUpdate, insertSavedView, isSavedViewNameTaken, updateSavedView } from '@/db/queries/saved-views';
 import { defineOperation, type OperationContext } from '@/lib/recording/operation';
 import { hrefWith, parseAuditSearchParams } from '@/lib/view/search-params';
 import { hasPermission } from '@/lib/auth/roles';
@@ -57,12 +57,7 @@ const NOT_FOUND = 'That saved view does not exist.';
  * Someone else's private view is reported exactly like a missing one. Tenancy: within ctx.org only.
  */
 async function getVisibleView(tx: Tx, ctx: OperationContext, id: string) {
-  const [row] = await tx
-    .select({ id: savedViews.id, name: savedViews.name, query: savedViews.query, shared: savedViews.shared, ownerId: savedViews.ownerId, ownerEmail: users.email })
-    .from(savedViews)
-    .innerJoin(users, eq(users.id, savedViews.ownerId))
-    .where(and(eq(savedViews.orgId, ctx.org.orgId), eq(savedViews.id, id), or(eq(savedViews.ownerId, ctx.user.id), eq(savedViews.shared, true))))
-    .for('update', { of: savedViews });
+  const row = await getVisibleSavedViewForUpdate(tx, ctx.org.orgId, ctx.user.id, id);
   if (!row) throw new DomainError(NOT_FOUND);
   return row;
 }
@@ -76,15 +71,9 @@ function assertMayChange(view: VisibleView, ctx: OperationContext, managersToo: 
   throw new DomainError('You can only change your own views.');
 }
 
-/** Refuses a name the owner already uses (case-insensitively); serialized per owner, as no unique index backs it. */
+/** Refuses a name the owner already uses (case-insensitively). */
 async function assertNameFree(tx: Tx, orgId: string, ownerId: string, viewName: string, exceptId: string | null, ownedByActor: boolean) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`saved_views:${orgId}:${ownerId}`}, 0))`);
-  const [taken] = await tx
-    .select({ id: savedViews.id })
-    .from(savedViews)
-    .where(and(eq(savedViews.orgId, orgId), eq(savedViews.ownerId, ownerId), sql`lower(${savedViews.name}) = lower(${viewName})`, exceptId ? ne(savedViews.id, exceptId) : undefined))
-    .limit(1);
-  if (taken) {
+  if (await isSavedViewNameTaken(tx, orgId, ownerId, viewName, exceptId)) {
     const who = ownedByActor ? 'You already have' : 'Its owner already has';
     throw new DomainError(`${who} a view named "${viewName}".`, { name: ['Choose a name that is not in use yet.'] });
   }
@@ -103,14 +92,14 @@ export const createSavedViewOperation = defineOperation({
   target: (raw) => ({ objectLabel: typeof raw.name === 'string' ? raw.name.slice(0, MAX_VIEW_NAME) : null }),
   async run(tx, input, ctx) {
     await assertNameFree(tx, ctx.org.orgId, ctx.user.id, input.name, null, true);
-    const [row] = await tx.insert(savedViews).values({ orgId: ctx.org.orgId, name: input.name, query: input.query, shared: input.shared, ownerId: ctx.user.id }).returning();
+    const row = await insertSavedView(tx, ctx.org.orgId, { name: input.name, query: input.query, shared: input.shared, ownerId: ctx.user.id });
     return {
-      data: dataOf(row!),
+      data: dataOf(row),
       audit: {
-        objectId: row!.id,
-        objectLabel: row!.name,
-        message: `Saved view "${row!.name}"${row!.shared ? ' and shared it with the organization' : ''}`,
-        after: snapshot(row!),
+        objectId: row.id,
+        objectLabel: row.name,
+        message: `Saved view "${row.name}"${row.shared ? ' and shared it with the organization' : ''}`,
+        after: snapshot(row),
       },
     };
   },
@@ -129,19 +118,15 @@ export const renameSavedViewOperation = defineOperation({
     assertMayChange(view, ctx, true);
     if (view.name === input.name) throw new DomainError(`The view is already named "${view.name}".`, { name: ['Enter a different name.'] });
     await assertNameFree(tx, ctx.org.orgId, view.ownerId, input.name, view.id, view.ownerId === ctx.user.id);
-    const [row] = await tx
-      .update(savedViews)
-      .set({ name: input.name, updatedAt: new Date() })
-      .where(and(eq(savedViews.orgId, ctx.org.orgId), eq(savedViews.id, view.id)))
-      .returning();
+    const row = await updateSavedView(tx, ctx.org.orgId, view.id, { name: input.name });
     return {
-      data: dataOf(row!),
+      data: dataOf(row),
       audit: {
         objectId: view.id,
-        objectLabel: row!.name,
-        message: `Renamed saved view "${view.name}" to "${row!.name}"`,
+        objectLabel: row.name,
+        message: `Renamed saved view "${view.name}" to "${row.name}"`,
         before: snapshot(view),
-        after: snapshot(row!),
+        after: snapshot(row),
         metadata: ownerMetadata(view, ctx),
       },
     };
@@ -161,19 +146,15 @@ export const shareSavedViewOperation = defineOperation({
     // Sharing is the owner's decision; managers can still rename or delete a shared view.
     assertMayChange(view, ctx, false);
     if (view.shared === input.shared) throw new DomainError(view.shared ? 'That view is already shared with the organization.' : 'That view is already private.');
-    const [row] = await tx
-      .update(savedViews)
-      .set({ shared: input.shared, updatedAt: new Date() })
-      .where(and(eq(savedViews.orgId, ctx.org.orgId), eq(savedViews.id, view.id)))
-      .returning();
+    const row = await updateSavedView(tx, ctx.org.orgId, view.id, { shared: input.shared });
     return {
-      data: dataOf(row!),
+      data: dataOf(row),
       audit: {
         objectId: view.id,
         objectLabel: view.name,
         message: input.shared ? `Shared saved view "${view.name}" with the organization` : `Stopped sharing saved view "${view.name}"`,
         before: snapshot(view),
-        after: snapshot(row!),
+        after: snapshot(row),
       },
     };
   },
@@ -190,7 +171,7 @@ export const deleteSavedViewOperation = defineOperation({
   async run(tx, input, ctx) {
     const view = await getVisibleView(tx, ctx, input.viewId);
     assertMayChange(view, ctx, true);
-    await tx.delete(savedViews).where(and(eq(savedViews.orgId, ctx.org.orgId), eq(savedViews.id, view.id)));
+    await deleteSavedView(tx, ctx.org.orgId, view.id);
     return {
       data: dataOf(view),
       audit: {

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { organizations } from '@/db/schema';
+import { getOrganizationForUpdate, updateOrganizationSettings } from '@/db/queries/tenancy';
 import { defineOperation } from '@/lib/recording/operation';
 import { isValidTimeZone } from '@/lib/format/time-zone';
 import { DomainError } from '@/lib/errors';
@@ -27,18 +26,14 @@ export const updateSettingsOperation = defineOperation({
     legalHold: z.enum(['on', 'off'], { error: 'Legal hold is on or off.' }).optional(),
   }),
   async run(tx, input, ctx) {
-    const [before] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.orgId)).for('update');
+    const before = await getOrganizationForUpdate(tx, ctx.org.orgId);
     if (!before) throw new DomainError('This organization no longer exists.');
     const legalHold = input.legalHold === undefined ? before.legalHold : input.legalHold === 'on';
     // Suspending retention keeps evidence past its period: a decision for owners only, not every settings admin.
     if (legalHold !== before.legalHold && ctx.org.role !== 'owner') {
       throw new DomainError('Only owners can place or lift a legal hold.', { legalHold: ['Only owners can change this.'] });
     }
-    const [after] = await tx
-      .update(organizations)
-      .set({ name: input.name, timeZone: input.timeZone, retentionDays: input.retentionDays, legalHold })
-      .where(eq(organizations.id, ctx.org.orgId))
-      .returning();
+    const after = await updateOrganizationSettings(tx, ctx.org.orgId, { name: input.name, timeZone: input.timeZone, retentionDays: input.retentionDays, legalHold });
     const b = settingsSnapshot(before);
     const a = settingsSnapshot(after!);
     const changed = Object.keys(a).filter((k) => a[k as keyof typeof a] !== b[k as keyof typeof b]);

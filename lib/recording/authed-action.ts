@@ -1,7 +1,8 @@
+import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import type { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { getSessionContext } from '@/lib/auth/session';
 import { executeAudited, type ActionResult, type Operation } from '@/lib/recording/operation';
 import { requestContextFrom } from '@/lib/recording/request-context';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditChainHeads } from '@/db/schema';
-import { seedDemo } from '@/db/seed/demo';
+import { seedDemo } from '@/lib/seed/demo';
 import { updateSettingsOperation } from '@/lib/operations/settings';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { verifyChain } from '@/lib/chain/verify';

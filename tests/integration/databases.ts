@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { migrateDatabase, openDatabase, type Db, type DbHandle } from '@/db/client';
+import type { Db, DbHandle } from '@/db/client';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -23,8 +24,7 @@ type Target = { name: string; open(): Promise<{ handle: DbHandle; dispose(): Pro
 const embedded: Target = {
   name: 'embedded PGlite',
   async open() {
-    const handle = await openDatabase({ pgliteDir: 'memory://' });
-    await migrateDatabase(handle);
+    const handle = await openMigratedDatabase({ pgliteDir: 'memory://' });
     return { handle, dispose: () => handle.close() };
   },
 };
@@ -38,8 +38,7 @@ const server: Target = {
     await admin.unsafe(`create database "${name}"`);
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ url: url.toString() });
-    await migrateDatabase(handle);
+    const handle = await openMigratedDatabase({ url: url.toString() });
     return {
       handle,
       async dispose() {

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { migrateDatabase, openDatabase, type DbHandle } from '@/db/client';
-import { analyzeEmbedded } from '@/db/embedded-analyze';
+import type { DbHandle } from '@/db/client';
+import { analyzeEmbedded } from '@/lib/boot/embedded-analyze';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
 import { rowsOf } from '@/db/rows';
 import { createOrg, insertEvents } from './fixtures';
 
@@ -9,8 +10,7 @@ import { createOrg, insertEvents } from './fixtures';
 describe('embedded database statistics', () => {
   let handle: DbHandle;
   beforeAll(async () => {
-    handle = await openDatabase({ pgliteDir: 'memory://' });
-    await migrateDatabase(handle);
+    handle = await openMigratedDatabase({ pgliteDir: 'memory://' });
   });
   afterAll(() => handle.close());
 

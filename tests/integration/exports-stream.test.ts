@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
-import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
+import { ensureDemoTenants, generateDemoEvents } from '@/lib/seed/demo';
 import { PEER_HEADER } from '@/lib/recording/client-ip';
 import { recordAuditEvents } from '@/lib/recording/record';
 import { readViewState } from '@/lib/view/view-state';

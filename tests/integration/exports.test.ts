@@ -7,7 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
-import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
+import { ensureDemoTenants, generateDemoEvents } from '@/lib/seed/demo';
 import { recordAuditEvent } from '@/lib/recording/record';
 import { readViewState } from '@/lib/view/view-state';
 import { resolveQueryFilters } from '@/lib/view/query-filters';

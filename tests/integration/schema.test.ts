@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { migrateDatabase } from '@/db/client';
+import { migrateDatabase } from '@/lib/boot/migrate';
 import { auditEvents, users } from '@/db/schema';
 import { rowsOf } from '@/db/rows';
 import { describeEachDatabase } from './databases';

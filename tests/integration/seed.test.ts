@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditEvents, organizations, users } from '@/db/schema';
-import { DEMO_PASSWORD, seedDemoIfEmpty } from '@/db/seed/demo';
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '@/lib/seed/demo';
 import { verifyCredentials } from '@/lib/auth/credentials';
 import { describeEachDatabase } from './databases';
 

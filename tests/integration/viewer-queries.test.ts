@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { countAuditEvents, listAuditEvents, listFacetOptions } from '@/db/queries/audit-events';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { rowsOf } from '@/db/rows';
-import { ensureDemoTenants, generateDemoEvents } from '@/db/seed/demo';
+import { ensureDemoTenants, generateDemoEvents } from '@/lib/seed/demo';
 import { recordAuditEvent } from '@/lib/recording/record';
 import type { Cursor } from '@/lib/view/cursor';
 import { parseQuery } from '@/lib/view/query-language';

@@ -1,7 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { changeOwnPassword } from '@/lib/operations/account';
 import { formToObject } from '@/lib/recording/authed-action';
 import type { ActionResult } from '@/lib/recording/operation';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { listApiKeys } from '@/db/queries/api-keys';
 import { CreateApiKeyForm } from '@/components/admin/create-api-key-form';
 import { PageHeader } from '@/components/admin/page-header';

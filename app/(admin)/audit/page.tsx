@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { countAuditEvents, listAuditEvents, listFacetOptions, type AuditCount } from '@/db/queries/audit-events';
 import { getAuditEvent } from '@/db/queries/audit-event';
 import { listSavedViews } from '@/db/queries/saved-views';

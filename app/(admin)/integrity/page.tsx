@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { IntegrityControls } from '@/components/admin/integrity-controls';
 import { PageHeader } from '@/components/admin/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';

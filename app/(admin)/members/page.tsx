@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { listMembers } from '@/db/queries/tenancy';
 import { listPendingInvitations } from '@/db/queries/invitations';
 import { InviteMemberForm } from '@/components/admin/invite-member-form';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { getOrganization } from '@/db/queries/tenancy';
 import { PageHeader } from '@/components/admin/page-header';
 import { SettingsForm } from '@/components/admin/settings-form';

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { getSessionContext } from '@/lib/auth/session';
 import { handleExportRequest } from '@/lib/exports/handle-export';

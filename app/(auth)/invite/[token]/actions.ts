@@ -3,9 +3,11 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { signIn } from '@/lib/auth';
-import { getSessionContext, ORG_COOKIE } from '@/lib/auth/session';
+import { ORG_COOKIE, orgCookieOptions } from '@/lib/auth/org-cookie';
+import { getSettings } from '@/lib/settings';
+import { getSessionContext } from '@/lib/auth/session';
 import { acceptInvitation, newAccountSchema } from '@/lib/operations/accept-invitation';
 import { requestContextFrom } from '@/lib/recording/request-context';
 
@@ -17,7 +19,7 @@ export async function acceptAsSignedInAction(_prev: AcceptState, form: FormData)
   if (!ctx) return { error: 'Your session has ended. Sign in again.' };
   const result = await acceptInvitation(await getDb(), String(form.get('token') ?? ''), { kind: 'signed-in', user: ctx.user }, requestContextFrom(await headers()));
   if (!result.ok) return { error: result.error };
-  (await cookies()).set(ORG_COOKIE, result.orgId, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60 * 60 * 24 * 365 });
+  (await cookies()).set(ORG_COOKIE, result.orgId, orgCookieOptions(getSettings().secureCookies));
   redirect('/audit');
 }
 
@@ -30,7 +32,7 @@ export async function createAccountAction(_prev: AcceptState, form: FormData): P
   }
   const result = await acceptInvitation(await getDb(), String(form.get('token') ?? ''), { kind: 'new-account', input: parsed.data }, requestContextFrom(await headers()));
   if (!result.ok) return { error: result.error };
-  (await cookies()).set(ORG_COOKIE, result.orgId, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60 * 60 * 24 * 365 });
+  (await cookies()).set(ORG_COOKIE, result.orgId, orgCookieOptions(getSettings().secureCookies));
   await signIn('credentials', { email: result.email, password: parsed.data.password, redirectTo: '/audit' });
   return {};
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { AcceptInvitationForm, CreateAccountForm } from '@/components/auth/accept-invitation-form';
 import { getSessionContext } from '@/lib/auth/session';
 import { findInvitation } from '@/lib/operations/accept-invitation';

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { handleIngestGet } from '@/lib/api/events-get';
 import { handleIngestPost } from '@/lib/ingest/handle-post';
 

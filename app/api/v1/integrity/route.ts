@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { handleIntegrityGet } from '@/lib/api/integrity';
 
 // Chain verification for API clients: a thin wrapper so the handler can be tested against any database.

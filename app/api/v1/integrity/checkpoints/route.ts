@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/boot/app-db';
 import { handleCheckpointsGet } from '@/lib/api/integrity';
 
 // Signed chain heads for anchoring elsewhere: a thin wrapper so the handler can be tested against any database.

@@ -1,4 +1,4 @@
-import type { Random } from './random';
+import type { Random } from '@/lib/seed/random';
 
 /** What an admin console audits: each kind knows how to create and change a realistic snapshot. */
 export type ObjectKind = {

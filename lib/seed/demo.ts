@@ -6,8 +6,8 @@ import type { Role } from '@/db/vocabulary/roles';
 import { diffSnapshots } from '@/lib/recording/diff';
 import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
 import type { ActorType, Source } from '@/db/vocabulary/audit';
-import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from './catalog';
-import { Random } from './random';
+import { FAILURE_REASONS, OBJECT_KINDS, PROJECTS, USER_AGENTS, type ObjectKind } from '@/lib/seed/catalog';
+import { Random } from '@/lib/seed/random';
 
 /** The demo sign-in, stated in the README. Only ever seeded into a database that asked for it. */
 export const DEMO_PASSWORD = 'audit-demo-2026';

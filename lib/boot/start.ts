@@ -1,15 +1,18 @@
+import { startCheckpointSchedule } from '@/lib/lifecycle/checkpoint-schedule';
 import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
+import { startRetentionSchedule } from '@/lib/lifecycle/retention-schedule';
+import { seedDemoIfEmpty } from '@/lib/seed/demo';
 import { getSettings } from '@/lib/settings';
+import { getDb, getDbHandle } from './app-db';
 import { analyzeEmbedded } from './embedded-analyze';
-import { getDbHandle } from './index';
-import { seedDemoIfEmpty } from './seed/demo';
 
 /**
- * Opens + migrates the app database, creates audit_events partitions for this month and the next 3, and, when
- * SEED_DEMO allows, seeds it once; the embedded database also gets its planner statistics refreshed. Safe to call on
- * every start.
+ * Everything a server process does once at start, in order: open + migrate the app database (chain backfill
+ * included), create audit_events partitions for this month and the next 3, seed the demo organizations when
+ * SEED_DEMO allows and the database is empty, refresh the embedded database's planner statistics, then start the
+ * timers (signed chain checkpoints, retention, daily ANALYZE of the embedded database). Safe to call on every start.
  */
-export async function prepareDatabase() {
+export async function startServer(): Promise<void> {
   const settings = getSettings();
   const started = Date.now();
   const handle = await getDbHandle();
@@ -24,4 +27,6 @@ export async function prepareDatabase() {
     }
   }
   await analyzeEmbedded(handle);
+  startCheckpointSchedule(getDb, settings.checkpointMinutes);
+  startRetentionSchedule(getDb, settings.retentionHours);
 }

@@ -1,13 +1,5 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './tenancy';
-
-/** Failed sign-in counters per account (`email:...`) and per client address (`ip:...`). Not tenant data. */
-export const loginThrottle = pgTable('login_throttle', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  windowStartedAt: timestamp('window_started_at', { withTimezone: true, precision: 3 }).notNull(),
-  lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
-});
 
 /**
  * Idempotency keys of the ingest API: `scope` is `request` (Idempotency-Key header: the whole response is

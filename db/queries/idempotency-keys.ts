@@ -2,29 +2,30 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { idempotencyKeys } from '@/db/schema';
-import { IDEMPOTENCY_WINDOW_HOURS } from './limits';
 
 /** A stored response, replayed verbatim for a retried request. */
 export type StoredResponse = { status: number; body: unknown };
 
-// A key older than the window counts as unused: the upsert below takes it over instead of conflicting.
-const stale = sql`${idempotencyKeys.createdAt} < now() - ${sql.raw(`interval '${IDEMPOTENCY_WINDOW_HOURS} hours'`)}`;
+// A key older than the window counts as unused: the upserts below take it over instead of conflicting.
+const staleAfter = (windowHours: number) => sql`${idempotencyKeys.createdAt} < now() - ${sql.raw(`interval '${Math.trunc(windowHours)} hours'`)}`;
 const takeOver = { createdAt: sql`now()`, requestHash: sql`excluded.request_hash`, response: sql`null`, eventId: sql`excluded.event_id` };
 
 /**
  * Claims an Idempotency-Key for this request inside the caller's transaction. A concurrent request with the
- * same key blocks on the row until this transaction ends, then sees it as taken. Tenancy: keys are per org.
+ * same key blocks on the row until this transaction ends, then sees it as taken; a key older than `windowHours`
+ * is taken over. Tenancy: keys are per org. Transaction: the caller's.
  */
 export async function claimRequestKey(
   tx: Tx,
   orgId: string,
   key: string,
   requestHash: string,
+  windowHours: number,
 ): Promise<{ claimed: true } | { claimed: false; requestHash: string | null; response: StoredResponse | null }> {
   const won = await tx
     .insert(idempotencyKeys)
     .values({ orgId, scope: 'request', key, requestHash })
-    .onConflictDoUpdate({ target: [idempotencyKeys.orgId, idempotencyKeys.scope, idempotencyKeys.key], set: takeOver, setWhere: stale })
+    .onConflictDoUpdate({ target: [idempotencyKeys.orgId, idempotencyKeys.scope, idempotencyKeys.key], set: takeOver, setWhere: staleAfter(windowHours) })
     .returning({ key: idempotencyKeys.key });
   if (won.length > 0) return { claimed: true };
   const [held] = await tx
@@ -35,7 +36,7 @@ export async function claimRequestKey(
   return { claimed: false, requestHash: held.requestHash, response: held.response as StoredResponse | null };
 }
 
-/** Stores the response to replay for a claimed request key (same transaction as the events it reports). */
+/** Stores the response to replay for a claimed request key. Tenancy: per org. Transaction: the events' own. */
 export async function saveRequestResponse(tx: Tx, orgId: string, key: string, response: StoredResponse): Promise<void> {
   await tx
     .update(idempotencyKeys)
@@ -45,10 +46,10 @@ export async function saveRequestResponse(tx: Tx, orgId: string, key: string, re
 
 /**
  * Claims per-event keys (key -> the new event's id) and returns the keys already held, with the event id
- * stored under each. Keys are claimed in sorted order so two overlapping batches cannot deadlock.
- * Tenancy: keys are per org. Transaction: call inside the batch's transaction.
+ * stored under each; a key older than `windowHours` is taken over. Keys are claimed in sorted order so two
+ * overlapping batches cannot deadlock. Tenancy: keys are per org. Transaction: call inside the batch's transaction.
  */
-export async function claimEventKeys(tx: Tx, orgId: string, wanted: Map<string, string>): Promise<Map<string, string>> {
+export async function claimEventKeys(tx: Tx, orgId: string, wanted: Map<string, string>, windowHours: number): Promise<Map<string, string>> {
   const keys = [...wanted.keys()].sort();
   const held = new Map<string, string>();
   if (keys.length === 0) return held;
@@ -62,7 +63,7 @@ export async function claimEventKeys(tx: Tx, orgId: string, wanted: Map<string, 
       order by w.n
       on conflict (org_id, scope, key) do update
         set created_at = now(), request_hash = excluded.request_hash, response = null, event_id = excluded.event_id
-        where ${stale}
+        where ${staleAfter(windowHours)}
       returning key`),
   );
   const wonKeys = new Set(won.map((w) => w.key));

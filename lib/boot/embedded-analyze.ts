@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import type { DbHandle } from './client';
+import type { DbHandle } from '@/db/client';
+import { analyzeAllTables } from '@/db/queries/planner-statistics';
 
 const DAY_MS = 86_400_000;
 
@@ -13,7 +13,7 @@ export async function analyzeEmbedded(handle: DbHandle): Promise<void> {
   if (handle.kind !== 'pglite') return;
   const run = async () => {
     const started = Date.now();
-    await handle.db.execute(sql`analyze`);
+    await analyzeAllTables(handle.db);
     console.log(`[db] refreshed planner statistics of the embedded database (${Date.now() - started} ms)`);
   };
   await run();

@@ -1,5 +1,7 @@
+import 'server-only';
+import type { Db, DbHandle } from '@/db/client';
 import { getSettings } from '@/lib/settings';
-import { migrateDatabase, openDatabase, type Db, type DbHandle } from './client';
+import { openMigratedDatabase } from './migrate';
 
 // One handle per server process; kept on globalThis so dev-mode module reloads don't open PGlite twice.
 const holder = globalThis as unknown as { __auditDb?: Promise<DbHandle> };
@@ -8,9 +10,7 @@ const holder = globalThis as unknown as { __auditDb?: Promise<DbHandle> };
 export function getDbHandle(): Promise<DbHandle> {
   holder.__auditDb ??= (async () => {
     const settings = getSettings();
-    const handle = await openDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
-    await migrateDatabase(handle);
-    return handle;
+    return openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
   })().catch((error: unknown) => {
     holder.__auditDb = undefined;
     throw error;
@@ -18,8 +18,7 @@ export function getDbHandle(): Promise<DbHandle> {
   return holder.__auditDb;
 }
 
+/** The app's database (the one process-wide handle). */
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
-
-export type { Db, DbOrTx, Tx } from './client';

@@ -1,0 +1,37 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { loginThrottle } from '@/db/schema';
+
+/** The lock ends recorded under these keys (null: none). Not tenant data: keyed by account or client address. */
+export async function listLoginLocks(db: DbOrTx, keys: string[]): Promise<(Date | null)[]> {
+  const rows = await db.select({ lockedUntil: loginThrottle.lockedUntil }).from(loginThrottle).where(inArray(loginThrottle.key, keys));
+  return rows.map((r) => r.lockedUntil);
+}
+
+/**
+ * Counts one failure for `key` in one upsert (safe under concurrent attempts): a window that began before
+ * `windowStart` starts over at 1; reaching `limit` sets the lock to `lockUntil`. Returns the row as written.
+ * Not tenant data: keyed by account or client address.
+ */
+export async function countLoginFailure(db: DbOrTx, key: string, opts: { limit: number; now: Date; windowStart: Date; lockUntil: Date }) {
+  const { limit, now, windowStart, lockUntil } = opts;
+  const fresh = sql`${loginThrottle.windowStartedAt} < ${windowStart.toISOString()}::timestamptz`;
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({ key, failures: 1, windowStartedAt: now, lockedUntil: limit <= 1 ? lockUntil : null })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: sql`case when ${fresh} then 1 else ${loginThrottle.failures} + 1 end`,
+        windowStartedAt: sql`case when ${fresh} then ${now.toISOString()}::timestamptz else ${loginThrottle.windowStartedAt} end`,
+        lockedUntil: sql`case when (case when ${fresh} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil.toISOString()}::timestamptz else ${loginThrottle.lockedUntil} end`,
+      },
+    })
+    .returning();
+  return row ?? null;
+}
+
+/** Forgets the failures counted under `key`. Not tenant data: keyed by account or client address. */
+export async function deleteLoginThrottle(db: DbOrTx, key: string): Promise<void> {
+  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [key]));
+}

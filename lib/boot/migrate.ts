@@ -1,0 +1,24 @@
+import { applyMigrations, openDatabase, type DbHandle } from '@/db/client';
+import { backfillChains } from '@/lib/chain/backfill';
+
+/**
+ * Applies the committed migrations, then hash-chains any entries written before the chain existed (a no-op once
+ * done). Every process that opens the database goes through here: the server, the scripts, the tests, the bench.
+ */
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  await applyMigrations(handle);
+  const filled = await backfillChains(handle.db);
+  if (filled.orgs > 0) console.log(`[db] hash-chained the existing entries of ${filled.orgs} organization(s)`);
+}
+
+/** Opens the database at `url` (a server) or `pgliteDir` (embedded) and brings it up to date. */
+export async function openMigratedDatabase(opts: { url?: string; pgliteDir?: string }): Promise<DbHandle> {
+  const handle = await openDatabase(opts);
+  try {
+    await migrateDatabase(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}

@@ -1,7 +1,0 @@
-import 'next-auth';
-
-declare module 'next-auth' {
-  interface Session {
-    user: { id: string; email?: string | null; name?: string | null };
-  }
-}
