@@ -1,3 +1,6 @@
+// The one home of canonical JSON: canonicalize (JS values, below) and jsonTextToJcs (JSON text, further down,
+// the verifier's fast path), held equal by the tests named there.
+
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS): one exact byte sequence per JSON value, so a hash or a
  * signature over it can be recomputed by anyone, in any language.
