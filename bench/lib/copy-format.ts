@@ -1,5 +1,5 @@
 /** COPY … FROM STDIN (format csv) lines for audit_events (the bench loader's templates). */
-import type { AuditEventRowToInsert } from '@/lib/chain/append';
+import type { AuditEventRowToInsert } from '@/db/queries/chain-entries';
 
 export const COPY_COLUMNS = [
   'org_id', 'id', 'occurred_at', 'received_at', 'actor_type', 'actor_id', 'actor_label', 'source', 'ip', 'user_agent', 'request_id',

@@ -2,7 +2,7 @@
  * Data for the ingest benchmarks: realistic API events (what other systems send to POST /api/v1/events) and
  * the same events as COPY text rows for the raw-SQL yardstick.
  */
-import type { AuditEventRowToInsert } from '@/lib/chain/append';
+import type { AuditEventRowToInsert } from '@/db/queries/chain-entries';
 
 const PROJECTS = ['payments', 'storefront', 'data-platform', 'internal-tools'] as const;
 const AGENTS = [

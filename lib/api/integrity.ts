@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import { requestContextFrom } from '@/lib/recording/request-context';
 import { authenticateApiKey } from '@/lib/auth/api-keys';
 import { apiJson, internalError, unauthorized } from '@/lib/api/http';
-import { listCheckpoints } from '@/lib/chain/checkpoints';
+import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { getSigningKey } from '@/lib/chain/signing-key';
 import { verifyChain } from '@/lib/chain/verify';
 

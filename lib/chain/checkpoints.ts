@@ -1,7 +1,8 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { auditChainHeads, auditCheckpoints, type AuditCheckpointRow } from '@/db/schema/audit-chain';
+import { insertCheckpoint } from '@/db/queries/chain-checkpoints';
+import { getChainHead } from '@/db/queries/chain-head';
+import type { AuditCheckpointRow } from '@/db/schema/audit-chain';
 import { uuidv7 } from '@/lib/ids';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { canonicalize } from '@/lib/chain/jcs';
@@ -17,7 +18,7 @@ export function checkpointPayload(cp: Pick<AuditCheckpointRow, 'orgId' | 'seq' |
  * head as committed (no lock): the checkpoint vouches for a prefix of the chain. Tenancy: `orgId` only.
  */
 export async function createCheckpoint(db: DbOrTx, orgId: string, key: SigningKey = getSigningKey()): Promise<AuditCheckpointRow> {
-  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.orgId, orgId));
+  const head = await getChainHead(db, orgId);
   const signedAt = new Date();
   const unsigned = { orgId, seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, signedAt };
   const row: AuditCheckpointRow = {
@@ -26,13 +27,8 @@ export async function createCheckpoint(db: DbOrTx, orgId: string, key: SigningKe
     signature: sign(null, checkpointPayload(unsigned), key.privateKey).toString('base64'),
     keyFingerprint: key.fingerprint,
   };
-  await db.insert(auditCheckpoints).values(row);
+  await insertCheckpoint(db, row);
   return row;
-}
-
-/** The organization's checkpoints, newest first. Tenancy: `orgId` only. */
-export async function listCheckpoints(db: DbOrTx, orgId: string, limit = 100): Promise<AuditCheckpointRow[]> {
-  return db.select().from(auditCheckpoints).where(eq(auditCheckpoints.orgId, orgId)).orderBy(desc(auditCheckpoints.signedAt), desc(auditCheckpoints.id)).limit(limit);
 }
 
 /** True when `publicKeyPem` is the key named by the checkpoint and its signature covers exactly these fields. */

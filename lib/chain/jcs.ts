@@ -1,3 +1,6 @@
+// The one home of canonical JSON: canonicalize (JS values, below) and jsonTextToJcs (JSON text, further down,
+// the verifier's fast path), held equal by the tests named there.
+
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS): one exact byte sequence per JSON value, so a hash or a
  * signature over it can be recomputed by anyone, in any language.
@@ -70,4 +73,179 @@ function serialize(input: unknown, inArray: boolean): string {
     first = false;
   }
   return `${out}}`;
+}
+
+// ---- From JSON text ---------------------------------------------------------------------------------------------
+//
+// The verifier reads jsonb columns as PostgreSQL's text (jsonb_out) and rewrites that text into canonical form
+// directly, instead of JSON.parse + canonicalize per row. Invariant tying it to canonicalize above: for every
+// text, jsonTextToJcs(text) is either null or exactly canonicalize(JSON.parse(text)) - never another string.
+// Pinned by tests/unit/chain-verify-fast.test.ts ("writes canonicalize(JSON.parse(text)) for random values"
+// and the decline cases); tests/unit/jcs.test.ts pins canonicalize itself to RFC 8785's examples.
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /[\u0000-\u001f]/;
+const SIMPLE_INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/;
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+// The escapes RFC 8785 writes (and jsonb_out too): \" \\ \b \f \n \r \t, other controls as \u00xx lower-case.
+const CANONICAL_ESCAPE = /\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))/y;
+
+// The parser's cursor: one text at a time, module-level so the hot loop allocates nothing per call.
+let src = '';
+let pos = 0;
+let backslash = -1;
+
+/**
+ * RFC 8785 canonical form straight from JSON text: exactly `canonicalize(JSON.parse(text))`, or null when the
+ * text takes a form this does not rewrite (another escape form, a duplicate key, a number beyond a double, lone
+ * surrogates, invalid JSON); the caller then parses it. Members are sorted by UTF-16 code units, numbers become
+ * Number::toString, strings are copied as they stand when their escapes are already canonical.
+ */
+export function jsonTextToJcs(text: string): string | null {
+  // Lone surrogates: canonicalize throws. Raw controls: not JSON in strings, and jsonb_out writes none between tokens.
+  if (!wellFormed(text) || CONTROL.test(text)) return null;
+  src = text;
+  pos = 0;
+  backslash = -1;
+  const out = jsonValue();
+  if (out === null) return null;
+  skipSpace();
+  return pos === src.length ? out : null;
+}
+
+function wellFormed(s: string): boolean {
+  return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s);
+}
+
+function skipSpace(): void {
+  for (;;) {
+    const c = src.charCodeAt(pos);
+    if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
+    else return;
+  }
+}
+
+function jsonValue(): string | null {
+  skipSpace();
+  const c = src.charCodeAt(pos);
+  if (c === 34) return jsonString();
+  if (c === 123) return jsonObject();
+  if (c === 91) return jsonArray();
+  if (c === 116) return jsonLiteral('true');
+  if (c === 102) return jsonLiteral('false');
+  if (c === 110) return jsonLiteral('null');
+  if (c === 45 || (c >= 48 && c <= 57)) return jsonNumber();
+  return null;
+}
+
+function jsonLiteral(word: string): string | null {
+  if (!src.startsWith(word, pos)) return null;
+  pos += word.length;
+  return word;
+}
+
+function jsonNumber(): string | null {
+  const start = pos;
+  for (;;) {
+    const c = src.charCodeAt(pos);
+    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45) pos++;
+    else break;
+  }
+  const raw = src.slice(start, pos);
+  if (SIMPLE_INTEGER.test(raw)) return raw === '-0' ? '0' : raw;
+  if (!JSON_NUMBER.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) ? String(n) : null;
+}
+
+/** The string token as it stands, quotes included; null when an escape is not in canonical form. */
+function jsonString(): string | null {
+  const start = pos;
+  let i = start + 1;
+  for (;;) {
+    const q = src.indexOf('"', i);
+    if (q < 0) return null;
+    if (backslash < i) {
+      backslash = src.indexOf('\\', i);
+      if (backslash < 0) backslash = src.length;
+    }
+    if (backslash > q) {
+      i = q + 1;
+      break;
+    }
+    CANONICAL_ESCAPE.lastIndex = backslash;
+    if (!CANONICAL_ESCAPE.test(src)) return null;
+    i = CANONICAL_ESCAPE.lastIndex;
+  }
+  pos = i;
+  return src.slice(start, i);
+}
+
+function jsonObject(): string | null {
+  pos++;
+  skipSpace();
+  if (src.charCodeAt(pos) === 125) {
+    pos++;
+    return '{}';
+  }
+  const keys: string[] = [];
+  const members: string[] = [];
+  let inOrder = true;
+  for (;;) {
+    skipSpace();
+    if (src.charCodeAt(pos) !== 34) return null;
+    const rawKey = jsonString();
+    if (rawKey === null) return null;
+    skipSpace();
+    if (src.charCodeAt(pos) !== 58) return null;
+    pos++;
+    const v = jsonValue();
+    if (v === null) return null;
+    const key: string = rawKey.indexOf('\\') < 0 ? rawKey.slice(1, -1) : JSON.parse(rawKey);
+    if (keys.length > 0 && !(keys[keys.length - 1]! < key)) inOrder = false;
+    keys.push(key);
+    members.push(rawKey + ':' + v);
+    skipSpace();
+    const c = src.charCodeAt(pos++);
+    if (c === 125) break;
+    if (c !== 44) return null;
+  }
+  if (inOrder) return '{' + members.join(',') + '}';
+  // Insertion sort of member indexes by key (objects are small); keys compare by UTF-16 code units.
+  const order: number[] = [];
+  for (let a = 0; a < keys.length; a++) {
+    const k = keys[a]!;
+    let b = a - 1;
+    while (b >= 0 && keys[order[b]!]! > k) {
+      order[b + 1] = order[b]!;
+      b--;
+    }
+    // A duplicate key: JSON.parse keeps the last one; left to the caller's parse.
+    if (b >= 0 && keys[order[b]!] === k) return null;
+    order[b + 1] = a;
+  }
+  let out = '{' + members[order[0]!];
+  for (let m = 1; m < order.length; m++) out += ',' + members[order[m]!];
+  return out + '}';
+}
+
+function jsonArray(): string | null {
+  pos++;
+  skipSpace();
+  if (src.charCodeAt(pos) === 93) {
+    pos++;
+    return '[]';
+  }
+  let out = '[';
+  for (;;) {
+    const v = jsonValue();
+    if (v === null) return null;
+    out += v;
+    skipSpace();
+    const c = src.charCodeAt(pos++);
+    if (c === 93) break;
+    if (c !== 44) return null;
+    out += ',';
+  }
+  return out + ']';
 }

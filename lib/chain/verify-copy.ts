@@ -1,20 +1,30 @@
 import type { Readable } from 'node:stream';
 import { getTableColumns } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
+import { chainCopyStatement, isUuidLiteral } from '@/db/queries/chain-entries';
 import { auditEvents } from '@/db/schema/audit-events';
+import { copyField, splitRows } from '@/lib/chain/copy-text';
 import { chainRecord, type ChainedFields } from '@/lib/chain/entry-hash';
-import { canonicalize } from '@/lib/chain/jcs';
-import { isoTime, jsonTextToJcs, makeRowHasher, sha256, type FastEntry, type FieldKind, type RowColumns } from '@/lib/chain/verify-fast';
+import { isoTime } from '@/lib/chain/fast/column-text';
+import { makeRowHasher, type FastEntry, type FieldKind, type RowColumns } from '@/lib/chain/fast/row-hasher';
+import { sha256 } from '@/lib/chain/fast/sha256';
+import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
 
 /**
  * The verifier's read path on a PostgreSQL server (postgres.js): `COPY (select …) TO STDOUT` per range of seq
- * numbers, in text format, each row's canonical form written straight from its column text (./verify-fast),
+ * numbers, in text format, each row's canonical form written straight from its column text (./fast/row-hasher),
  * and a one-shot SHA-256. No Drizzle row mapping, no JSON.parse and re-serialization of the jsonb columns.
  * PostgreSQL produces the next rows on its own core while Node hashes (the COPY stream is consumed as it
  * arrives). Rows the fast code declines go through `exactRowHasher` below, which reproduces what the Drizzle
  * read returns (postgres.js's own parsers, Drizzle's column mapping) and ./jcs's canonicalize. verify.ts
  * compares the canonical form with the Drizzle read's on the first row of every range and confirms every
  * mismatch through the Drizzle read before reporting it.
+ *
+ * Invariant tying this path to verify.ts's plain Drizzle walk: for the same rows, it reports the same entries
+ * (seq, id, prev_hash, hash, occurred_at) and the same recomputed hashes, so verifyChain's verdict does not
+ * depend on the path. Pinned by tests/integration/chain-verify-fast.test.ts (awkward and tampered chains verified
+ * every way - COPY on the server with and without hash workers, the Drizzle walk on PGlite - with the same
+ * result) and, row by row, by tests/unit/chain-verify-fast.test.ts.
  */
 
 /** The postgres.js client behind a Drizzle database or transaction, when that is the driver. */
@@ -24,7 +34,6 @@ type PgClient = {
 };
 
 const TEXT_ARRAY_OID = 1009;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function copyClientOf(tx: DbOrTx): PgClient | null {
   const client = (tx as unknown as { session?: { client?: unknown } }).session?.client as Partial<PgClient> | undefined;
@@ -68,16 +77,13 @@ function chainLayout(): Field[] | null {
 export type RowPlan = { kinds: FieldKind[]; prefixes: string[]; at: RowColumns; statement(orgId: string, afterSeq: number, throughSeq: number): string };
 
 function rowPlan(fields: Field[]): RowPlan {
+  const columns = fields.map((f) => f.key);
   const idx = (k: string) => fields.findIndex((f) => f.key === k);
   return {
     kinds: fields.map((f) => f.kind),
     prefixes: fields.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.key)}:`),
     at: { seq: idx('seq'), id: idx('id'), prevHash: idx('prev_hash'), occurredAt: idx('occurred_at'), hash: fields.length },
-    // Every literal is checked (uuid, safe integers): COPY takes no bind parameters.
-    statement(orgId, afterSeq, throughSeq) {
-      if (!UUID.test(orgId) || !Number.isSafeInteger(afterSeq) || !Number.isSafeInteger(throughSeq)) throw new Error('COPY range: bad literal');
-      return `copy (select ${fields.map((f) => `"${f.key}"`).join(', ')}, "hash" from audit_events where org_id = '${orgId}' and seq > ${afterSeq} and seq <= ${throughSeq} order by seq) to stdout`;
-    },
+    statement: (orgId, afterSeq, throughSeq) => chainCopyStatement(columns, orgId, afterSeq, throughSeq),
   };
 }
 
@@ -93,7 +99,7 @@ export type CopyReader = {
 export function copyReader(tx: DbOrTx, orgId: string): CopyReader | null {
   const client = copyClientOf(tx);
   const fields = chainLayout();
-  if (!client || !fields || !UUID.test(orgId)) return null;
+  if (!client || !fields || !isUuidLiteral(orgId)) return null;
   const plan = rowPlan(fields);
   const fast = makeRowHasher(plan.kinds, plan.prefixes, plan.at, sha256);
   const exact = exactRowHasher(plan, client.options.parsers[TEXT_ARRAY_OID]!);
@@ -150,27 +156,9 @@ export async function scanByCopy(reader: CopyReader, afterSeq: number, throughSe
   return first;
 }
 
-/** A 'data' handler calling `onRow` per row. PostgreSQL sends one CopyData message per row; other cuts are joined. */
-export function splitRows(onRow: (line: string) => void): (chunk: Buffer) => void {
-  let pending: Buffer | null = null;
-  return (chunk) => {
-    let buf = chunk;
-    if (pending) {
-      buf = Buffer.concat([pending, chunk]);
-      pending = null;
-    }
-    let start = 0;
-    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-      onRow(buf.toString('utf8', start, nl));
-      start = nl + 1;
-    }
-    if (start < buf.length) pending = Buffer.from(buf.subarray(start));
-  };
-}
-
 /**
  * The exact path: the row as the Drizzle read would return it (postgres.js's parsers, then Drizzle's column
- * mapping), canonicalized by ./jcs - only the jsonb text goes through ./verify-fast first when it can.
+ * mapping), canonicalized by ./jcs - only the jsonb text goes through jsonTextToJcs first when it can.
  */
 function exactRowHasher(plan: RowPlan, arrayParser: ((raw: string) => unknown) & { array?: boolean }) {
   // postgres.js hands an array parser the text after its opening brace.
@@ -193,19 +181,6 @@ function exactRowHasher(plan: RowPlan, arrayParser: ((raw: string) => unknown) &
     };
   };
 }
-
-/** A COPY text field: `\N` is NULL; backslash escapes as COPY TO writes them. */
-function copyField(raw: string): string | null {
-  if (raw === '\\N') return null;
-  if (raw.indexOf('\\') < 0) return raw;
-  return raw.replace(/\\(.)/g, (_, c: string) => {
-    const v = COPY_ESCAPES[c];
-    if (v === undefined) throw new Error(`unexpected COPY escape \\${c}`);
-    return v;
-  });
-}
-
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 function exactValue(kind: FieldKind, text: string | null, parseArray: (raw: string) => unknown): string {
   if (text === null) return 'null';

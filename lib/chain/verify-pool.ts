@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { BatchRequest, BatchResult, ChainLink, HashWorkerData } from '@/lib/chain/fast/hash-batch';
+import type { FastEntry } from '@/lib/chain/fast/row-hasher';
 import { releaseCopy, type CopyReader } from '@/lib/chain/verify-copy';
-import { FAST_SOURCE, SHA256_SOURCE, type FastEntry } from '@/lib/chain/verify-fast';
+import { besideModule, startWorker } from '@/lib/workers/start-worker';
 
 /**
  * Hashing in worker threads for long chains. Each entry's hash depends only on its own stored content (its
@@ -10,59 +12,15 @@ import { FAST_SOURCE, SHA256_SOURCE, type FastEntry } from '@/lib/chain/verify-f
  * (transferred, not copied); a worker hashes a batch and checks the links inside it, and answers with the
  * batch's first and last entries - or, at the first row it could not take or that failed a check, with the
  * text of the rows from there on, which the main thread then walks itself with the exact code. So what the
- * workers run (./verify-fast, evaluated as source: no worker file for a bundler to find) only has to be right
- * about the rows it accepts.
+ * workers run (./verify-worker, ./fast/hash-batch) only has to be right about the rows it accepts.
  */
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const crypto = require('node:crypto');
-${FAST_SOURCE}
-${SHA256_SOURCE}
-const hashRow = makeRowHasher(workerData.kinds, workerData.prefixes, workerData.at, sha256);
-parentPort.on('message', function (m) {
-  // Row by row from the bytes: one decoded string per row keeps the rows without non-Latin-1 characters in
-  // V8's one-byte form (decoding the whole batch at once would make every row two-byte if one needs it).
-  const buf = Buffer.from(m.buf, 0, m.length);
-  let first = null;
-  let last = null;
-  let canonical;
-  let k = 0;
-  for (let start = 0, nl = buf.indexOf(10); nl >= 0; start = nl + 1, nl = buf.indexOf(10, start), k++) {
-    const e = hashRow(buf.toString('utf8', start, nl), m.canonical && k === 0);
-    if (e === null || e.computed !== e.hash || (last !== null && (e.seq !== last.seq + 1 || e.prevHash !== last.hash))) {
-      const tail = buf.toString('utf8', start, buf.length - 1).split('\\n');
-      parentPort.postMessage({ batch: m.batch, n: k, first: first, last: last, canonical: canonical, tail: tail });
-      return;
-    }
-    if (k === 0) {
-      first = { seq: e.seq, id: e.id, prevHash: e.prevHash, hash: e.hash, occurredAt: e.occurredAt };
-      canonical = e.canonical;
-    }
-    last = { seq: e.seq, hash: e.hash, occurredAt: e.occurredAt };
-  }
-  parentPort.postMessage({ batch: m.batch, n: k, first: first, last: last, canonical: canonical });
-});
-`;
-
-type Point = { seq: number; hash: string; occurredAt: string };
-type BatchResult = {
-  batch: number;
-  /** Rows accepted by the worker, from the batch's start. */
-  n: number;
-  first: (Point & { id: string; prevHash: string }) | null;
-  last: Point | null;
-  canonical?: string;
-  /** The rows from the first one not accepted on, for the main thread's exact walk. */
-  tail?: string[];
-};
 
 /** What the pool reports into: the walk in verify.ts. */
 export type PoolSink = {
   /** The entry, fully checked against its predecessor (false: the walk stops). */
   visit(e: FastEntry): boolean;
   /** Entries the worker has already checked against each other, ending at `last`, after `visit` took the first. */
-  advance(last: Point, count: number): void;
+  advance(last: ChainLink, count: number): void;
 };
 
 /** Rows per batch handed to a worker, and batches in flight per worker before the COPY stream is paused. */
@@ -88,8 +46,9 @@ export class HashPool {
     private readonly batchRows = BATCH_ROWS,
   ) {
     const { kinds, prefixes, at } = reader.plan;
+    const workerData: HashWorkerData = { kinds, prefixes, at };
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { kinds, prefixes, at } });
+      const w = startWorker(besideModule(import.meta.url, 'verify-worker.ts'), (options) => new Worker(new URL('./verify-worker.ts', import.meta.url), options), { workerData });
       w.on('message', (r: BatchResult) => {
         const resolve = this.waiting.get(r.batch);
         this.waiting.delete(r.batch);
@@ -164,7 +123,8 @@ export class HashPool {
       for (const c of chunks) at += c.copy(buf, at);
       const batch = batchNo++;
       const result = new Promise<BatchResult | null>((resolve) => this.waiting.set(batch, resolve));
-      this.workers[batch % this.workers.length]!.postMessage({ batch, buf: buf.buffer, length: bytes, canonical: batch === 0 }, [buf.buffer as ArrayBuffer]);
+      const request: BatchRequest = { batch, buf: buf.buffer as ArrayBuffer, length: bytes, canonical: batch === 0 };
+      this.workers[batch % this.workers.length]!.postMessage(request, [request.buf]);
       chunks = [];
       rows = 0;
       bytes = 0;

@@ -1,11 +1,10 @@
-import { and, asc, desc, eq, getTableColumns, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { auditChainAnchors, auditChainHeads } from '@/db/schema/audit-chain';
-import { auditEvents } from '@/db/schema/audit-events';
-import { chainRecord, computeEntryHash, GENESIS_HASH, type ChainedFields } from '@/lib/chain/entry-hash';
+import { findSeqByHash, getFirstEntryAfter, getHashedEntry, listHashedEntries, type HashedEntryRow } from '@/db/queries/chain-entries';
+import { getChainHead, getLatestChainAnchor } from '@/db/queries/chain-head';
+import { chainRecord, computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
+import type { FastEntry } from '@/lib/chain/fast/row-hasher';
 import { canonicalize } from '@/lib/chain/jcs';
 import { copyReader, scanByCopy, type CopyReader } from '@/lib/chain/verify-copy';
-import type { FastEntry } from '@/lib/chain/verify-fast';
 import { BATCH_ROWS, HashPool, poolSize } from '@/lib/chain/verify-pool';
 
 export const CHAIN_BREAK_REASONS = ['hash_mismatch', 'prev_hash_mismatch', 'missing_seq', 'out_of_order', 'head_mismatch'] as const;
@@ -31,20 +30,11 @@ export type ChainVerification =
 
 type Break = Omit<Extract<ChainVerification, { ok: false }>, 'ok' | 'orgId' | 'verifiedThrough' | 'count'>;
 
-async function readHead(tx: DbOrTx, orgId: string) {
-  const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.orgId, orgId));
-  return head;
-}
-
 /** Why the stored link is wrong: it points at another existing entry (order changed) or at nothing known. */
 async function linkBreak(tx: DbOrTx, orgId: string, row: { seq: number; id: string; prevHash: string }): Promise<Break> {
-  const [target] = await tx
-    .select({ seq: auditEvents.seq })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.hash, row.prevHash)))
-    .limit(1);
-  if (target) {
-    return { at: row.seq, eventId: row.id, reason: 'out_of_order', detail: `#${row.seq} links to #${target.seq} instead of its predecessor` };
+  const target = await findSeqByHash(tx, orgId, row.prevHash);
+  if (target !== undefined) {
+    return { at: row.seq, eventId: row.id, reason: 'out_of_order', detail: `#${row.seq} links to #${target} instead of its predecessor` };
   }
   return { at: row.seq, eventId: row.id, reason: 'prev_hash_mismatch', detail: `#${row.seq}'s previous-hash link matches no entry` };
 }
@@ -93,20 +83,12 @@ class Walk {
   };
 }
 
-/** Every column but received_at: what the hash covers, and the hash. */
-const hashedColumns = Object.fromEntries(Object.entries(getTableColumns(auditEvents)).filter(([key]) => key !== 'receivedAt')) as Omit<ReturnType<typeof getTableColumns<typeof auditEvents>>, 'receivedAt'>;
-
 /** The entry exactly as Drizzle reads it, found by its primary key (and seq). */
-async function drizzleRow(tx: DbOrTx, orgId: string, e: WalkEntry): Promise<ChainedFields & { hash: string } | undefined> {
-  const [row] = await tx
-    .select(hashedColumns)
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.occurredAt, new Date(e.occurredAt)), eq(auditEvents.id, e.id), eq(auditEvents.seq, e.seq)))
-    .limit(1);
-  return row;
+function drizzleRow(tx: DbOrTx, orgId: string, e: WalkEntry): Promise<HashedEntryRow | undefined> {
+  return getHashedEntry(tx, orgId, { occurredAt: new Date(e.occurredAt), id: e.id, seq: e.seq });
 }
 
-const toWalkEntry = (row: ChainedFields & { hash: string }): WalkEntry => ({
+const toWalkEntry = (row: HashedEntryRow): WalkEntry => ({
   seq: row.seq,
   id: row.id,
   prevHash: row.prevHash,
@@ -120,14 +102,8 @@ const toWalkEntry = (row: ChainedFields & { hash: string }): WalkEntry => ({
  * next batch is requested before the current one is hashed, so a server reads while Node hashes.
  */
 async function walkThroughDrizzle(tx: DbOrTx, orgId: string, walk: Walk, throughSeq: number, batchSize: number): Promise<void> {
-  const batch = (after: number) =>
-    tx
-      .select(hashedColumns)
-      .from(auditEvents)
-      .where(and(eq(auditEvents.orgId, orgId), gt(auditEvents.seq, after), lte(auditEvents.seq, throughSeq)))
-      .orderBy(asc(auditEvents.seq))
-      .limit(batchSize)
-      .execute(); // started now, not when awaited: the next batch is read while this one is hashed
+  // Started now, not when awaited: the next batch is read while this one is hashed.
+  const batch = (after: number) => listHashedEntries(tx, orgId, after, throughSeq, batchSize);
   let next: ReturnType<typeof batch> | null = batch(walk.last.seq);
   try {
     while (next) {
@@ -234,8 +210,8 @@ export type VerifyOptions = {
  * in keyset batches through Drizzle. `batchSize` sets the batch (or COPY range) size.
  */
 export async function verifyChain(tx: DbOrTx, orgId: string, opts: VerifyOptions = {}): Promise<ChainVerification> {
-  const [anchor] = await tx.select().from(auditChainAnchors).where(eq(auditChainAnchors.orgId, orgId)).orderBy(desc(auditChainAnchors.seq)).limit(1);
-  const head = await readHead(tx, orgId);
+  const anchor = await getLatestChainAnchor(tx, orgId);
+  const head = await getChainHead(tx, orgId);
   const start: ChainPoint = { seq: anchor?.seq ?? 0, hash: anchor?.hash ?? GENESIS_HASH, occurredAt: null };
   const headPoint = head ?? { seq: start.seq, hash: start.hash };
   const walk = new Walk(start);
@@ -266,14 +242,9 @@ export async function verifyChain(tx: DbOrTx, orgId: string, opts: VerifyOptions
   if (last.hash !== headPoint.hash) {
     return done({ at: headPoint.seq, eventId: null, reason: 'head_mismatch', detail: `the chain head's hash for #${headPoint.seq} differs from the entry's` });
   }
-  const [beyond] = await tx
-    .select({ seq: auditEvents.seq, id: auditEvents.id })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), sql`${auditEvents.seq} > ${headPoint.seq}`))
-    .orderBy(asc(auditEvents.seq))
-    .limit(1);
+  const beyond = await getFirstEntryAfter(tx, orgId, headPoint.seq);
   // A row past the head read at the start is fine if a writer committed it (and moved the head) since.
-  if (beyond && beyond.seq > ((await readHead(tx, orgId))?.seq ?? headPoint.seq)) {
+  if (beyond && beyond.seq > ((await getChainHead(tx, orgId))?.seq ?? headPoint.seq)) {
     return done({ at: beyond.seq, eventId: beyond.id, reason: 'head_mismatch', detail: `#${beyond.seq} lies beyond the chain head (#${headPoint.seq})` });
   }
   return done(null);

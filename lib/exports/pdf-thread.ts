@@ -1,16 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { besideModule, startWorker } from '@/lib/workers/start-worker';
 import type { PdfInput } from './pdf-render';
-
-// Outside Next.js (tests, `npm run bench`, scripts) the code runs from its TypeScript sources, and Node cannot
-// start a .ts worker: a one-line bootstrap loads it through tsx. In the app (next build or next dev; Next sets
-// NEXT_RUNTIME) the bundler compiles the `new Worker(new URL(…))` entry below into a chunk of its own.
-// (import.meta.url cannot tell the two apart: Turbopack keeps the source file's URL in it.)
-const FROM_SOURCE = !process.env.NEXT_RUNTIME;
-
-function sourceWorker(href: string): Worker {
-  const entry = JSON.stringify(href);
-  return new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${entry}, ${entry}))`, { eval: true });
-}
 
 /** At most `max` of the tasks run at once; the others wait in order, each handed a slot as one finishes. */
 export function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
@@ -43,7 +33,7 @@ export function renderPdfInWorker(input: PdfInput): Promise<Uint8Array> {
 
 function renderOnce(input: PdfInput): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const worker = FROM_SOURCE ? sourceWorker(import.meta.url.replace(/[^/]+$/, 'pdf-worker.ts')) : new Worker(new URL('./pdf-worker.ts', import.meta.url));
+    const worker = startWorker(besideModule(import.meta.url, 'pdf-worker.ts'), (options) => new Worker(new URL('./pdf-worker.ts', import.meta.url), options));
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

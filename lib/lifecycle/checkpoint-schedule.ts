@@ -1,17 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { rowsOf } from '@/db/rows';
+import { listOrgsNeedingCheckpoint } from '@/db/queries/chain-checkpoints';
 import { createCheckpoint } from '@/lib/chain/checkpoints';
-
-/** Organizations whose chain head moved since their newest checkpoint (or that have none yet). */
-async function listOrgsNeedingCheckpoint(db: Db): Promise<string[]> {
-  const result = await db.execute(sql`
-    select h.org_id from audit_chain_heads h
-    where h.seq > 0 and not exists (
-      select 1 from audit_checkpoints c where c.org_id = h.org_id and c.seq = h.seq and c.hash = h.hash)
-    order by 1`);
-  return rowsOf<{ org_id: string }>(result).map((r) => r.org_id);
-}
 
 /** Signs a checkpoint for every organization whose chain grew since its last one; returns how many. */
 export async function checkpointAllOrgs(db: Db): Promise<number> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { verifyChain, type VerifyOptions } from '@/lib/chain/verify';
 import { recordAuditEvents, type AuditEntry } from '@/lib/recording/record';
 import { eventAt, tamper } from './chain-helpers';
@@ -7,7 +7,7 @@ import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
 
 // On the server the verifier reads with COPY and writes each entry's canonical form from the column text
-// (lib/chain/verify-fast.ts), on the calling thread or in hash workers; on PGlite it reads through Drizzle.
+// (lib/chain/fast/row-hasher.ts), on the calling thread or in hash workers (lib/chain/verify-worker.ts); on PGlite it reads through Drizzle.
 // Every way must give the same answers as the reference (Drizzle read + canonicalize), for awkward content too.
 const WAYS: VerifyOptions[] = [{}, { hashWorkers: 0, batchSize: 7 }, { hashWorkers: 2, batchSize: 7 }, { hashWorkers: 1, batchSize: 1000 }];
 
@@ -62,7 +62,14 @@ describeEachDatabase('hash chain: every verification path reads entries as the r
 
   it('verifies awkward content (escapes, unicode, controls, jsonb strings and numbers, quoted array elements) every way', async () => {
     const orgId = await chain('verify-fast-ok', 60);
-    for (const way of WAYS) expect(await verifyChain(ctx.db, orgId, way), JSON.stringify(way)).toMatchObject({ ok: true, count: 60, verifiedThrough: { seq: 60 } });
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      for (const way of WAYS) expect(await verifyChain(ctx.db, orgId, way), JSON.stringify(way)).toMatchObject({ ok: true, count: 60, verifiedThrough: { seq: 60 } });
+      // The hash workers start from the TypeScript sources too: none fell back to the calling thread.
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('hash worker'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('finds the same first break every way, whichever batch or range it falls in', async () => {

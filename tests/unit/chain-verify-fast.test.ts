@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { chainRecord, computeEntryHash, type ChainedFields } from '@/lib/chain/entry-hash';
-import { canonicalize } from '@/lib/chain/jcs';
-import { isoTime, jsonTextToJcs, makeRowHasher, sha256 } from '@/lib/chain/verify-fast';
+import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
+import { isoTime } from '@/lib/chain/fast/column-text';
+import { makeRowHasher } from '@/lib/chain/fast/row-hasher';
+import { sha256 } from '@/lib/chain/fast/sha256';
 
-// The verifier's fast path (lib/chain/verify-fast.ts) must write exactly what canonicalize writes, or
+// The verifier's fast path (lib/chain/fast/*, jsonTextToJcs in lib/chain/jcs.ts) must write exactly what canonicalize writes, or
 // decline (null) and leave the value to the exact path. Never a different string.
 
 function rng(seed: number) {

@@ -3,7 +3,7 @@ import { getDb } from '@/lib/boot/app-db';
 import { IntegrityControls } from '@/components/admin/integrity-controls';
 import { PageHeader } from '@/components/admin/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { listCheckpoints } from '@/lib/chain/checkpoints';
+import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { getSigningKey } from '@/lib/chain/signing-key';
 import { requirePermission } from '@/lib/auth/session';
 
