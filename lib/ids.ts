@@ -1,3 +1,5 @@
+export { isUuid } from '@/db/vocabulary/ids';
+
 /** RFC 9562 UUIDv7: 48-bit millisecond timestamp then random bits, so ids sort by creation time. */
 export function uuidv7(at: Date | number = Date.now()): string {
   const ms = typeof at === 'number' ? at : at.getTime();
@@ -12,9 +14,4 @@ export function uuidv7(at: Date | number = Date.now()): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID_RE.test(value);
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { auditEvents, type AuditEventRow } from '@/db/schema';
-import { isUuid } from '@/lib/ids';
+import { isUuid } from '@/db/vocabulary/ids';
 
 /**
  * One event with every column, for the detail view and shared links. Tenancy: only a row of `orgId`
