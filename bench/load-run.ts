@@ -15,7 +15,9 @@ import { chromium } from '@playwright/test';
 import { createBenchDatabase } from './lib/bench-db';
 import { percentile } from './lib/measure';
 
-const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'embedded' }, seconds: { type: 'string', default: '30' }, port: { type: 'string', default: '3310' } } });
+const { values: args } = parseArgs({
+  options: { db: { type: 'string', default: 'embedded' }, seconds: { type: 'string', default: '30' }, port: { type: 'string', default: '3310' } },
+});
 const root = path.resolve(import.meta.dirname, '..');
 const seconds = Number(args.seconds);
 const port = Number(args.port);
@@ -66,11 +68,20 @@ async function main() {
   try {
     for (let i = 0; ; i++) {
       if (app.exitCode !== null) throw new Error(`the app exited:\n${serverLog}`);
-      if (await fetch(`${baseUrl}/login`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${baseUrl}/login`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 240) throw new Error(`the app did not start:\n${serverLog}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     const page = await browser.newPage({ baseURL: baseUrl });
     await page.goto('/api-keys');
     await page.getByLabel('Email').fill('alice@acme.test');
@@ -85,9 +96,10 @@ async function main() {
     const auth = { authorization: `Bearer ${key}` };
     const end = Date.now() + seconds * 1000;
     let batch = 0;
-    const loop = (fn: () => Promise<void>) => (async () => {
-      while (Date.now() < end) await fn();
-    })();
+    const loop = (fn: () => Promise<void>) =>
+      (async () => {
+        while (Date.now() < end) await fn();
+      })();
     const events = (n: number) =>
       Array.from({ length: 100 }, (_, i) => ({ action: 'update', object: { type: 'flow', id: `flow_${n}_${i}` }, message: `load ${n}/${i}`, after: { n, i } }));
     const started = Date.now();
@@ -96,7 +108,13 @@ async function main() {
       ...Array.from({ length: 8 }, () =>
         loop(() => {
           const n = batch++;
-          return timed('ingest', () => fetch(`${baseUrl}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `load-${n}` }, body: JSON.stringify(events(n)) }));
+          return timed('ingest', () =>
+            fetch(`${baseUrl}/api/v1/events`, {
+              method: 'POST',
+              headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `load-${n}` },
+              body: JSON.stringify(events(n)),
+            }),
+          );
         }),
       ),
       ...Array.from({ length: 2 }, () => loop(() => timed('integrity', () => fetch(`${baseUrl}/api/v1/integrity`, { headers: auth })))),
@@ -107,7 +125,12 @@ async function main() {
     await new Promise((r) => (app.exitCode !== null ? r(null) : app.once('exit', r)));
 
     const verify = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['scripts/audit-verify.ts'], { cwd: root, env, encoding: 'utf8' });
-    const lines = [`# Load run: ${args.db === 'server' ? 'PostgreSQL server' : 'embedded PGlite'}, ${elapsed.toFixed(0)} s, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`, '', '| kind | requests | 2xx | 4xx | 5xx / dropped | p50 | p95 | p99 |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+    const lines = [
+      `# Load run: ${args.db === 'server' ? 'PostgreSQL server' : 'embedded PGlite'}, ${elapsed.toFixed(0)} s, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+      '',
+      '| kind | requests | 2xx | 4xx | 5xx / dropped | p50 | p95 | p99 |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ];
     let serverErrors = 0;
     for (const [kind, list] of Object.entries(samples)) {
       const ms = list.map((s) => s.ms);
@@ -118,8 +141,19 @@ async function main() {
       lines.push(`| ${kind} | ${list.length} | ${by(200, 300)} | ${by(400, 500)} | ${errors} | ${f(50)} | ${f(95)} | ${f(99)} |`);
     }
     const ingested = samples.ingest!.filter((s) => s.status === 201).length * 100;
-    const auditP99 = percentile(samples.audit!.map((s) => s.ms), 99);
-    lines.push('', `events ingested: ${ingested} (${Math.round(ingested / elapsed)}/s)`, `chain verification after the run: ${verify.status === 0 ? 'intact' : 'BROKEN'}`, '```', verify.stdout.trim(), verify.stderr.trim(), '```');
+    const auditP99 = percentile(
+      samples.audit!.map((s) => s.ms),
+      99,
+    );
+    lines.push(
+      '',
+      `events ingested: ${ingested} (${Math.round(ingested / elapsed)}/s)`,
+      `chain verification after the run: ${verify.status === 0 ? 'intact' : 'BROKEN'}`,
+      '```',
+      verify.stdout.trim(),
+      verify.stderr.trim(),
+      '```',
+    );
     const ok = serverErrors === 0 && auditP99 < 2000 && verify.status === 0;
     lines.push(`result: ${ok ? 'PASS' : 'FAIL'} (server errors ${serverErrors}, /audit p99 ${Math.round(auditP99)} ms)`);
     const out = lines.join('\n');
@@ -127,7 +161,13 @@ async function main() {
     mkdirSync(path.join(root, 'bench/out'), { recursive: true });
     writeFileSync(path.join(root, `bench/out/load-${args.db}.md`), out + '\n');
     if (!ok) {
-      console.log(serverLog.split('\n').filter((l) => /error|fail/i.test(l)).slice(0, 40).join('\n'));
+      console.log(
+        serverLog
+          .split('\n')
+          .filter((l) => /error|fail/i.test(l))
+          .slice(0, 40)
+          .join('\n'),
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -50,14 +50,28 @@ const only = new Set((args.only ? args.only.split(',') : GROUPS.filter((g) => g 
 for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group "${g}" (groups: ${GROUPS.join(', ')})`);
 const log = (line: string) => console.log(line);
 
-const fmt = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
+const fmt = (ms: number | undefined) =>
+  ms === undefined || Number.isNaN(ms)
+    ? '—'
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms >= 1000
+        ? `${(ms / 1000).toFixed(2)} s`
+        : ms >= 10
+          ? `${Math.round(ms)} ms`
+          : `${ms.toFixed(1)} ms`;
 
 function tableOf(rows: ScenarioRow[]): string {
-  const lines = ['| group | scenario | runs | p50 | p95 | max | raw p50 | × raw (p50) | figure | target | met | note |', '|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|'];
+  const lines = [
+    '| group | scenario | runs | p50 | p95 | max | raw p50 | × raw (p50) | figure | target | met | note |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|',
+  ];
   for (const r of rows) {
     const ratio = r.rawP50Ms && r.p50Ms ? `${(r.p50Ms / r.rawP50Ms).toFixed(1)}×` : '—';
     const met = r.met === undefined ? '' : r.met ? 'yes' : '**MISSED**';
-    lines.push(`| ${r.group} | ${r.scenario} | ${r.runs} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.rawP50Ms)} | ${ratio} | ${r.figure ?? ''} | ${r.target ?? ''} | ${met} | ${r.note ?? ''} |`);
+    lines.push(
+      `| ${r.group} | ${r.scenario} | ${r.runs} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.rawP50Ms)} | ${ratio} | ${r.figure ?? ''} | ${r.target ?? ''} | ${met} | ${r.note ?? ''} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -67,14 +81,23 @@ async function embeddedRows(events: number, quick: boolean): Promise<ScenarioRow
   const handle = await openMigratedDatabase({ pgliteDir: 'memory://' });
   try {
     const [org] = await handle.db.insert(organizations).values({ slug: 'acme', name: 'Acme Corp', retentionDays: 3650 }).returning();
-    const people = Array.from({ length: 40 }, (_, i) => ({ email: `user${String(i + 1).padStart(2, '0')}@acme.test`, id: null, role: (i % 10 === 9 ? 'auditor' : 'admin') as 'admin' }));
+    const people = Array.from({ length: 40 }, (_, i) => ({
+      email: `user${String(i + 1).padStart(2, '0')}@acme.test`,
+      id: null,
+      role: (i % 10 === 9 ? 'auditor' : 'admin') as 'admin',
+    }));
     const started = performance.now();
     await generateDemoEvents(handle.db, { orgId: org!.id, slug: 'acme', userIds: {}, people, count: events, days: 730, seed: 2026 });
     log(`embedded: ${events.toLocaleString('en-US')} events through recordAuditEvents in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     // What the server does at start and daily (PGlite has no autovacuum).
     await analyzeEmbedded(handle);
     const newest = new Date().toISOString();
-    const ctx: BenchContext = { url: 'memory://', orgs: [{ slug: 'acme', id: org!.id, events, oldest: newest, newest }], user: { id: '', email: '', password: '', label: '' }, quick };
+    const ctx: BenchContext = {
+      url: 'memory://',
+      orgs: [{ slug: 'acme', id: org!.id, events, oldest: newest, newest }],
+      user: { id: '', email: '', password: '', label: '' },
+      quick,
+    };
     const rows = await runQueryScenarios(ctx, { handle });
     return rows.map((r) => ({ ...r, group: `embedded PGlite: ${r.group}` }));
   } finally {
@@ -122,7 +145,8 @@ async function main() {
     log(`\n== ${group}`);
     const t = Date.now();
     const got = await fn();
-    for (const r of got) log(`  ${r.scenario}: p50 ${fmt(r.p50Ms)} p95 ${fmt(r.p95Ms)} raw ${fmt(r.rawP50Ms)} ${r.figure ?? ''} ${r.met === false ? 'MISSED' : ''}`);
+    for (const r of got)
+      log(`  ${r.scenario}: p50 ${fmt(r.p50Ms)} p95 ${fmt(r.p95Ms)} raw ${fmt(r.rawP50Ms)} ${r.figure ?? ''} ${r.met === false ? 'MISSED' : ''}`);
     log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
     rows.push(...got);
   };
@@ -154,7 +178,10 @@ async function main() {
   const [{ version }] = (await admin`select version()`) as unknown as [{ version: string }];
   await admin.end();
   const machine = [
-    `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
     `Node ${process.version}; ${version.split(',')[0]}; ${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')}`,
     `${ctx.orgs.reduce((n, o) => n + o.events, 0).toLocaleString('en-US')} events: ${ctx.orgs.map((o) => `${o.slug} ${o.events.toLocaleString('en-US')}`).join(', ')}; ${loadSummary}`,
     `run ${new Date(started).toISOString()}, ${((Date.now() - started) / 60_000).toFixed(0)} min${args.quick ? ', QUICK (not for RESULTS.md)' : ''}`,

@@ -57,7 +57,8 @@ function liveBytes(): number {
 
 // The same columns the CSV export shows, in the same order, straight out of PostgreSQL (the time once: the
 // export's second time column is the same instant in another format), including the integrity set.
-const RAW_COLUMNS = 'occurred_at, actor_label, actor_type, ip, action, object_type, object_id, object_label, message, changes, result, error_message, source, request_id, id, seq, prev_hash, hash';
+const RAW_COLUMNS =
+  'occurred_at, actor_label, actor_type, ip, action, object_type, object_id, object_label, message, changes, result, error_message, source, request_id, id, seq, prev_hash, hash';
 
 async function rawCopy(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () => void): Promise<void> {
   const sql = postgres(a.url, { max: 1, onnotice: () => {} });
@@ -73,7 +74,11 @@ async function rawCopy(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () 
   }
 }
 
-async function productExport(a: ScenarioArgs, onChunk: (n: number) => void, onEnd: () => void): Promise<{ rows: number; batches: number; retainedGrowthMb: number | null }> {
+async function productExport(
+  a: ScenarioArgs,
+  onChunk: (n: number) => void,
+  onEnd: () => void,
+): Promise<{ rows: number; batches: number; retainedGrowthMb: number | null }> {
   const handle = await openDatabase({ url: a.url });
   const file = a.out ? createWriteStream(a.out) : null;
   let rows = 0;
@@ -144,7 +149,15 @@ async function main() {
   const ms = (endedAt || performance.now()) - started - forcedGcMs;
   const cpu = process.cpuUsage(cpuBefore);
   const memory = sampler.stop();
-  const result: ScenarioResult = { ms: Math.round(ms), forcedGcMs: Math.round(forcedGcMs), firstByteMs: Math.round(firstByteMs), bytes, ...counts, ...memory, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const result: ScenarioResult = {
+    ms: Math.round(ms),
+    forcedGcMs: Math.round(forcedGcMs),
+    firstByteMs: Math.round(firstByteMs),
+    bytes,
+    ...counts,
+    ...memory,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 

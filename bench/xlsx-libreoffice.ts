@@ -23,7 +23,11 @@ export function convertWithLibreOffice(xlsxPath: string): RoundTrip {
   try {
     const started = performance.now();
     // 44 = comma, 34 = double quote, 76 = UTF-8; a private profile so a running LibreOffice is not disturbed.
-    execFileSync(soffice, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', dir, xlsxPath], { stdio: 'pipe', timeout: 15 * 60_000 });
+    execFileSync(
+      soffice,
+      [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', dir, xlsxPath],
+      { stdio: 'pipe', timeout: 15 * 60_000 },
+    );
     const seconds = (performance.now() - started) / 1000;
     const csv = readFileSync(path.join(dir, `${path.basename(xlsxPath, '.xlsx')}.csv`), 'utf8');
     const records = csvRecords(csv.replace(/^\uFEFF/, ''));
@@ -38,6 +42,8 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   const [file, expected] = process.argv.slice(2);
   if (!file) throw new Error('usage: tsx bench/xlsx-libreoffice.ts FILE.xlsx [EXPECTED_ROWS]');
   const r = convertWithLibreOffice(file);
-  console.log(`${r.version}: ${r.dataRows} data rows in ${r.seconds.toFixed(1)} s${expected ? ` (expected ${expected}: ${Number(expected) === r.dataRows ? 'match' : 'MISMATCH'})` : ''}`);
+  console.log(
+    `${r.version}: ${r.dataRows} data rows in ${r.seconds.toFixed(1)} s${expected ? ` (expected ${expected}: ${Number(expected) === r.dataRows ? 'match' : 'MISMATCH'})` : ''}`,
+  );
   if (expected && Number(expected) !== r.dataRows) process.exitCode = 1;
 }

@@ -4,7 +4,8 @@ import { countRateHit } from '@/db/queries/rate-limits';
 /** A limit: at most `max` hits per `windowMs` for one subject (a user, an API key, an address). */
 export type RateRule = { name: string; max: number; windowMs: number };
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number; /** The first refusal in this window: record it (once). */ firstRefusal: boolean };
+export type RateDecision =
+  { ok: true } | { ok: false; retryAfterSeconds: number; /** The first refusal in this window: record it (once). */ firstRefusal: boolean };
 
 /** The limits the product enforces, in one place (the README's security section lists them). */
 export const RATE_RULES = {

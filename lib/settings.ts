@@ -16,7 +16,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     // How many reverse proxies in front of the server append to X-Forwarded-For; 0 = use the direct peer only.
     trustedProxyHops: parsePositiveInt(env.TRUSTED_PROXY_HOPS, 0, 'TRUSTED_PROXY_HOPS'),
     // Extra field names to redact from recorded snapshots, on top of the built-in list.
-    redactFields: (env.AUDIT_REDACT_FIELDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    redactFields: (env.AUDIT_REDACT_FIELDS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     // Ed25519 PKCS#8 PEM that signs chain checkpoints; unset: generated once into DATA_DIR/signing-key.pem.
     signingKeyPem: env.AUDIT_SIGNING_KEY?.trim().replace(/\\n/g, '\n') || undefined,
     // Minutes between automatic signed checkpoints of every organization's chain head; 0 turns them off.

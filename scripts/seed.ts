@@ -14,5 +14,7 @@ const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir
 const started = Date.now();
 const written = await seedDemo(handle.db, { events, seed: values.seed ? Number(values.seed) : Date.now() % 2 ** 31 });
 const secs = (Date.now() - started) / 1000;
-console.log(`seeded acme=${written.acme} globex=${written.globex} events in ${secs.toFixed(1)} s (${Math.round((written.acme + written.globex) / secs)} events/s)`);
+console.log(
+  `seeded acme=${written.acme} globex=${written.globex} events in ${secs.toFixed(1)} s (${Math.round((written.acme + written.globex) / secs)} events/s)`,
+);
 await handle.close();

@@ -1,4 +1,4 @@
-// `npm test`: the whole gate. Lint + typecheck, then vitest (unit + integration on both databases),
+// `npm test`: the whole gate. Format check + lint + typecheck, then vitest (unit + integration on both databases),
 // then a production build and Playwright in real Chromium. Ends with one summary line summed over both runners.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +34,8 @@ function finish(passed, failed, skipped, extra = '') {
 
 for (const f of ['vitest.json', 'e2e.json', 'summary.txt']) rmSync(path.join(results, f), { force: true });
 
-if (!run('lint', bin('eslint'), ['--max-warnings=0', '.']) || !run('typecheck', bin('tsc'), ['--noEmit'])) {
-  finish(0, 1, 0, '[test] lint/typecheck gate failed');
+if (!run('format', bin('prettier'), ['--check', '--log-level=warn', '.']) || !run('lint', bin('eslint'), ['--max-warnings=0', '.']) || !run('typecheck', bin('tsc'), ['--noEmit'])) {
+  finish(0, 1, 0, '[test] format/lint/typecheck gate failed (npx prettier --write . formats)');
 }
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -40,7 +40,13 @@ export async function fillBenchDatabase(url: string, rows: number, now: number):
     await sql`analyze audit_events`;
     const [newest] = await sql<{ at: Date }[]>`select max(occurred_at) as at from audit_events where org_id = ${orgId}`;
     await sql.end();
-    return { orgId, user: { id: userIds['alice@acme.test']!, email: 'alice@acme.test' }, rows, seconds: (performance.now() - started) / 1000, newest: newest!.at.toISOString() };
+    return {
+      orgId,
+      user: { id: userIds['alice@acme.test']!, email: 'alice@acme.test' },
+      rows,
+      seconds: (performance.now() - started) / 1000,
+      newest: newest!.at.toISOString(),
+    };
   } finally {
     await handle.close();
   }

@@ -2,9 +2,34 @@
 import type { AuditEventRowToInsert } from '@/db/queries/chain-entries';
 
 export const COPY_COLUMNS = [
-  'org_id', 'id', 'occurred_at', 'received_at', 'actor_type', 'actor_id', 'actor_label', 'source', 'ip', 'user_agent', 'request_id',
-  'action', 'object_type', 'object_id', 'object_label', 'module', 'project', 'message', 'result', 'error_message',
-  'before', 'after', 'changes', 'changed_fields', 'metadata', 'seq', 'prev_hash', 'hash',
+  'org_id',
+  'id',
+  'occurred_at',
+  'received_at',
+  'actor_type',
+  'actor_id',
+  'actor_label',
+  'source',
+  'ip',
+  'user_agent',
+  'request_id',
+  'action',
+  'object_type',
+  'object_id',
+  'object_label',
+  'module',
+  'project',
+  'message',
+  'result',
+  'error_message',
+  'before',
+  'after',
+  'changes',
+  'changed_fields',
+  'metadata',
+  'seq',
+  'prev_hash',
+  'hash',
 ] as const;
 
 /** One CSV field: NULL is an unquoted empty field, every value is quoted. */
@@ -23,10 +48,31 @@ function arrayField(items: string[]): string {
 export function csvLine(r: Omit<AuditEventRowToInsert, 'seq' | 'prevHash' | 'hash'> & Partial<AuditEventRowToInsert>): string {
   return (
     [
-      field(r.orgId), field(r.id), field(r.occurredAt), field(r.receivedAt ?? r.occurredAt), field(r.actorType), field(r.actorId),
-      field(r.actorLabel), field(r.source), field(r.ip), field(r.userAgent), field(r.requestId), field(r.action), field(r.objectType),
-      field(r.objectId), field(r.objectLabel), field(r.module), field(r.project), field(r.message), field(r.result), field(r.errorMessage),
-      field(r.before), field(r.after), field(r.changes), arrayField(r.changedFields ?? []), field(r.metadata),
+      field(r.orgId),
+      field(r.id),
+      field(r.occurredAt),
+      field(r.receivedAt ?? r.occurredAt),
+      field(r.actorType),
+      field(r.actorId),
+      field(r.actorLabel),
+      field(r.source),
+      field(r.ip),
+      field(r.userAgent),
+      field(r.requestId),
+      field(r.action),
+      field(r.objectType),
+      field(r.objectId),
+      field(r.objectLabel),
+      field(r.module),
+      field(r.project),
+      field(r.message),
+      field(r.result),
+      field(r.errorMessage),
+      field(r.before),
+      field(r.after),
+      field(r.changes),
+      arrayField(r.changedFields ?? []),
+      field(r.metadata),
     ].join(',') + ','
   );
 }

@@ -38,7 +38,14 @@ const ROWS_PER_COPY = 200_000;
  * cycling through its templates; each row gets its own UUIDv7, request id, seq, prev_hash and SHA-256 hash
  * (the hash of exactly the canonical form computeEntryHash would build). Returns the chain head and time span.
  */
-async function copyOrgRows(sql: postgres.Sql, templates: RowTemplate[], count: number, oldest: number, newest: number, seed: number): Promise<{ seq: number; hash: string; first: number; last: number }> {
+async function copyOrgRows(
+  sql: postgres.Sql,
+  templates: RowTemplate[],
+  count: number,
+  oldest: number,
+  newest: number,
+  seed: number,
+): Promise<{ seq: number; hash: string; first: number; last: number }> {
   const r = new Random(seed);
   const step = (newest - oldest) / count;
   let seq = 0;
@@ -55,7 +62,7 @@ async function copyOrgRows(sql: postgres.Sql, templates: RowTemplate[], count: n
     while (seq < end) {
       let text = '';
       const batchEnd = Math.min(end, seq + 1000);
-      for (; seq < batchEnd; ) {
+      for (; seq < batchEnd;) {
         const t = templates[seq % templates.length]!;
         const ms = Math.floor(oldest + seq * step + r.next() * step * 0.9);
         const at = new Date(ms).toISOString();
@@ -63,7 +70,9 @@ async function copyOrgRows(sql: postgres.Sql, templates: RowTemplate[], count: n
         const request = `req_${r.hex(16)}`;
         seq += 1;
         const c = t.canon;
-        const hash = createHash('sha256').update(c[0] + id + c[1] + at + c[2] + prev + c[3] + request + c[4] + seq + c[5], 'utf8').digest('hex');
+        const hash = createHash('sha256')
+          .update(c[0] + id + c[1] + at + c[2] + prev + c[3] + request + c[4] + seq + c[5], 'utf8')
+          .digest('hex');
         const v = t.csv;
         text += `${v[0]}${id}${v[1]}${at}${v[2]}${new Date(ms + 5 + (seq % 900)).toISOString()}${v[3]}${request}${v[4]}${seq},"${prev}","${hash}"\n`;
         prev = hash;
@@ -121,13 +130,17 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
     for (const [i, o] of BENCH_ORGS.entries()) {
       const count = i === BENCH_ORGS.length - 1 ? opts.events - assigned : Math.round(opts.events * o.share);
       assigned += count;
-      const [org] = await sql<{ id: string }[]>`insert into organizations (slug, name, retention_days) values (${o.slug}, ${o.name}, ${BENCH_RETENTION_DAYS}) returning id`;
+      const [org] = await sql<
+        { id: string }[]
+      >`insert into organizations (slug, name, retention_days) values (${o.slug}, ${o.name}, ${BENCH_RETENTION_DAYS}) returning id`;
       await sql`insert into memberships (org_id, user_id, role) values (${org!.id}, ${owner!.id}, 'owner')`;
       const people: DemoPerson[] = [];
       for (let p = 0; p < o.people; p++) {
         const role: Role = p % 10 === 9 ? 'auditor' : p % 4 === 0 ? 'owner' : 'admin';
         const email = `user${String(p + 1).padStart(2, '0')}@${o.slug}.test`;
-        const [user] = await sql<{ id: string }[]>`insert into users (email, name, password_hash) values (${email}, ${`User ${p + 1} of ${o.name}`}, ${hash}) returning id`;
+        const [user] = await sql<
+          { id: string }[]
+        >`insert into users (email, name, password_hash) values (${email}, ${`User ${p + 1} of ${o.name}`}, ${hash}) returning id`;
         await sql`insert into memberships (org_id, user_id, role) values (${org!.id}, ${user!.id}, ${role})`;
         people.push({ email, id: user!.id, role });
       }
@@ -152,12 +165,22 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
 
     const result: BenchOrg[] = [];
     for (const [i, org] of orgs.entries()) {
-      const templates = buildTemplates({ orgId: org.id, slug: org.slug, people: org.people, count: Math.min(org.count, MAX_TEMPLATES), seed: 2026 + i, now: opts.now, days: opts.days });
+      const templates = buildTemplates({
+        orgId: org.id,
+        slug: org.slug,
+        people: org.people,
+        count: Math.min(org.count, MAX_TEMPLATES),
+        seed: 2026 + i,
+        now: opts.now,
+        days: opts.days,
+      });
       const head = await copyOrgRows(sql, templates, org.count, oldest, opts.now, 7000 + i);
       await sql`insert into audit_chain_heads (org_id, seq, hash) values (${org.id}, ${head.seq}, ${head.hash})
                 on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
       result.push({ slug: org.slug, id: org.id, events: org.count, oldest: new Date(head.first).toISOString(), newest: new Date(head.last).toISOString() });
-      log(`  ${org.slug}: ${org.count.toLocaleString('en-US')} events from ${templates.length.toLocaleString('en-US')} templates, chain head #${head.seq} (${((performance.now() - mark) / 1000).toFixed(0)} s)`);
+      log(
+        `  ${org.slug}: ${org.count.toLocaleString('en-US')} events from ${templates.length.toLocaleString('en-US')} templates, chain head #${head.seq} (${((performance.now() - mark) / 1000).toFixed(0)} s)`,
+      );
     }
     phase('generate, hash-chain and COPY');
 

@@ -21,7 +21,12 @@ export function startMemorySampler(intervalMs = 20): { stop(): MemorySample } {
       clearInterval(timer);
       loop.disable();
       const m = process.memoryUsage();
-      return { baselineRssMb: mb(baseline.rss), peakRssMb: mb(Math.max(peakRss, m.rss)), peakHeapMb: mb(Math.max(peakHeap, m.heapUsed)), loopMaxMs: Math.round(loop.max / 1e6) };
+      return {
+        baselineRssMb: mb(baseline.rss),
+        peakRssMb: mb(Math.max(peakRss, m.rss)),
+        peakHeapMb: mb(Math.max(peakHeap, m.heapUsed)),
+        loopMaxMs: Math.round(loop.max / 1e6),
+      };
     },
   };
 }

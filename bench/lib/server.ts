@@ -31,7 +31,13 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   return [...jar, ...session].join('; ');
 }
 
-export async function startBenchServer(opts: { databaseUrl: string; port?: number; email: string; password: string; log?: (s: string) => void }): Promise<BenchServer> {
+export async function startBenchServer(opts: {
+  databaseUrl: string;
+  port?: number;
+  email: string;
+  password: string;
+  log?: (s: string) => void;
+}): Promise<BenchServer> {
   const log = opts.log ?? (() => {});
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     log('  no production build: next build…');

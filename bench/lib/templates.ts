@@ -29,15 +29,33 @@ function canonicalIp(ip: string | null): string | null {
   return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
 
-export function buildTemplates(opts: { orgId: string; slug: string; people: DemoPerson[]; count: number; seed: number; now: number; days: number }): RowTemplate[] {
+export function buildTemplates(opts: {
+  orgId: string;
+  slug: string;
+  people: DemoPerson[];
+  count: number;
+  seed: number;
+  now: number;
+  days: number;
+}): RowTemplate[] {
   const out: RowTemplate[] = [];
-  for (const entry of demoEntries({ orgId: opts.orgId, slug: opts.slug, count: opts.count, people: opts.people, seed: opts.seed, now: opts.now, days: opts.days })) {
+  for (const entry of demoEntries({
+    orgId: opts.orgId,
+    slug: opts.slug,
+    count: opts.count,
+    people: opts.people,
+    seed: opts.seed,
+    now: opts.now,
+    days: opts.days,
+  })) {
     const row = buildAuditRow({ ...entry, requestId: REQUEST });
     row.ip = canonicalIp(row.ip ?? null);
     const record = chainRecord(toChainedFields(row, 0, PREV));
     Object.assign(record, { id: ID, occurred_at: AT, seq: SEQ });
     const canon = canonicalize(record).split(new RegExp(`${ID}|${AT}|${PREV}|${REQUEST}|"${SEQ}"`));
-    const csv = csvLine({ ...toChainedFields(row, 0, ''), id: ID, occurredAt: AT as unknown as Date, receivedAt: RECEIVED as unknown as Date }).split(new RegExp(`${ID}|${AT}|${RECEIVED}|${REQUEST}`));
+    const csv = csvLine({ ...toChainedFields(row, 0, ''), id: ID, occurredAt: AT as unknown as Date, receivedAt: RECEIVED as unknown as Date }).split(
+      new RegExp(`${ID}|${AT}|${RECEIVED}|${REQUEST}`),
+    );
     if (canon.length !== 6 || csv.length !== 5) throw new Error(`template markers collide with the data (${canon.length}, ${csv.length})`);
     out.push({ canon, csv });
   }

@@ -29,7 +29,8 @@ export function runScenarioProcess(args: ScenarioArgs): ScenarioResult {
     timeout: 30 * 60_000,
   });
   const line = child.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
-  if (child.status !== 0 || !line) throw new Error(`scenario ${args.kind} failed (exit ${child.status}${child.error ? `, ${child.error.message}` : ''}):\n${child.stderr}\n${child.stdout}`);
+  if (child.status !== 0 || !line)
+    throw new Error(`scenario ${args.kind} failed (exit ${child.status}${child.error ? `, ${child.error.message}` : ''}):\n${child.stderr}\n${child.stdout}`);
   return JSON.parse(line.slice(7)) as ScenarioResult;
 }
 
@@ -63,7 +64,12 @@ function details(m: Measured, rawP50Ms?: number): string {
   const parts = [
     rawP50Ms ? `${(m.p50Ms / rawP50Ms).toFixed(2)}× COPY (p50)` : null,
     `${(r0.bytes / 1_048_576).toFixed(1)} MB file`,
-    `first byte ${seconds(percentile(m.results.map((r) => r.firstByteMs), 50))}`,
+    `first byte ${seconds(
+      percentile(
+        m.results.map((r) => r.firstByteMs),
+        50,
+      ),
+    )}`,
     `peak heap ${Math.max(...m.results.map((r) => r.peakHeapMb))} MB`,
     `worst event-loop stall ${seconds(Math.max(...m.results.map((r) => r.loopMaxMs)))}`,
   ];
@@ -81,7 +87,9 @@ export async function runExportScenarios(ctx: BenchContext, opts: { rows: number
   // records one) never join a later run.
   const to = new Date(new Date(org.newest).getTime() + 1).toISOString();
   const count = async (from: string) =>
-    Number((await sql<{ n: string }[]>`select count(*) as n from audit_events where org_id = ${org.id} and occurred_at >= ${from} and occurred_at < ${to}`)[0]!.n);
+    Number(
+      (await sql<{ n: string }[]>`select count(*) as n from audit_events where org_id = ${org.id} and occurred_at >= ${from} and occurred_at < ${to}`)[0]!.n,
+    );
   /** The newest `rows` events (fewer when the organization has fewer); never more than `rows` when `atMost`. */
   const windowOf = async (rows: number, atMost: boolean): Promise<Window> => {
     const [edge] = await sql<{ at: Date }[]>`

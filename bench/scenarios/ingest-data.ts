@@ -12,7 +12,12 @@ const AGENTS = [
 ];
 
 /** Deterministic hex from a counter (no randomness: two runs send the same bytes). */
-const hex = (n: number, len: number) => (Math.imul(n + 1, 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(Math.ceil(len / 8)).slice(0, len);
+const hex = (n: number, len: number) =>
+  (Math.imul(n + 1, 2654435761) >>> 0)
+    .toString(16)
+    .padStart(8, '0')
+    .repeat(Math.ceil(len / 8))
+    .slice(0, len);
 
 /**
  * Event `i` of a sender: an update of an ingress route by a person, with before/after snapshots where three
@@ -74,9 +79,34 @@ export const COPY_COLUMNS =
 /** One stored row (already chained) as a line of COPY text. */
 export function copyLine(r: AuditEventRowToInsert, receivedAt: Date): string {
   const cells = [
-    r.orgId, r.id, r.occurredAt, receivedAt, r.actorType, r.actorId, r.actorLabel, r.source, r.ip, r.userAgent, r.requestId,
-    r.action, r.objectType, r.objectId, r.objectLabel, r.module, r.project, r.message, r.result, r.errorMessage,
-    r.before, r.after, r.changes, copyText(arrayLiteral(r.changedFields)), r.metadata, r.seq, r.prevHash, r.hash,
+    r.orgId,
+    r.id,
+    r.occurredAt,
+    receivedAt,
+    r.actorType,
+    r.actorId,
+    r.actorLabel,
+    r.source,
+    r.ip,
+    r.userAgent,
+    r.requestId,
+    r.action,
+    r.objectType,
+    r.objectId,
+    r.objectLabel,
+    r.module,
+    r.project,
+    r.message,
+    r.result,
+    r.errorMessage,
+    r.before,
+    r.after,
+    r.changes,
+    copyText(arrayLiteral(r.changedFields)),
+    r.metadata,
+    r.seq,
+    r.prevHash,
+    r.hash,
   ];
   return `${cells.map((c, i) => (i === 23 ? (c as string) : cell(c))).join('\t')}\n`;
 }

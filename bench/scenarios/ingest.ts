@@ -63,7 +63,10 @@ function makeBodies(count: number, firstEvent: number, withKeys = false): string
 
 async function createOrg(db: Db, kind: string): Promise<string> {
   const slug = `bench-${kind}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const [org] = await db.insert(organizations).values({ slug, name: `Bench ${kind}`, timeZone: 'UTC' }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ slug, name: `Bench ${kind}`, timeZone: 'UTC' })
+    .returning();
   return org!.id;
 }
 
@@ -112,7 +115,13 @@ async function copyYardstick(sql: postgres.Sql, db: Db, bodies: string[]): Promi
   const s = stats(load.times);
   return {
     p50: s.p50Ms,
-    row: { group: GROUP, scenario: `COPY audit_events FROM STDIN, ${BATCH} rows per statement (yardstick)`, ...s, rawP50Ms: s.p50Ms, figure: fmtRate(eventsPerSecond(load, chunks.length)) },
+    row: {
+      group: GROUP,
+      scenario: `COPY audit_events FROM STDIN, ${BATCH} rows per statement (yardstick)`,
+      ...s,
+      rawP50Ms: s.p50Ms,
+      figure: fmtRate(eventsPerSecond(load, chunks.length)),
+    },
   };
 }
 
@@ -173,7 +182,16 @@ async function auditedOverhead(db: Db, ctx: BenchContext, runs: number): Promise
   const warmup = 10;
   for (let i = 0; i < warmup + runs; i++) {
     // Alternate which goes first, so neither always runs right after the other's commit.
-    const pair = i % 2 ? ([[audited, withAudit], [plain, without]] as const) : ([[plain, without], [audited, withAudit]] as const);
+    const pair =
+      i % 2
+        ? ([
+            [audited, withAudit],
+            [plain, without],
+          ] as const)
+        : ([
+            [plain, without],
+            [audited, withAudit],
+          ] as const);
     for (const [fn, times] of pair) {
       const t = performance.now();
       await fn(2 * i + (fn === audited ? 1 : 0));

@@ -14,7 +14,8 @@ import { timeRuns, type Timing } from '../lib/measure';
 import type { BenchContext, ScenarioRow } from '../lib/types';
 
 const ZONE = 'Europe/Berlin';
-const LIST_COLUMNS = 'id, occurred_at, actor_type, actor_id, actor_label, source, ip, action, object_type, object_id, object_label, message, result, error_message, changes';
+const LIST_COLUMNS =
+  'id, occurred_at, actor_type, actor_id, actor_label, source, ip, action, object_type, object_id, object_label, message, result, error_message, changes';
 
 /** A raw WHERE (after org_id = $1) with its parameters, from the resolved filters. */
 type RawWhere = (f: QueryFilters, arg: (v: unknown) => string) => string[];
@@ -35,16 +36,52 @@ export function comboGrid(slug: string): Combo[] {
     { name: 'all time', params: { range: 'all' }, raw: time },
     { name: 'action = delete, all time', params: { range: 'all', action: 'delete' }, raw: (f, a) => [...time(f, a), `action in (${a('delete')})`] },
     { name: 'user = one of 40 people, 30 days', params: { range: '30d', actor: person }, raw: (f, a) => [...time(f, a), `actor_label in (${a(person)})`] },
-    { name: 'user = a former member (rare), all time', params: { range: 'all', actor: former }, raw: (f, a) => [...time(f, a), `actor_label in (${a(former)})`] },
-    { name: 'object type = connector, all time', params: { range: 'all', type: 'connector' }, raw: (f, a) => [...time(f, a), `object_type in (${a('connector')})`] },
-    { name: 'type + action + result = failure, 30 days', params: { range: '30d', type: 'flow', action: 'publish', result: 'failure' }, raw: (f, a) => [...time(f, a), `action in (${a('publish')})`, `object_type in (${a('flow')})`, `result::text in (${a('failure')})`] },
-    { name: 'IP in 10.0.0.0/8 (API keys), 7 days', params: { range: '7d', ip: '10.0.0.0/8' }, raw: (f, a) => [...time(f, a), `ip <<= ${a('10.0.0.0/8')}::inet`] },
-    { name: 'changed field = role, all time', params: { range: 'all', field: 'role' }, raw: (f, a) => [...time(f, a), `changed_fields && array[${a('role')}]::text[]`] },
-    { name: 'changed field = sso_enforced (rare), all time', params: { range: 'all', field: 'sso_enforced' }, raw: (f, a) => [...time(f, a), `changed_fields && array[${a('sso_enforced')}]::text[]`] },
+    {
+      name: 'user = a former member (rare), all time',
+      params: { range: 'all', actor: former },
+      raw: (f, a) => [...time(f, a), `actor_label in (${a(former)})`],
+    },
+    {
+      name: 'object type = connector, all time',
+      params: { range: 'all', type: 'connector' },
+      raw: (f, a) => [...time(f, a), `object_type in (${a('connector')})`],
+    },
+    {
+      name: 'type + action + result = failure, 30 days',
+      params: { range: '30d', type: 'flow', action: 'publish', result: 'failure' },
+      raw: (f, a) => [...time(f, a), `action in (${a('publish')})`, `object_type in (${a('flow')})`, `result::text in (${a('failure')})`],
+    },
+    {
+      name: 'IP in 10.0.0.0/8 (API keys), 7 days',
+      params: { range: '7d', ip: '10.0.0.0/8' },
+      raw: (f, a) => [...time(f, a), `ip <<= ${a('10.0.0.0/8')}::inet`],
+    },
+    {
+      name: 'changed field = role, all time',
+      params: { range: 'all', field: 'role' },
+      raw: (f, a) => [...time(f, a), `changed_fields && array[${a('role')}]::text[]`],
+    },
+    {
+      name: 'changed field = sso_enforced (rare), all time',
+      params: { range: 'all', field: 'sso_enforced' },
+      raw: (f, a) => [...time(f, a), `changed_fields && array[${a('sso_enforced')}]::text[]`],
+    },
     { name: 'free text "stripe", 7 days', params: { range: '7d', text: 'stripe' }, raw: (f, a) => [...time(f, a), `${SEARCH} ilike ${a('%stripe%')}`] },
-    { name: 'free text "customer.example", all time', params: { range: 'all', text: 'customer.example' }, raw: (f, a) => [...time(f, a), `${SEARCH} ilike ${a('%customer.example%')}`] },
-    { name: 'free text, rare ("sync 4242"), all time', params: { range: 'all', text: 'sync 4242' }, raw: (f, a) => [...time(f, a), `${SEARCH} ilike ${a('%sync 4242%')}`] },
-    { name: 'not action = login, 30 days', params: { range: '30d', 'not.action': 'login' }, raw: (f, a) => [...time(f, a), `(action is null or action not in (${a('login')}))`] },
+    {
+      name: 'free text "customer.example", all time',
+      params: { range: 'all', text: 'customer.example' },
+      raw: (f, a) => [...time(f, a), `${SEARCH} ilike ${a('%customer.example%')}`],
+    },
+    {
+      name: 'free text, rare ("sync 4242"), all time',
+      params: { range: 'all', text: 'sync 4242' },
+      raw: (f, a) => [...time(f, a), `${SEARCH} ilike ${a('%sync 4242%')}`],
+    },
+    {
+      name: 'not action = login, 30 days',
+      params: { range: '30d', 'not.action': 'login' },
+      raw: (f, a) => [...time(f, a), `(action is null or action not in (${a('login')}))`],
+    },
     {
       name: 'query language: action:update type:member field:role created:>=(30 days ago)',
       params: { q: `action:update type:member field:role created:>=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}` },
@@ -61,14 +98,23 @@ function resolve(params: Record<string, string>, now: Date) {
   return { state, filters: resolveQueryFilters(state.filters, now, ZONE) };
 }
 
-export function rawFirstPage(orgId: string, combo: Combo, f: QueryFilters, limit: number, extra?: (arg: (v: unknown) => string) => string): { text: string; args: unknown[] } {
+export function rawFirstPage(
+  orgId: string,
+  combo: Combo,
+  f: QueryFilters,
+  limit: number,
+  extra?: (arg: (v: unknown) => string) => string,
+): { text: string; args: unknown[] } {
   const args: unknown[] = [orgId];
   const arg = (v: unknown) => {
     args.push(v instanceof Date ? v.toISOString() : v);
     return `$${args.length}`;
   };
   const where = ['org_id = $1', ...combo.raw(f, arg), ...(extra ? [extra(arg)] : [])];
-  return { text: `select ${LIST_COLUMNS} from audit_events where ${where.join(' and ')} order by ${combo.sort ?? 'occurred_at desc, id desc'} limit ${limit + 1}`, args };
+  return {
+    text: `select ${LIST_COLUMNS} from audit_events where ${where.join(' and ')} order by ${combo.sort ?? 'occurred_at desc, id desc'} limit ${limit + 1}`,
+    args,
+  };
 }
 
 function row(group: string, scenario: string, product: Timing, raw: Timing | null, target: number, note?: string): ScenarioRow {
@@ -114,15 +160,29 @@ export async function runQueryScenarios(ctx: BenchContext, opts: { org?: number;
       const { state, filters } = resolve(combo.params, now);
       const offset = state.size * 999 - 1;
       const probe = rawFirstPage(org.id, combo, filters, 0);
-      const boundary = (await exec(probe.text.replace(/limit \d+$/, `offset ${offset} limit 1`), probe.args)) as { occurred_at: Date | string; id: string; action: string }[];
+      const boundary = (await exec(probe.text.replace(/limit \d+$/, `offset ${offset} limit 1`), probe.args)) as {
+        occurred_at: Date | string;
+        id: string;
+        action: string;
+      }[];
       if (!boundary[0]) {
-        rows.push({ group: 'deep page (keyset), query layer', scenario: `${combo.name}: page 1,000`, runs: 0, p50Ms: NaN, p95Ms: NaN, maxMs: NaN, note: 'fewer than 1,000 pages' });
+        rows.push({
+          group: 'deep page (keyset), query layer',
+          scenario: `${combo.name}: page 1,000`,
+          runs: 0,
+          p50Ms: NaN,
+          p95Ms: NaN,
+          maxMs: NaN,
+          note: 'fewer than 1,000 pages',
+        });
         continue;
       }
       const b = { ...boundary[0], occurred_at: new Date(boundary[0].occurred_at) };
       const after: Cursor = combo.sort ? { v: b.action, at: b.occurred_at, id: b.id } : { at: b.occurred_at, id: b.id };
       const q = rawFirstPage(org.id, combo, filters, state.size, (arg) =>
-        combo.sort ? `(action, occurred_at, id) > (${arg(b.action)}, ${arg(b.occurred_at)}, ${arg(b.id)})` : `(occurred_at, id) < (${arg(b.occurred_at)}, ${arg(b.id)})`,
+        combo.sort
+          ? `(action, occurred_at, id) > (${arg(b.action)}, ${arg(b.occurred_at)}, ${arg(b.id)})`
+          : `(occurred_at, id) < (${arg(b.occurred_at)}, ${arg(b.id)})`,
       );
       const product = () => listAuditEvents(handle.db, { orgId: org.id, filters, sort: state.sort, limit: state.size, after });
       const [p, r] = await interleaved(product, () => exec(q.text, q.args), runs);
@@ -146,7 +206,9 @@ export async function runQueryScenarios(ctx: BenchContext, opts: { org?: number;
       // The yardstick is the exact count(*) a naive viewer would run: what the estimate saves.
       const r = await timeRuns(() => exec(countSql, q.args), ctx.quick ? 1 : 3, 1);
       const [{ count: exact }] = (await exec(countSql, q.args)) as [{ count: string }];
-      const label = count.exact ? `exact ${count.count.toLocaleString('en-US')}` : `estimate ${count.count.toLocaleString('en-US')} (exact ${Number(exact).toLocaleString('en-US')})`;
+      const label = count.exact
+        ? `exact ${count.count.toLocaleString('en-US')}`
+        : `estimate ${count.count.toLocaleString('en-US')} (exact ${Number(exact).toLocaleString('en-US')})`;
       rows.push(row('filter options and total', `total: ${combo.name}`, p, r, 100, `${label}; yardstick = exact count(*)`));
     }
   } finally {
@@ -166,7 +228,14 @@ type Exec = (text: string, args: unknown[]) => Promise<Record<string, unknown>[]
 
 /** Plain SQL with $n parameters on the product's own connection (postgres.js or PGlite), no ORM in between. */
 function rawExecutor(handle: DbHandle): Exec {
-  const client = (handle.db as unknown as { $client: { unsafe?: (t: string, a: unknown[]) => Promise<Record<string, unknown>[]>; query?: (t: string, a: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> } }).$client;
+  const client = (
+    handle.db as unknown as {
+      $client: {
+        unsafe?: (t: string, a: unknown[]) => Promise<Record<string, unknown>[]>;
+        query?: (t: string, a: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+      };
+    }
+  ).$client;
   if (handle.kind === 'postgres') return (text, args) => client.unsafe!(text, args);
   return async (text, args) => (await client.query!(text, args)).rows;
 }

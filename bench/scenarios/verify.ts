@@ -14,7 +14,8 @@ import type { BenchContext, ScenarioRow } from '../lib/types';
 
 const TARGET = 200_000;
 // The columns the entry hash covers (every recorded column but received_at), and the stored hash.
-const HASHED = 'org_id, id, seq, prev_hash, occurred_at, actor_type, actor_id, actor_label, source, ip, user_agent, request_id, action, object_type, object_id, object_label, module, project, message, result, error_message, before, after, changes, changed_fields, metadata, hash';
+const HASHED =
+  'org_id, id, seq, prev_hash, occurred_at, actor_type, actor_id, actor_label, source, ip, user_agent, request_id, action, object_type, object_id, object_label, module, project, message, result, error_message, before, after, changes, changed_fields, metadata, hash';
 
 const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -43,23 +44,33 @@ export async function runVerifyScenarios(ctx: BenchContext): Promise<ScenarioRow
       const { runs, warmup } = repetitions(events, ctx.quick);
 
       let bytes = 0;
-      const raw = await timeRuns(async () => {
-        bytes = 0;
-        const stream = await sql.unsafe(`copy (select ${HASHED} from audit_events where org_id = '${org.id}' and seq > ${from} and seq <= ${through} order by seq) to stdout`).readable();
-        try {
-          for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;
-        } finally {
-          releaseCopy(stream);
-        }
-      }, runs, warmup);
+      const raw = await timeRuns(
+        async () => {
+          bytes = 0;
+          const stream = await sql
+            .unsafe(`copy (select ${HASHED} from audit_events where org_id = '${org.id}' and seq > ${from} and seq <= ${through} order by seq) to stdout`)
+            .readable();
+          try {
+            for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;
+          } finally {
+            releaseCopy(stream);
+          }
+        },
+        runs,
+        warmup,
+      );
 
       const verify = async (opts: VerifyOptions): Promise<Timing & { count: number }> => {
         let count = 0;
-        const timing = await timeRuns(async () => {
-          const result = await verifyChain(handle.db, org.id, opts);
-          if (!result.ok) throw new Error(`bench: ${org.slug}'s chain does not verify: ${JSON.stringify(result)}`);
-          count = result.count;
-        }, runs, warmup);
+        const timing = await timeRuns(
+          async () => {
+            const result = await verifyChain(handle.db, org.id, opts);
+            if (!result.ok) throw new Error(`bench: ${org.slug}'s chain does not verify: ${JSON.stringify(result)}`);
+            count = result.count;
+          },
+          runs,
+          warmup,
+        );
         return { ...timing, count };
       };
 
@@ -80,7 +91,8 @@ export async function runVerifyScenarios(ctx: BenchContext): Promise<ScenarioRow
       const workers = hashWorkersFor(events);
       rows.push(row('verifyChain', await verify({}), workers ? `COPY read, ${workers} hash worker threads` : 'COPY read, hashed on the calling thread'));
       // What the worker threads add: the largest chain of at most 2 million events again, hashed on the calling thread.
-      if (workers && org === compareOn && !ctx.quick) rows.push(row('verifyChain, no hash workers', await verify({ hashWorkers: 0 }), 'COPY read, hashed on the calling thread'));
+      if (workers && org === compareOn && !ctx.quick)
+        rows.push(row('verifyChain, no hash workers', await verify({ hashWorkers: 0 }), 'COPY read, hashed on the calling thread'));
     }
   } finally {
     await sql.end({ timeout: 5 });

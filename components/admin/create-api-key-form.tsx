@@ -12,7 +12,9 @@ export function CreateApiKeyForm() {
   const [copied, setCopied] = useState(false);
   return (
     <form action={action} className="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" aria-labelledby="create-key-title">
-      <h2 id="create-key-title" className="font-medium">Create an API key</h2>
+      <h2 id="create-key-title" className="font-medium">
+        Create an API key
+      </h2>
       <div className="flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1 space-y-1.5">
           <Label htmlFor="key-name">Name</Label>

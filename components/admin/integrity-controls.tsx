@@ -23,8 +23,8 @@ function VerificationOutcome({ result }: { result: ChainVerification }) {
     <Alert tone="error">
       <span data-testid="integrity-broken">
         The chain breaks at entry #{result.at}
-        {result.eventId ? ` (event ${result.eventId})` : ''}: {result.reason.replace(/_/g, ' ')}. {result.detail}. Entries up to #
-        {result.verifiedThrough.seq} verified.
+        {result.eventId ? ` (event ${result.eventId})` : ''}: {result.reason.replace(/_/g, ' ')}. {result.detail}. Entries up to #{result.verifiedThrough.seq}{' '}
+        verified.
       </span>
     </Alert>
   );

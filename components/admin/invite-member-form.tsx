@@ -24,7 +24,14 @@ export function InviteMemberForm({ canGrantOwner }: { canGrantOwner: boolean }) 
       <div className="grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end">
         <div className="space-y-1.5">
           <Label htmlFor="member-email">Email</Label>
-          <Input id="member-email" name="email" type="email" required placeholder="name@company.com" aria-invalid={Boolean(!state?.ok && state?.fieldErrors?.email)} />
+          <Input
+            id="member-email"
+            name="email"
+            type="email"
+            required
+            placeholder="name@company.com"
+            aria-invalid={Boolean(!state?.ok && state?.fieldErrors?.email)}
+          />
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="member-role">Role</Label>

@@ -12,7 +12,14 @@ function RevokeInvitation({ id, email }: { id: string; email: string }) {
   return (
     <form action={action}>
       <input type="hidden" name="invitationId" value={id} />
-      <Button type="submit" size="sm" variant="ghost" className="text-red-700 dark:text-red-400" disabled={pending} aria-label={`Revoke the invitation of ${email}`}>
+      <Button
+        type="submit"
+        size="sm"
+        variant="ghost"
+        className="text-red-700 dark:text-red-400"
+        disabled={pending}
+        aria-label={`Revoke the invitation of ${email}`}
+      >
         Revoke
       </Button>
       <ActionMessage state={state?.ok ? null : state} />

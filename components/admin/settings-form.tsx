@@ -35,7 +35,17 @@ export function SettingsForm({ settings, zones, disabled, canHold }: { settings:
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="org-retention">Retention period (days)</Label>
-          <Input id="org-retention" name="retentionDays" type="number" min={30} max={3650} defaultValue={settings.retentionDays} aria-invalid={Boolean(errors?.retentionDays)} aria-describedby="org-retention-help" className="w-40" />
+          <Input
+            id="org-retention"
+            name="retentionDays"
+            type="number"
+            min={30}
+            max={3650}
+            defaultValue={settings.retentionDays}
+            aria-invalid={Boolean(errors?.retentionDays)}
+            aria-describedby="org-retention-help"
+            className="w-40"
+          />
           <p id="org-retention-help" className="text-xs text-zinc-500">
             Audit entries older than this are removed by the retention job. 365 days meets PCI DSS.
           </p>
@@ -44,7 +54,16 @@ export function SettingsForm({ settings, zones, disabled, canHold }: { settings:
           <div className="flex items-center gap-2">
             {/* Unchecked boxes send nothing: the hidden "off" goes first and a checked box's "on" overrides it. */}
             {canHold ? <input type="hidden" name="legalHold" value="off" /> : null}
-            <input id="org-legal-hold" name="legalHold" type="checkbox" value="on" defaultChecked={settings.legalHold} disabled={!canHold} aria-describedby="org-legal-hold-help" className="size-4" />
+            <input
+              id="org-legal-hold"
+              name="legalHold"
+              type="checkbox"
+              value="on"
+              defaultChecked={settings.legalHold}
+              disabled={!canHold}
+              aria-describedby="org-legal-hold-help"
+              className="size-4"
+            />
             <Label htmlFor="org-legal-hold">Legal hold: suspend retention</Label>
           </div>
           <p id="org-legal-hold-help" className="text-xs text-zinc-500">

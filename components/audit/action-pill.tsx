@@ -13,9 +13,5 @@ const TONES: Record<string, string> = {
 };
 
 export function ActionPill({ action }: { action: string }) {
-  return (
-    <Badge className={cn('font-mono', TONES[action] ?? 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200')}>
-      {action}
-    </Badge>
-  );
+  return <Badge className={cn('font-mono', TONES[action] ?? 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200')}>{action}</Badge>;
 }

@@ -26,7 +26,12 @@ function columns(state: AuditViewState, timeZone: string) {
     col.accessor('occurredAt', {
       id: 'time',
       cell: (c) => (
-        <Link href={detailHref(c.row.original.id)} scroll={false} className="whitespace-nowrap font-mono text-xs tabular-nums hover:underline" title={c.getValue().toISOString()}>
+        <Link
+          href={detailHref(c.row.original.id)}
+          scroll={false}
+          className="whitespace-nowrap font-mono text-xs tabular-nums hover:underline"
+          title={c.getValue().toISOString()}
+        >
           <time dateTime={c.getValue().toISOString()}>{formatInZone(c.getValue(), timeZone)}</time>
         </Link>
       ),
@@ -37,7 +42,9 @@ function columns(state: AuditViewState, timeZone: string) {
         const kind = ACTOR_KIND[c.row.original.actorType];
         return (
           <span className="flex items-center gap-1.5 whitespace-nowrap">
-            <span className="max-w-[14rem] truncate" title={c.getValue()}>{c.getValue()}</span>
+            <span className="max-w-[14rem] truncate" title={c.getValue()}>
+              {c.getValue()}
+            </span>
             {kind ? <span className="rounded border border-zinc-300 px-1 text-[10px] uppercase text-zinc-500 dark:border-zinc-700">{kind}</span> : null}
           </span>
         );
@@ -51,9 +58,17 @@ function columns(state: AuditViewState, timeZone: string) {
       cell: (c) => {
         const id = c.getValue();
         if (!id) return <span className="text-zinc-400">—</span>;
-        const history = hrefWith(state, { filters: { ...state.filters, objectId: id, include: { ...state.filters.include, type: [c.row.original.objectType] } } });
+        const history = hrefWith(state, {
+          filters: { ...state.filters, objectId: id, include: { ...state.filters.include, type: [c.row.original.objectType] } },
+        });
         return (
-          <Link href={history} scroll={false} onClick={(e) => e.stopPropagation()} className="block max-w-[9rem] truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400" title={`All events for ${c.row.original.objectType} ${id}`}>
+          <Link
+            href={history}
+            scroll={false}
+            onClick={(e) => e.stopPropagation()}
+            className="block max-w-[9rem] truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
+            title={`All events for ${c.row.original.objectType} ${id}`}
+          >
             {id}
           </Link>
         );
@@ -71,21 +86,46 @@ function columns(state: AuditViewState, timeZone: string) {
     }),
     col.accessor('result', {
       id: 'result',
-      cell: (c) => (c.getValue() === 'success' ? <span className="text-emerald-700 dark:text-emerald-400">success</span> : <span className="font-medium text-red-700 dark:text-red-400">failure</span>),
+      cell: (c) =>
+        c.getValue() === 'success' ? (
+          <span className="text-emerald-700 dark:text-emerald-400">success</span>
+        ) : (
+          <span className="font-medium text-red-700 dark:text-red-400">failure</span>
+        ),
     }),
     col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-500">{c.getValue()}</span> }),
   ];
 }
 
 /** One page of events. Sorting, paging and column visibility live in the URL (manual mode: the server sorts). */
-export function AuditTable({ page, state, timeZone, zoneLabel, emptyLines }: { page: Promise<AuditPage>; state: AuditViewState; timeZone: string; zoneLabel: string; emptyLines: string[] }) {
+export function AuditTable({
+  page,
+  state,
+  timeZone,
+  zoneLabel,
+  emptyLines,
+}: {
+  page: Promise<AuditPage>;
+  state: AuditViewState;
+  timeZone: string;
+  zoneLabel: string;
+  emptyLines: string[];
+}) {
   const { rows, next, prev } = use(page);
   const router = useRouter();
   const cols = useMemo(() => columns(state, timeZone), [state, timeZone]);
   const visibility: VisibilityState = Object.fromEntries(COLUMNS.map((c) => [c, (state.cols ?? COLUMNS).includes(c)]));
   // TanStack's table object is mutable by design; the React Compiler skips this component, which is fine.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id, manualSorting: true, manualPagination: true, state: { columnVisibility: visibility } });
+  const table = useReactTable({
+    data: rows,
+    columns: cols,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => r.id,
+    manualSorting: true,
+    manualPagination: true,
+    state: { columnVisibility: visibility },
+  });
 
   const header = (id: Column) => {
     const label = id === 'time' ? `Time (${zoneLabel})` : COLUMN_LABELS[id];
@@ -94,7 +134,12 @@ export function AuditTable({ page, state, timeZone, zoneLabel, emptyLines }: { p
     // First click sorts time newest-first and text A-Z; clicking again reverses.
     const dir = active ? (state.sort.dir === 'asc' ? 'desc' : 'asc') : id === 'time' ? 'desc' : 'asc';
     return (
-      <Link href={hrefWith(state, { sort: { column: id, dir } })} scroll={false} className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-white" aria-label={`Sort by ${label}${active ? `, currently ${state.sort.dir === 'asc' ? 'ascending' : 'descending'}` : ''}`}>
+      <Link
+        href={hrefWith(state, { sort: { column: id, dir } })}
+        scroll={false}
+        className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-white"
+        aria-label={`Sort by ${label}${active ? `, currently ${state.sort.dir === 'asc' ? 'ascending' : 'descending'}` : ''}`}
+      >
         {label}
         <span aria-hidden className={active ? 'text-zinc-900 dark:text-white' : 'text-zinc-300 dark:text-zinc-600'}>
           {active ? (state.sort.dir === 'asc' ? '▲' : '▼') : '↕'}
@@ -128,7 +173,10 @@ export function AuditTable({ page, state, timeZone, zoneLabel, emptyLines }: { p
                   ))}
                 </ul>
                 <p className="mt-3 text-sm">
-                  <Link href={hrefWith(state, { filters: { ...state.filters, range: { preset: '30d' } } })} className="text-sky-700 underline dark:text-sky-400">
+                  <Link
+                    href={hrefWith(state, { filters: { ...state.filters, range: { preset: '30d' } } })}
+                    className="text-sky-700 underline dark:text-sky-400"
+                  >
                     Widen to the last 30 days
                   </Link>{' '}
                   or{' '}

@@ -32,7 +32,10 @@ function ChangeValue({ value, side }: { value: unknown; side: 'old' | 'new' }) {
 export function EventDetailChanges({ changes }: { changes: FieldChange[] | null }) {
   if (!changes?.length) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No field changes recorded.</p>;
   return (
-    <ul className="divide-y divide-zinc-100 rounded-md border border-zinc-200 font-mono text-xs dark:divide-zinc-800 dark:border-zinc-800" aria-label="Field changes">
+    <ul
+      className="divide-y divide-zinc-100 rounded-md border border-zinc-200 font-mono text-xs dark:divide-zinc-800 dark:border-zinc-800"
+      aria-label="Field changes"
+    >
       {changes.map((c, i) => (
         <li key={`${i}:${c.path}`} className="flex flex-wrap items-center gap-x-2 gap-y-1 px-3 py-2">
           <span className="font-semibold text-zinc-800 dark:text-zinc-200">{c.path}:</span>

@@ -107,9 +107,7 @@ export function EventDetailFields({ event, timeZone }: { event: AuditEventRow; t
       <Field label="Error message">
         <Text value={event.errorMessage} />
       </Field>
-      <Field label="Changed fields">
-        {event.changedFields.length ? <Mono>{event.changedFields.join(', ')}</Mono> : <Empty />}
-      </Field>
+      <Field label="Changed fields">{event.changedFields.length ? <Mono>{event.changedFields.join(', ')}</Mono> : <Empty />}</Field>
     </dl>
   );
 }

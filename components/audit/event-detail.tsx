@@ -113,11 +113,7 @@ function EventDetailView({ event, closeHref, recordHref, actorHref, timeZone }: 
 /** The same sheet for an id that is unknown, malformed or another organization's: one message for all three. */
 export function EventNotFound({ closeHref }: { closeHref: string }) {
   return (
-    <EventDetailSheet
-      closeHref={closeHref}
-      title="Event not found"
-      description="Event not found — it does not exist or belongs to another organization."
-    >
+    <EventDetailSheet closeHref={closeHref} title="Event not found" description="Event not found — it does not exist or belongs to another organization.">
       <Link href={closeHref} scroll={false} className={linkClass}>
         Back to the events
       </Link>

@@ -27,7 +27,11 @@ const itemClass =
 /** "Export" menu: the whole current view (every page, all columns) as CSV, Excel, PDF or JSON Lines downloads. */
 export function ExportMenu({ query, count, pdfCap }: ExportMenuProps) {
   const pdfTooBig = !count.exact || count.count > pdfCap;
-  const total = count.exact ? count.count.toLocaleString('en-US') : count.atLeast ? `more than ${(count.count - 1).toLocaleString('en-US')}` : `about ${count.count.toLocaleString('en-US')}`;
+  const total = count.exact
+    ? count.count.toLocaleString('en-US')
+    : count.atLeast
+      ? `more than ${(count.count - 1).toLocaleString('en-US')}`
+      : `about ${count.count.toLocaleString('en-US')}`;
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger asChild>
@@ -36,7 +40,12 @@ export function ExportMenu({ query, count, pdfCap }: ExportMenuProps) {
         </Button>
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
-        <DropdownMenu.Content align="end" sideOffset={4} collisionPadding={8} className="z-50 w-72 rounded-lg border border-zinc-200 bg-white p-1 text-zinc-900 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
+        <DropdownMenu.Content
+          align="end"
+          sideOffset={4}
+          collisionPadding={8}
+          className="z-50 w-72 rounded-lg border border-zinc-200 bg-white p-1 text-zinc-900 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+        >
           <DropdownMenu.Label className="px-2 pt-1 pb-1.5 text-xs text-zinc-500 dark:text-zinc-400">
             Export {total} {count.count === 1 && count.exact ? 'event' : 'events'} with these filters
           </DropdownMenu.Label>

@@ -26,13 +26,22 @@ export function FacetFilter({ facet, options, state }: { facet: Facet; options: 
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
-        <Button variant="outline" size="sm" className={cn(active > 0 && 'border-sky-500 bg-sky-50 dark:border-sky-600 dark:bg-sky-950')} aria-label={`Filter by ${label.toLowerCase()}${active ? ` (${active} selected)` : ''}`}>
+        <Button
+          variant="outline"
+          size="sm"
+          className={cn(active > 0 && 'border-sky-500 bg-sky-50 dark:border-sky-600 dark:bg-sky-950')}
+          aria-label={`Filter by ${label.toLowerCase()}${active ? ` (${active} selected)` : ''}`}
+        >
           {label}
           {active > 0 ? <span className="rounded-full bg-sky-600 px-1.5 text-[10px] text-white">{active}</span> : null}
         </Button>
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="start" sideOffset={4} className="z-50 w-72 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+        <Popover.Content
+          align="start"
+          sideOffset={4}
+          className="z-50 w-72 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
           <label className="sr-only" htmlFor={`facet-search-${facet}`}>
             Search {label.toLowerCase()} values
           </label>
@@ -57,7 +66,11 @@ export function FacetFilter({ facet, options, state }: { facet: Facet; options: 
             ))}
           </fieldset>
           {active > 0 ? (
-            <button type="button" onClick={() => goFilters({ include: { ...state.filters.include, [facet]: [] }, exclude: { ...state.filters.exclude, [facet]: [] } })} className="mt-2 w-full rounded px-2 py-1 text-left text-xs text-sky-700 hover:underline dark:text-sky-400">
+            <button
+              type="button"
+              onClick={() => goFilters({ include: { ...state.filters.include, [facet]: [] }, exclude: { ...state.filters.exclude, [facet]: [] } })}
+              className="mt-2 w-full rounded px-2 py-1 text-left text-xs text-sky-700 hover:underline dark:text-sky-400"
+            >
               Clear {label.toLowerCase()} filter
             </button>
           ) : null}

@@ -13,7 +13,11 @@ function subscribeToScheme(onChange: () => void) {
 
 /** Follows the system colour scheme live, as Tailwind's `dark:` variant does. */
 function usePrefersDark(): boolean {
-  return useSyncExternalStore(subscribeToScheme, () => window.matchMedia(DARK_QUERY).matches, () => false);
+  return useSyncExternalStore(
+    subscribeToScheme,
+    () => window.matchMedia(DARK_QUERY).matches,
+    () => false,
+  );
 }
 
 // Match the sheet's zinc surfaces instead of the library's blue-grey dark palette.

@@ -29,7 +29,11 @@ export function MoreFilters({ state }: { state: AuditViewState }) {
         </Button>
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="start" sideOffset={4} className="z-50 w-80 rounded-lg border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+        <Popover.Content
+          align="start"
+          sideOffset={4}
+          className="z-50 w-80 rounded-lg border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
           <form
             className="space-y-3"
             onSubmit={(e) => {
@@ -50,7 +54,13 @@ export function MoreFilters({ state }: { state: AuditViewState }) {
                 <Label htmlFor={`more-${field.key}`} className="text-xs">
                   {field.label}
                 </Label>
-                <Input id={`more-${field.key}`} name={field.key} defaultValue={readFilter(f, field.key).include.join(',')} placeholder={field.placeholder} className="h-8" />
+                <Input
+                  id={`more-${field.key}`}
+                  name={field.key}
+                  defaultValue={readFilter(f, field.key).include.join(',')}
+                  placeholder={field.placeholder}
+                  className="h-8"
+                />
               </div>
             ))}
             <Button type="submit" size="sm" className="w-full">

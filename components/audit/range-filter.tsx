@@ -56,11 +56,22 @@ export function RangeFilter({ state }: { state: AuditViewState }) {
         >
           <label className="flex items-center gap-1 text-xs text-zinc-500">
             From
-            <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100" />
+            <input
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+            />
           </label>
           <label className="flex items-center gap-1 text-xs text-zinc-500">
             To
-            <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={invalid} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100" />
+            <input
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              aria-invalid={invalid}
+              className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+            />
           </label>
           <Button type="submit" size="sm" disabled={invalid || (!from && !to)}>
             Apply

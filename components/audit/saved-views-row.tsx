@@ -95,7 +95,11 @@ export function SavedViewsRow({
               className="block truncate rounded-sm text-sm font-medium text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 dark:text-zinc-100"
               title={view.name}
             >
-              {current ? <span aria-hidden className="mr-1 text-sky-600 dark:text-sky-400">✓</span> : null}
+              {current ? (
+                <span aria-hidden className="mr-1 text-sky-600 dark:text-sky-400">
+                  ✓
+                </span>
+              ) : null}
               {view.name}
               {current ? <span className="sr-only"> (current view)</span> : null}
             </Link>
@@ -105,7 +109,15 @@ export function SavedViewsRow({
           </div>
           <div className="flex shrink-0 items-center">
             {canChange ? (
-              <Button ref={renameButton} type="button" size="sm" variant="ghost" className={rowButton} onClick={startEditing} aria-label={`Rename ${view.name}`}>
+              <Button
+                ref={renameButton}
+                type="button"
+                size="sm"
+                variant="ghost"
+                className={rowButton}
+                onClick={startEditing}
+                aria-label={`Rename ${view.name}`}
+              >
                 Rename
               </Button>
             ) : null}
@@ -113,7 +125,14 @@ export function SavedViewsRow({
               <form action={share}>
                 <input type="hidden" name="viewId" value={view.id} />
                 <input type="hidden" name="shared" value={view.shared ? 'false' : 'true'} />
-                <Button type="submit" size="sm" variant="ghost" className={rowButton} disabled={sharing} aria-label={view.shared ? `Stop sharing ${view.name}` : `Share ${view.name} with the organization`}>
+                <Button
+                  type="submit"
+                  size="sm"
+                  variant="ghost"
+                  className={rowButton}
+                  disabled={sharing}
+                  aria-label={view.shared ? `Stop sharing ${view.name}` : `Share ${view.name} with the organization`}
+                >
                   {view.shared ? 'Unshare' : 'Share'}
                 </Button>
               </form>
@@ -127,7 +146,14 @@ export function SavedViewsRow({
                 }}
               >
                 <input type="hidden" name="viewId" value={view.id} />
-                <Button type="submit" size="sm" variant="ghost" className={`${rowButton} text-red-700 dark:text-red-400`} disabled={removing} aria-label={`Delete ${view.name}`}>
+                <Button
+                  type="submit"
+                  size="sm"
+                  variant="ghost"
+                  className={`${rowButton} text-red-700 dark:text-red-400`}
+                  disabled={removing}
+                  aria-label={`Delete ${view.name}`}
+                >
                   Delete
                 </Button>
               </form>

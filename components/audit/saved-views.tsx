@@ -49,7 +49,9 @@ export function SavedViews({ views, currentQuery, canSave, canManageShared }: Sa
         >
           <Popover.Title className="px-2 pt-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Saved views</Popover.Title>
           {views.length === 0 ? (
-            <p className="px-2 py-2 text-sm text-zinc-500 dark:text-zinc-400">No saved views yet.{canSave ? ' Name this view below to come back to it.' : ''}</p>
+            <p className="px-2 py-2 text-sm text-zinc-500 dark:text-zinc-400">
+              No saved views yet.{canSave ? ' Name this view below to come back to it.' : ''}
+            </p>
           ) : (
             <ul className="max-h-72 space-y-0.5 overflow-y-auto" aria-label="Saved views">
               {views.map((view) => (

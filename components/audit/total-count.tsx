@@ -10,7 +10,11 @@ export function describeCount({ count: n, exact, atLeast }: AuditCount): string 
 export async function TotalCount({ count }: { count: Promise<AuditCount> }) {
   const resolved = await count;
   return (
-    <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="total-count" title={resolved.exact ? 'Exact count' : 'Exact counts stop at 10,000 so the page stays fast'}>
+    <p
+      className="text-sm text-zinc-500 dark:text-zinc-400"
+      data-testid="total-count"
+      title={resolved.exact ? 'Exact count' : 'Exact counts stop at 10,000 so the page stays fast'}
+    >
       {describeCount(resolved)}
     </p>
   );

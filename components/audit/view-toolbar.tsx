@@ -56,7 +56,11 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
           </Button>
         </Popover.Trigger>
         <Popover.Portal>
-          <Popover.Content align="end" sideOffset={4} className="z-50 w-48 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+          <Popover.Content
+            align="end"
+            sideOffset={4}
+            className="z-50 w-48 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+          >
             <fieldset aria-label="Visible columns" className="space-y-0.5">
               {COLUMNS.map((c) => (
                 <label key={c} className="flex items-center gap-2 rounded px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
@@ -84,7 +88,11 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
             href={hrefWith(state, { tz, after: state.after, before: state.before })}
             scroll={false}
             aria-current={state.tz === tz ? 'true' : undefined}
-            className={state.tz === tz ? 'bg-zinc-900 px-2.5 py-1.5 text-white dark:bg-zinc-100 dark:text-zinc-900' : 'px-2.5 py-1.5 hover:bg-zinc-100 dark:hover:bg-zinc-800'}
+            className={
+              state.tz === tz
+                ? 'bg-zinc-900 px-2.5 py-1.5 text-white dark:bg-zinc-100 dark:text-zinc-900'
+                : 'px-2.5 py-1.5 hover:bg-zinc-100 dark:hover:bg-zinc-800'
+            }
           >
             {tz === 'utc' ? 'UTC' : 'Local'}
           </Link>

@@ -43,7 +43,15 @@ export function CreateAccountForm({ token }: { token: string }) {
       ).map(([name, label, type, autoComplete]) => (
         <div key={name} className="space-y-1.5">
           <Label htmlFor={`invite-${name}`}>{label}</Label>
-          <Input id={`invite-${name}`} name={name} type={type} autoComplete={autoComplete} required aria-invalid={Boolean(fieldError(name))} aria-describedby={fieldError(name) ? `invite-${name}-error` : undefined} />
+          <Input
+            id={`invite-${name}`}
+            name={name}
+            type={type}
+            autoComplete={autoComplete}
+            required
+            aria-invalid={Boolean(fieldError(name))}
+            aria-describedby={fieldError(name) ? `invite-${name}-error` : undefined}
+          />
           {fieldError(name) ? (
             <p id={`invite-${name}-error`} className="text-xs text-red-700 dark:text-red-400">
               {fieldError(name)}

@@ -12,10 +12,24 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      {state.error ? <Alert tone="error" id="login-error">{state.error}</Alert> : null}
+      {state.error ? (
+        <Alert tone="error" id="login-error">
+          {state.error}
+        </Alert>
+      ) : null}
       <div className="space-y-1.5">
         <Label htmlFor="email">Email</Label>
-        <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} aria-invalid={Boolean(state.error)} aria-describedby={state.error ? 'login-error' : undefined} autoFocus />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={state.email}
+          aria-invalid={Boolean(state.error)}
+          aria-describedby={state.error ? 'login-error' : undefined}
+          autoFocus
+        />
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="password">Password</Label>

@@ -28,7 +28,9 @@ export function OrgSwitcher({ orgs, currentId }: { orgs: { orgId: string; name: 
         ))}
       </select>
       <noscript>
-        <button type="submit" className="text-sm underline">Switch</button>
+        <button type="submit" className="text-sm underline">
+          Switch
+        </button>
       </noscript>
     </form>
   );

@@ -8,11 +8,5 @@ const tones = {
 
 /** A message box; errors are announced to screen readers, notices are polite. */
 export function Alert({ tone = 'info', className, ...props }: React.ComponentProps<'div'> & { tone?: keyof typeof tones }) {
-  return (
-    <div
-      role={tone === 'error' ? 'alert' : 'status'}
-      className={cn('rounded-md border px-4 py-3 text-sm', tones[tone], className)}
-      {...props}
-    />
-  );
+  return <div role={tone === 'error' ? 'alert' : 'status'} className={cn('rounded-md border px-4 py-3 text-sm', tones[tone], className)} {...props} />;
 }

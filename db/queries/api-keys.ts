@@ -33,12 +33,18 @@ export async function listActiveApiKeysByPrefix(db: DbOrTx, prefix: string) {
 
 /** Stamps a key's last use. Tenancy: scoped by `orgId`. */
 export async function touchApiKey(db: DbOrTx, orgId: string, keyId: string, at: Date): Promise<void> {
-  await db.update(apiKeys).set({ lastUsedAt: at }).where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId)));
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: at })
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId)));
 }
 
 /** Stores a new key (its hash, never the secret) and returns the row. Tenancy: created in `orgId`. */
 export async function insertApiKey(db: DbOrTx, orgId: string, values: { name: string; prefix: string; secretHash: string; createdBy: string }) {
-  const [row] = await db.insert(apiKeys).values({ orgId, ...values }).returning();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ orgId, ...values })
+    .returning();
   return row!;
 }
 

@@ -24,7 +24,11 @@ export async function listPartitionNames(db: DbOrTx): Promise<string[]> {
 /** Per organization: how many rows a partition holds and the highest seq among them. */
 export async function partitionContents(db: DbOrTx, partition: string): Promise<{ orgId: string; rows: number; maxSeq: number }[]> {
   const result = await db.execute(sql`select org_id, count(*) as n, max(seq) as max_seq from ${sql.identifier(partition)} group by org_id`);
-  return rowsOf<{ org_id: string; n: string | number; max_seq: string | number }>(result).map((r) => ({ orgId: r.org_id, rows: Number(r.n), maxSeq: Number(r.max_seq) }));
+  return rowsOf<{ org_id: string; n: string | number; max_seq: string | number }>(result).map((r) => ({
+    orgId: r.org_id,
+    rows: Number(r.n),
+    maxSeq: Number(r.max_seq),
+  }));
 }
 
 /** Drops a partition and its rows. Transaction: the caller holds every chain head it affects. */

@@ -16,7 +16,10 @@ export async function getFirstSeqSince(tx: Tx, orgId: string, cutoff: Date): Pro
 
 /** The chain hash of the organization's entry at `seq` (null: no such entry). Tenancy: scoped by `orgId`. */
 export async function getEntryHashAt(tx: Tx, orgId: string, seq: number): Promise<string | null> {
-  const [row] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.seq, seq)));
+  const [row] = await tx
+    .select({ hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.seq, seq)));
   return row ? row.hash : null;
 }
 
@@ -27,7 +30,10 @@ export async function getEntryHashAt(tx: Tx, orgId: string, seq: number): Promis
  */
 export async function deleteEntriesThrough(tx: Tx, orgId: string, through: number): Promise<number> {
   await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
-  const deleted = await tx.delete(auditEvents).where(and(eq(auditEvents.orgId, orgId), lte(auditEvents.seq, through))).returning({ seq: auditEvents.seq });
+  const deleted = await tx
+    .delete(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), lte(auditEvents.seq, through)))
+    .returning({ seq: auditEvents.seq });
   return deleted.length;
 }
 

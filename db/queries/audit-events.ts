@@ -76,7 +76,12 @@ export type AuditCount = { count: number; exact: boolean; atLeast?: boolean };
  */
 export async function countAuditEvents(db: DbOrTx, orgId: string, filters: QueryFilters, cap = 10_000): Promise<AuditCount> {
   const where = buildAuditWhere(orgId, filters);
-  const inner = db.select({ one: sql`1` }).from(auditEvents).where(where).limit(cap + 1).as('capped');
+  const inner = db
+    .select({ one: sql`1` })
+    .from(auditEvents)
+    .where(where)
+    .limit(cap + 1)
+    .as('capped');
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner);
   const n = row?.n ?? 0;
   if (n <= cap) return { count: n, exact: true };

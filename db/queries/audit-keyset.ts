@@ -58,7 +58,11 @@ export function keysetCursors(req: KeysetRequest, first: Cursor | null, last: Cu
  * Cuts a limit + 1 read into the page (in sort order, also when read backward) and its cursors. `sortValues[i]`
  * is row i's sort value as read. Rows are used as they come (no copies beyond the page slice).
  */
-export function keysetPage<R extends { occurredAt: Date; id: string }>(req: KeysetRequest, fetched: R[], sortValues: readonly (string | null)[]): KeysetPage<R> {
+export function keysetPage<R extends { occurredAt: Date; id: string }>(
+  req: KeysetRequest,
+  fetched: R[],
+  sortValues: readonly (string | null)[],
+): KeysetPage<R> {
   const more = fetched.length > req.limit;
   const kept = more ? req.limit : fetched.length;
   const at = (i: number) => (i >= 0 && i < kept ? cursorAt(sortValues[i] ?? null, fetched[i]!.occurredAt, fetched[i]!.id) : null);
@@ -72,7 +76,11 @@ export function keysetPage<R extends { occurredAt: Date; id: string }>(req: Keys
  * One keyset page of `projection` (Drizzle's mapping): the statement of keysetSelect, cut by keysetPage.
  * Tenancy: `orgId` only.
  */
-export async function readKeysetPage<R extends { occurredAt: Date; id: string }>(db: DbOrTx, req: KeysetRequest, projection: KeysetProjection): Promise<KeysetPage<R>> {
+export async function readKeysetPage<R extends { occurredAt: Date; id: string }>(
+  db: DbOrTx,
+  req: KeysetRequest,
+  projection: KeysetProjection,
+): Promise<KeysetPage<R>> {
   const fetched = (await keysetSelect(db, req, projection)) as unknown as (R & { sortValue: string | null })[];
   const sortValues = fetched.map((r) => r.sortValue);
   const rows = fetched.map((r) => {

@@ -34,7 +34,11 @@ const FILTER_EXPRESSIONS = {
   search: searchExpression,
 } satisfies Record<FilterColumn, SQL>;
 
-const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const list = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 
 /**
  * THE where-builder: the page, the count, the facets, every export and the API all filter through it.
@@ -84,7 +88,10 @@ const SORT_EXPRESSIONS: Record<Exclude<SortColumn, 'time'>, { expr: SQL; cast: S
 export function orderBy(sort: Sort, reverse = false): SQL {
   const dir = (sort.dir === 'desc') !== reverse ? sql`desc` : sql`asc`;
   const keys = sort.column === 'time' ? [] : [SORT_EXPRESSIONS[sort.column].expr];
-  return sql.join([...keys, sql`${t.occurredAt}`, sql`${t.id}`].map((k) => sql`${k} ${dir}`), sql`, `);
+  return sql.join(
+    [...keys, sql`${t.occurredAt}`, sql`${t.id}`].map((k) => sql`${k} ${dir}`),
+    sql`, `,
+  );
 }
 
 /** The sort value to put in a cursor, read back from the row. */
@@ -102,4 +109,3 @@ export function keysetCondition(sort: Sort, cursor: Cursor, backward = false): S
   const s = SORT_EXPRESSIONS[sort.column];
   return sql`(${s.expr}, ${t.occurredAt}, ${t.id}) ${op} (${sql`${cursor.v ?? ''}`}${s.cast}, ${at}, ${id})`;
 }
-

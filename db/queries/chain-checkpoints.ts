@@ -10,7 +10,12 @@ export async function insertCheckpoint(db: DbOrTx, row: AuditCheckpointRow): Pro
 
 /** The organization's checkpoints, newest first. Tenancy: `orgId` only. */
 export async function listCheckpoints(db: DbOrTx, orgId: string, limit = 100): Promise<AuditCheckpointRow[]> {
-  return db.select().from(auditCheckpoints).where(eq(auditCheckpoints.orgId, orgId)).orderBy(desc(auditCheckpoints.signedAt), desc(auditCheckpoints.id)).limit(limit);
+  return db
+    .select()
+    .from(auditCheckpoints)
+    .where(eq(auditCheckpoints.orgId, orgId))
+    .orderBy(desc(auditCheckpoints.signedAt), desc(auditCheckpoints.id))
+    .limit(limit);
 }
 
 /** Organizations whose chain head moved since their newest checkpoint (or that have none yet). Spans every organization: the schedule only. */

@@ -28,7 +28,8 @@ export async function insertChainedRows(tx: Tx, orgId: string, linked: { rows: A
     const json = JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT));
     const insert = sql`insert into audit_events (${TARGET}) select ${VALUES} from jsonb_to_recordset(${json}::text::jsonb) as r(${RECORD})`;
     if (i + ROWS_PER_STATEMENT < rows.length) await tx.execute(insert);
-    else await tx.execute(sql`with inserted as (${insert}) update audit_chain_heads set seq = ${head.seq}::bigint, hash = ${head.hash} where org_id = ${orgId}`);
+    else
+      await tx.execute(sql`with inserted as (${insert}) update audit_chain_heads set seq = ${head.seq}::bigint, hash = ${head.hash} where org_id = ${orgId}`);
   }
 }
 
@@ -39,7 +40,10 @@ export async function selectCanonicalInetTexts(tx: DbOrTx, raw: string[]): Promi
 }
 
 /** Every column but received_at: what the hash covers, and the hash. */
-const hashedColumns = Object.fromEntries(Object.entries(getTableColumns(auditEvents)).filter(([key]) => key !== 'receivedAt')) as Omit<ReturnType<typeof getTableColumns<typeof auditEvents>>, 'receivedAt'>;
+const hashedColumns = Object.fromEntries(Object.entries(getTableColumns(auditEvents)).filter(([key]) => key !== 'receivedAt')) as Omit<
+  ReturnType<typeof getTableColumns<typeof auditEvents>>,
+  'receivedAt'
+>;
 
 /** An entry as the chain covers it: every column but received_at. */
 export type HashedEntryRow = Omit<AuditEventRow, 'receivedAt'>;

@@ -23,7 +23,10 @@ export async function selectChainHeadForUpdate(tx: Tx, orgId: string): Promise<C
 
 /** Creates the organization's head at `head` unless it exists (a concurrent first append may win). Tenancy: `orgId`. */
 export async function insertChainHeadIfMissing(tx: Tx, orgId: string, head: ChainHead): Promise<void> {
-  await tx.insert(auditChainHeads).values({ orgId, ...head }).onConflictDoNothing();
+  await tx
+    .insert(auditChainHeads)
+    .values({ orgId, ...head })
+    .onConflictDoNothing();
 }
 
 /** Moves the organization's head. Lock: the caller holds it (selectChainHeadForUpdate in the same `tx`). */

@@ -14,7 +14,10 @@ export async function createInvitation(
   row: { orgId: string; email: string; role: Role; tokenHash: string; invitedBy: string; expiresAt: Date },
   now: Date,
 ): Promise<InvitationRow> {
-  await tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.orgId, row.orgId), eq(invitations.email, row.email), pending(now)));
+  await tx
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(and(eq(invitations.orgId, row.orgId), eq(invitations.email, row.email), pending(now)));
   const [created] = await tx.insert(invitations).values(row).returning();
   return created!;
 }
@@ -31,18 +34,31 @@ export async function getPendingInvitationByToken(db: DbOrTx, tokenHash: string,
 
 /** Marks invitation `id` accepted if it is still pending; single use even under concurrent accepts (null otherwise). */
 export async function claimInvitation(tx: DbOrTx, id: string, now: Date): Promise<InvitationRow | null> {
-  const [row] = await tx.update(invitations).set({ acceptedAt: now }).where(and(eq(invitations.id, id), pending(now))).returning();
+  const [row] = await tx
+    .update(invitations)
+    .set({ acceptedAt: now })
+    .where(and(eq(invitations.id, id), pending(now)))
+    .returning();
   return row ?? null;
 }
 
 /** Pending invitations of `orgId`, newest first. Tenancy: only that organization's. */
 export async function listPendingInvitations(db: DbOrTx, orgId: string, now: Date): Promise<InvitationRow[]> {
-  return db.select().from(invitations).where(and(eq(invitations.orgId, orgId), pending(now))).orderBy(desc(invitations.createdAt)).limit(200);
+  return db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), pending(now)))
+    .orderBy(desc(invitations.createdAt))
+    .limit(200);
 }
 
 /** Revokes a pending invitation of `orgId`; null when there is none with that id in that organization. */
 export async function revokeInvitation(tx: DbOrTx, orgId: string, id: string, now: Date): Promise<InvitationRow | null> {
-  const [row] = await tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.orgId, orgId), eq(invitations.id, id), pending(now))).returning();
+  const [row] = await tx
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(and(eq(invitations.orgId, orgId), eq(invitations.id, id), pending(now)))
+    .returning();
   return row ?? null;
 }
 

@@ -11,7 +11,9 @@ export type PostgresJsClient = {
 /** The database's postgres.js client, or null on PGlite (callers then keep Drizzle's portable path). */
 export function postgresJsClient(db: DbOrTx): PostgresJsClient | null {
   const client = (db as { $client?: unknown }).$client;
-  return typeof client === 'function' && typeof (client as unknown as Partial<PostgresJsClient>).unsafe === 'function' ? (client as unknown as PostgresJsClient) : null;
+  return typeof client === 'function' && typeof (client as unknown as Partial<PostgresJsClient>).unsafe === 'function'
+    ? (client as unknown as PostgresJsClient)
+    : null;
 }
 
 /**

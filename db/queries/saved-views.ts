@@ -10,7 +10,14 @@ export type SavedViewListItem = { id: string; name: string; query: string; share
  */
 export async function listSavedViews(db: DbOrTx, orgId: string, userId: string): Promise<SavedViewListItem[]> {
   const rows = await db
-    .select({ id: savedViews.id, name: savedViews.name, query: savedViews.query, shared: savedViews.shared, ownerId: savedViews.ownerId, ownerEmail: users.email })
+    .select({
+      id: savedViews.id,
+      name: savedViews.name,
+      query: savedViews.query,
+      shared: savedViews.shared,
+      ownerId: savedViews.ownerId,
+      ownerEmail: users.email,
+    })
     .from(savedViews)
     .innerJoin(users, eq(users.id, savedViews.ownerId))
     .where(and(eq(savedViews.orgId, orgId), or(eq(savedViews.ownerId, userId), eq(savedViews.shared, true))))
@@ -24,7 +31,14 @@ export async function listSavedViews(db: DbOrTx, orgId: string, userId: string):
  */
 export async function getVisibleSavedViewForUpdate(tx: Tx, orgId: string, userId: string, viewId: string) {
   const [row] = await tx
-    .select({ id: savedViews.id, name: savedViews.name, query: savedViews.query, shared: savedViews.shared, ownerId: savedViews.ownerId, ownerEmail: users.email })
+    .select({
+      id: savedViews.id,
+      name: savedViews.name,
+      query: savedViews.query,
+      shared: savedViews.shared,
+      ownerId: savedViews.ownerId,
+      ownerEmail: users.email,
+    })
     .from(savedViews)
     .innerJoin(users, eq(users.id, savedViews.ownerId))
     .where(and(eq(savedViews.orgId, orgId), eq(savedViews.id, viewId), or(eq(savedViews.ownerId, userId), eq(savedViews.shared, true))))
@@ -41,14 +55,24 @@ export async function isSavedViewNameTaken(tx: Tx, orgId: string, ownerId: strin
   const [taken] = await tx
     .select({ id: savedViews.id })
     .from(savedViews)
-    .where(and(eq(savedViews.orgId, orgId), eq(savedViews.ownerId, ownerId), sql`lower(${savedViews.name}) = lower(${name})`, exceptId ? ne(savedViews.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(savedViews.orgId, orgId),
+        eq(savedViews.ownerId, ownerId),
+        sql`lower(${savedViews.name}) = lower(${name})`,
+        exceptId ? ne(savedViews.id, exceptId) : undefined,
+      ),
+    )
     .limit(1);
   return taken !== undefined;
 }
 
 /** Stores a new view owned by `ownerId`. Tenancy: created in `orgId`. */
 export async function insertSavedView(db: DbOrTx, orgId: string, values: { name: string; query: string; shared: boolean; ownerId: string }) {
-  const [row] = await db.insert(savedViews).values({ orgId, ...values }).returning();
+  const [row] = await db
+    .insert(savedViews)
+    .values({ orgId, ...values })
+    .returning();
   return row!;
 }
 

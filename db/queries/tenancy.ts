@@ -78,7 +78,10 @@ export async function updateUserPasswordHash(db: DbOrTx, userId: string, passwor
 
 /** Creates an account (the email is stored as given: callers lower-case it). Not tenant data until a membership. */
 /** Creates an account that chose its own password (accepting an invitation); null when the email is taken. */
-export async function insertUser(db: DbOrTx, values: { email: string; name: string; passwordHash: string }): Promise<{ id: string; email: string; name: string } | null> {
+export async function insertUser(
+  db: DbOrTx,
+  values: { email: string; name: string; passwordHash: string },
+): Promise<{ id: string; email: string; name: string } | null> {
   const [row] = await db.insert(users).values(values).onConflictDoNothing().returning({ id: users.id, email: users.email, name: users.name });
   return row ?? null;
 }
@@ -118,7 +121,10 @@ export async function insertMembership(db: DbOrTx, orgId: string, userId: string
 
 /** Changes a member's role. Tenancy: scoped by `orgId`. */
 export async function updateMemberRole(db: DbOrTx, orgId: string, userId: string, role: Role): Promise<void> {
-  await db.update(memberships).set({ role }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  await db
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
 }
 
 /** Removes a member from one organization (the account stays). Tenancy: scoped by `orgId`. */

@@ -5,7 +5,10 @@ import { userSessions } from '@/db/schema/user-sessions';
 export type UserSessionRow = typeof userSessions.$inferSelect;
 
 /** Stores a new signed-in session of `userId`. */
-export async function createUserSession(db: DbOrTx, row: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
+export async function createUserSession(
+  db: DbOrTx,
+  row: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
   await db.insert(userSessions).values(row);
 }
 
@@ -20,7 +23,10 @@ export async function isUserSessionActive(db: DbOrTx, id: string, userId: string
 
 /** Revokes one session of `userId` (sign-out of this browser). */
 export async function revokeUserSession(db: DbOrTx, userId: string, id: string, now: Date): Promise<void> {
-  await db.update(userSessions).set({ revokedAt: now }).where(and(eq(userSessions.id, id), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
+  await db
+    .update(userSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(userSessions.id, id), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
 }
 
 /** Revokes every live session of `userId`, optionally all but `except`; returns how many were ended. */
@@ -28,7 +34,9 @@ export async function revokeUserSessions(db: DbOrTx, userId: string, now: Date, 
   const rows = await db
     .update(userSessions)
     .set({ revokedAt: now })
-    .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now), except ? ne(userSessions.id, except) : undefined))
+    .where(
+      and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now), except ? ne(userSessions.id, except) : undefined),
+    )
     .returning({ id: userSessions.id });
   return rows.length;
 }

@@ -44,7 +44,10 @@ export const auditEvents = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
     changes: jsonb('changes').$type<FieldChange[]>(),
-    changedFields: text('changed_fields').array().notNull().default(sql`'{}'::text[]`),
+    changedFields: text('changed_fields')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     // Hash chain (lib/chain): position in the organization's chain (1, 2, 3, … without gaps),
     // the previous entry's hash (64 zeros for the first) and SHA-256 over this entry's canonical form.

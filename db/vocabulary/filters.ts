@@ -14,7 +14,22 @@ export const FILTER_KINDS = ['facet', 'exact', 'cidr', 'changed-field', 'text'] 
 export type FilterKind = (typeof FILTER_KINDS)[number];
 
 /** What a filter may match against; db/queries/audit-where.ts maps each to exactly one column or expression. */
-export const FILTER_COLUMNS = ['action', 'object_type', 'actor_label', 'actor_id', 'module', 'project', 'source', 'result', 'object_id', 'id', 'request_id', 'ip', 'changed_fields', 'search'] as const;
+export const FILTER_COLUMNS = [
+  'action',
+  'object_type',
+  'actor_label',
+  'actor_id',
+  'module',
+  'project',
+  'source',
+  'result',
+  'object_id',
+  'id',
+  'request_id',
+  'ip',
+  'changed_fields',
+  'search',
+] as const;
 export type FilterColumn = (typeof FILTER_COLUMNS)[number];
 
 /** How a value is checked and normalised before it joins the state; lib/view/filter-values.ts implements each. */
@@ -57,13 +72,83 @@ export type FilterSpec = Common &
 
 /** Declaration order is the order of URL parameters, query terms, chips and descriptions. */
 export const FILTERS = {
-  action: { param: 'action', kind: 'facet', column: 'action', many: true, negatable: true, label: 'Action', qualifiers: ['action'], rule: 'any', example: 'update' },
-  type: { param: 'type', kind: 'facet', column: 'object_type', many: true, negatable: true, label: 'Object type', qualifiers: ['type'], rule: 'any', example: 'api_key' },
-  actor: { param: 'actor', kind: 'facet', column: 'actor_label', many: true, negatable: true, label: 'User', qualifiers: ['actor', 'user'], rule: 'any', example: 'alice@acme.test' },
-  module: { param: 'module', kind: 'facet', column: 'module', many: true, negatable: true, label: 'Module', qualifiers: ['module'], rule: 'any', example: 'Networking' },
-  project: { param: 'project', kind: 'facet', column: 'project', many: true, negatable: true, label: 'Project', qualifiers: ['project'], rule: 'any', example: 'payments' },
-  source: { param: 'source', kind: 'facet', column: 'source', many: true, negatable: true, label: 'Source', qualifiers: ['source'], rule: 'any', example: 'api' },
-  result: { param: 'result', kind: 'facet', column: 'result', many: true, negatable: true, label: 'Result', qualifiers: ['result'], rule: 'any', example: 'failure' },
+  action: {
+    param: 'action',
+    kind: 'facet',
+    column: 'action',
+    many: true,
+    negatable: true,
+    label: 'Action',
+    qualifiers: ['action'],
+    rule: 'any',
+    example: 'update',
+  },
+  type: {
+    param: 'type',
+    kind: 'facet',
+    column: 'object_type',
+    many: true,
+    negatable: true,
+    label: 'Object type',
+    qualifiers: ['type'],
+    rule: 'any',
+    example: 'api_key',
+  },
+  actor: {
+    param: 'actor',
+    kind: 'facet',
+    column: 'actor_label',
+    many: true,
+    negatable: true,
+    label: 'User',
+    qualifiers: ['actor', 'user'],
+    rule: 'any',
+    example: 'alice@acme.test',
+  },
+  module: {
+    param: 'module',
+    kind: 'facet',
+    column: 'module',
+    many: true,
+    negatable: true,
+    label: 'Module',
+    qualifiers: ['module'],
+    rule: 'any',
+    example: 'Networking',
+  },
+  project: {
+    param: 'project',
+    kind: 'facet',
+    column: 'project',
+    many: true,
+    negatable: true,
+    label: 'Project',
+    qualifiers: ['project'],
+    rule: 'any',
+    example: 'payments',
+  },
+  source: {
+    param: 'source',
+    kind: 'facet',
+    column: 'source',
+    many: true,
+    negatable: true,
+    label: 'Source',
+    qualifiers: ['source'],
+    rule: 'any',
+    example: 'api',
+  },
+  result: {
+    param: 'result',
+    kind: 'facet',
+    column: 'result',
+    many: true,
+    negatable: true,
+    label: 'Result',
+    qualifiers: ['result'],
+    rule: 'any',
+    example: 'failure',
+  },
   actorId: {
     param: 'actor_id',
     kind: 'exact',
@@ -139,7 +224,18 @@ export const FILTERS = {
     example: 'limits.rate',
     form: { label: 'Changed field', placeholder: 'role or limits.rate' },
   },
-  text: { param: 'text', kind: 'text', column: 'search', many: true, negatable: false, label: 'Text', qualifiers: [], rule: 'any', example: 'quoted phrase', max: 10 },
+  text: {
+    param: 'text',
+    kind: 'text',
+    column: 'search',
+    many: true,
+    negatable: false,
+    label: 'Text',
+    qualifiers: [],
+    rule: 'any',
+    example: 'quoted phrase',
+    max: 10,
+  },
 } as const satisfies Record<string, FilterSpec>;
 
 type Filters = typeof FILTERS;

@@ -14,9 +14,15 @@ export async function handleIngestGet(db: Db, req: Request): Promise<Response> {
     const result = await listEventsForApiKey(db, key, request, new URL(req.url).searchParams);
     if (!result.ok) {
       const params = result.issues.map((i) => i.param).join(', ');
-      return apiError(400, 'invalid_parameters', `Invalid query parameter(s): ${params}. See the errors for each; the parameters are those of the web viewer's URLs (size, after = next_cursor, range, from, to, action, type, actor, q, …).`, id, {
-        errors: result.issues,
-      });
+      return apiError(
+        400,
+        'invalid_parameters',
+        `Invalid query parameter(s): ${params}. See the errors for each; the parameters are those of the web viewer's URLs (size, after = next_cursor, range, from, to, action, type, actor, q, …).`,
+        id,
+        {
+          errors: result.issues,
+        },
+      );
     }
     return apiJson(200, result.page, id);
   } catch (error) {

@@ -57,7 +57,14 @@ export async function listEventsForApiKey(
   if (!params.has('range') && !params.has('from') && !params.has('to')) state.filters.range = { from: null, to: null };
   const filters = resolveQueryFilters(state.filters, new Date(), 'UTC');
   return db.transaction(async (tx) => {
-    const { rows, next } = await listAuditEvents(tx, { orgId: key.orgId, filters, sort: state.sort, limit: state.size, after: state.after, before: state.before });
+    const { rows, next } = await listAuditEvents(tx, {
+      orgId: key.orgId,
+      filters,
+      sort: state.sort,
+      limit: state.size,
+      after: state.after,
+      before: state.before,
+    });
     await recordAuditEvent(tx, {
       orgId: key.orgId,
       actor: apiKeyActor(key),

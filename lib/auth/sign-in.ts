@@ -6,9 +6,7 @@ import { credentialsSchema, verifyCredentials } from './credentials';
 import { accountKey, activeLock, clearFailures, ipKey, registerFailure, THROTTLE } from './throttle';
 
 export type SignInOutcome =
-  | { ok: true; user: { id: string; email: string; name: string } }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; until: Date };
+  { ok: true; user: { id: string; email: string; name: string } } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; until: Date };
 
 type SessionEvent = Pick<AuditEntry, 'action' | 'message' | 'result' | 'errorMessage' | 'metadata'>;
 

@@ -1,5 +1,12 @@
 import type { Db } from '@/db/client';
-import { allowChainBackfill, chainColumnsNullable, listOrgsWithUnchainedEntries, listUnchainedEntries, requireChainColumns, setChainColumns } from '@/db/queries/chain-backfill';
+import {
+  allowChainBackfill,
+  chainColumnsNullable,
+  listOrgsWithUnchainedEntries,
+  listUnchainedEntries,
+  requireChainColumns,
+  setChainColumns,
+} from '@/db/queries/chain-backfill';
 import { updateChainHead } from '@/db/queries/chain-head';
 import { linkRows, lockChainHead, type UnchainedRow } from '@/lib/chain/append';
 

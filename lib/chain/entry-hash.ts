@@ -52,9 +52,7 @@ export function chainRecord(row: ChainedFields): Record<string, unknown> {
 }
 
 // The members in JCS order (keys compared by UTF-16 code units), each key already serialized.
-const SORTED_MEMBERS = [...MEMBERS]
-  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  .map(([key, get]) => ({ key, prefix: `${serializeString(key)}:`, get }));
+const SORTED_MEMBERS = [...MEMBERS].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, get]) => ({ key, prefix: `${serializeString(key)}:`, get }));
 
 /**
  * canonicalize(chainRecord(row)), byte for byte, without building and sorting the record for every entry
@@ -112,5 +110,9 @@ export type PositionedHash = (seq: number, prevHash: string) => string;
 export function prepareEntryHash(row: Omit<ChainedFields, 'seq' | 'prevHash'>): PositionedHash {
   const [beforePrevHash, beforeSeq, afterSeq] = entryTemplate(row);
   const head = createHash('sha256').update(beforePrevHash, 'utf8');
-  return (seq, prevHash) => head.copy().update(`${serializeString(prevHash)}${beforeSeq}${canonicalize(seq)}${afterSeq}`, 'utf8').digest('hex');
+  return (seq, prevHash) =>
+    head
+      .copy()
+      .update(`${serializeString(prevHash)}${beforeSeq}${canonicalize(seq)}${afterSeq}`, 'utf8')
+      .digest('hex');
 }

@@ -9,7 +9,9 @@ let cached: SigningKey | undefined;
 
 /** SHA-256 (hex) of the public key's SPKI DER: names the key a checkpoint was signed with. */
 export function keyFingerprint(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 function readOrCreatePem(file: string): string {

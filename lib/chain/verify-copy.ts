@@ -30,7 +30,10 @@ import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
 /** The postgres.js client behind a Drizzle database or transaction, when that is the driver. */
 type PgClient = {
   unsafe(query: string): PromiseLike<unknown> & { readable(): Promise<Readable> };
-  options: { parsers: Record<number, ((raw: string) => unknown) & { array?: boolean }>; transform?: { column?: { from?: unknown }; value?: { from?: unknown }; row?: { from?: unknown } } };
+  options: {
+    parsers: Record<number, ((raw: string) => unknown) & { array?: boolean }>;
+    transform?: { column?: { from?: unknown }; value?: { from?: unknown }; row?: { from?: unknown } };
+  };
 };
 
 const TEXT_ARRAY_OID = 1009;
@@ -62,7 +65,10 @@ function recordLayout(): Field[] | null {
     if (!col) return null;
     const type = col.getSQLType();
     if (type === 'json' || (type.endsWith('[]') && type !== 'text[]')) return null;
-    fields.push({ key, kind: type === 'jsonb' ? 'jsonb' : type === 'text[]' ? 'textArray' : type === 'bigint' ? 'number' : type.startsWith('timestamp') ? 'timestamp' : 'text' });
+    fields.push({
+      key,
+      kind: type === 'jsonb' ? 'jsonb' : type === 'text[]' ? 'textArray' : type === 'bigint' ? 'number' : type.startsWith('timestamp') ? 'timestamp' : 'text',
+    });
   }
   return fields;
 }

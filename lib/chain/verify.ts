@@ -122,7 +122,15 @@ async function walkThroughDrizzle(tx: DbOrTx, orgId: string, walk: Walk, through
  * for long chains, in worker threads (./verify-pool). Returns false when it hands the rest over to the Drizzle
  * walk: its canonical form disagreed with the Drizzle read's (the reference), which would be a bug here.
  */
-async function walkByCopy(tx: DbOrTx, orgId: string, reader: CopyReader, walk: Walk, throughSeq: number, rangeSize: number, workers: number | undefined): Promise<boolean> {
+async function walkByCopy(
+  tx: DbOrTx,
+  orgId: string,
+  reader: CopyReader,
+  walk: Walk,
+  throughSeq: number,
+  rangeSize: number,
+  workers: number | undefined,
+): Promise<boolean> {
   let pool: HashPool | null = null;
   const size = workers ?? hashWorkersFor(throughSeq - walk.last.seq);
   if (size > 0) {
@@ -230,14 +238,24 @@ export async function verifyChain(tx: DbOrTx, orgId: string, opts: VerifyOptions
     const { check, entry: row } = walk.stop;
     if (check === 'seq') {
       const expected = last.seq + 1;
-      return done({ at: expected, eventId: row.id, reason: 'missing_seq', detail: `#${expected}${row.seq - expected > 1 ? `–#${row.seq - 1}` : ''} missing before #${row.seq}` });
+      return done({
+        at: expected,
+        eventId: row.id,
+        reason: 'missing_seq',
+        detail: `#${expected}${row.seq - expected > 1 ? `–#${row.seq - 1}` : ''} missing before #${row.seq}`,
+      });
     }
     if (check === 'link') return done(await linkBreak(tx, orgId, row));
     return done({ at: row.seq, eventId: row.id, reason: 'hash_mismatch', detail: `#${row.seq}'s content does not match its hash` });
   }
 
   if (last.seq < headPoint.seq) {
-    return done({ at: last.seq + 1, eventId: null, reason: 'missing_seq', detail: `#${last.seq + 1}–#${headPoint.seq} missing at the end (the chain head is #${headPoint.seq})` });
+    return done({
+      at: last.seq + 1,
+      eventId: null,
+      reason: 'missing_seq',
+      detail: `#${last.seq + 1}–#${headPoint.seq} missing at the end (the chain head is #${headPoint.seq})`,
+    });
   }
   if (last.hash !== headPoint.hash) {
     return done({ at: headPoint.seq, eventId: null, reason: 'head_mismatch', detail: `the chain head's hash for #${headPoint.seq} differs from the entry's` });
@@ -261,7 +279,9 @@ const REASON_TEXT: Record<ChainBreakReason, string> = {
 /** One line for people: "verified through #20123 at …" or "BROKEN at #512 (event …): hash mismatch". */
 export function describeVerification(v: ChainVerification): string {
   if (v.ok) {
-    return v.verifiedThrough.occurredAt ? `verified through #${v.verifiedThrough.seq} at ${v.verifiedThrough.occurredAt}` : `verified: no entries after #${v.verifiedThrough.seq}`;
+    return v.verifiedThrough.occurredAt
+      ? `verified through #${v.verifiedThrough.seq} at ${v.verifiedThrough.occurredAt}`
+      : `verified: no entries after #${v.verifiedThrough.seq}`;
   }
   const event = v.eventId ? ` (event ${v.eventId})` : '';
   return `BROKEN at #${v.at}${event}: ${REASON_TEXT[v.reason]} (${v.detail})`;

@@ -9,7 +9,10 @@ export function authorizeExport(
 ): { ok: true; user: SessionContext['user']; org: NonNullable<SessionContext['org']> } | { ok: false; response: Response } {
   if (!ctx) return { ok: false, response: apiError(401, 'unauthorized', 'Sign in to export the audit log.', requestId) };
   if (!ctx.org || !hasPermission(ctx.org.role, 'audit:read')) {
-    return { ok: false, response: apiError(403, 'forbidden', 'Your role in this organization may not read or export the audit log (owners, admins and auditors may).', requestId) };
+    return {
+      ok: false,
+      response: apiError(403, 'forbidden', 'Your role in this organization may not read or export the audit log (owners, admins and auditors may).', requestId),
+    };
   }
   return { ok: true, user: ctx.user, org: ctx.org };
 }

@@ -3,7 +3,10 @@ import type { FieldChange } from '@/db/schema/audit-events';
 /** JSON with a space after each comma and colon (still valid JSON): lets a PDF cell wrap long values. */
 function spacedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`;
-  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${spacedJson(v)}`).join(', ')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${spacedJson(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(value) ?? 'null';
 }
 

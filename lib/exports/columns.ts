@@ -5,7 +5,27 @@ import { createZoneFormatter, type ZoneFormatter } from './time';
 // The rows' columns are read in db/queries/audit-export-rows.ts; these are the files' columns made from them.
 export type { ExportFullRow, ExportTableRow };
 
-export const TABLE_COLUMN_KEYS = ['iso', 'local', 'actor', 'actorType', 'ip', 'action', 'objectType', 'objectId', 'objectLabel', 'message', 'changes', 'result', 'error', 'source', 'requestId', 'eventId', 'seq', 'prevHash', 'hash'] as const;
+export const TABLE_COLUMN_KEYS = [
+  'iso',
+  'local',
+  'actor',
+  'actorType',
+  'ip',
+  'action',
+  'objectType',
+  'objectId',
+  'objectLabel',
+  'message',
+  'changes',
+  'result',
+  'error',
+  'source',
+  'requestId',
+  'eventId',
+  'seq',
+  'prevHash',
+  'hash',
+] as const;
 export type TableColumnKey = (typeof TABLE_COLUMN_KEYS)[number];
 
 /** Header text per column; the two time columns name the zone they are in. Widths are Excel characters. */

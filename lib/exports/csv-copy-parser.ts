@@ -346,7 +346,8 @@ export class CopyCsvParser {
       if (kind === K_TEXT) this.writeField(buf, str, f);
       else if (kind === K_ISO) this.writeTime(ms, false);
       else if (kind === K_LOCAL) this.writeTime(ms, true);
-      else if (kind === K_CHANGES) this.writeChanges(buf, str, f); else if (ends[f]! - starts[f]! <= SAFE_SEQ_DIGITS) this.writeField(buf, str, f);
+      else if (kind === K_CHANGES) this.writeChanges(buf, str, f);
+      else if (ends[f]! - starts[f]! <= SAFE_SEQ_DIGITS) this.writeField(buf, str, f);
       else this.writeString(String(Number(this.text(buf, f))));
     }
     if (runStart >= 0) this.copy(buf, runStart, runEnd);

@@ -31,7 +31,10 @@ export type { CsvBatch };
  * server reached through postgres.js (PGlite: the row path, createBatchReader + createCsvWriter), or when a
  * filter's parameters cannot be written as COPY literals. Tenancy: `orgId` only.
  */
-export function createCsvCopyReader(db: DbOrTx, opts: { orgId: string; filters: QueryFilters; sort: Sort; batchSize: number; zone: string }): BatchSource<CsvBatch> | null {
+export function createCsvCopyReader(
+  db: DbOrTx,
+  opts: { orgId: string; filters: QueryFilters; sort: Sort; batchSize: number; zone: string },
+): BatchSource<CsvBatch> | null {
   const client = postgresJsClient(db);
   if (!client) return null;
   const time = createZoneFormatter(opts.zone);

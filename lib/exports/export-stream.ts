@@ -80,7 +80,10 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP) as ExportWriter<ExportTableRow | ExportFullRow>;
   const batchSize = req.batchSize ?? EXPORT_BATCH_SIZE;
   // CSV on a PostgreSQL server: batches arrive as finished CSV bytes (csv-copy.ts); otherwise rows for the writer.
-  const csvCopy = req.format === 'csv' ? createCsvCopyReader(db, { orgId: req.orgId, filters, sort: req.state.sort, batchSize: req.batchSize ?? CSV_COPY_BATCH_SIZE, zone }) : null;
+  const csvCopy =
+    req.format === 'csv'
+      ? createCsvCopyReader(db, { orgId: req.orgId, filters, sort: req.state.sort, batchSize: req.batchSize ?? CSV_COPY_BATCH_SIZE, zone })
+      : null;
   const reader: BatchReader<ExportTableRow | ExportFullRow> | BatchSource<CsvBatch> =
     csvCopy ??
     createBatchReader(db, {
@@ -169,9 +172,12 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
           // Every failure ends here: the download is aborted (errored, never closed like a complete file) and
           // recorded; pull() itself never rejects.
           halt();
-          if (error instanceof ExportAborted) console.warn(`[export] ${req.format} export aborted after ${rowCount} rows (request ${request.requestId}): ${error.message}`);
+          if (error instanceof ExportAborted)
+            console.warn(`[export] ${req.format} export aborted after ${rowCount} rows (request ${request.requestId}): ${error.message}`);
           else console.error(`[export] ${req.format} export failed after ${rowCount} rows (request ${request.requestId})`, error);
-          await recordFailure(error instanceof ExportAborted ? error.message : `The export failed on the server after ${rowCount} rows; the file is incomplete`);
+          await recordFailure(
+            error instanceof ExportAborted ? error.message : `The export failed on the server after ${rowCount} rows; the file is incomplete`,
+          );
           controller.error(error);
         }
       },

@@ -53,7 +53,12 @@ export async function handleExportRequest(
     // Counted (and capped) before any rendering work: an oversized PDF costs one bounded count query.
     const { count, exact } = await countAuditEvents(db, principal.org.orgId, resolveQueryFilters(state.filters, now, principal.zone), PDF_ROW_CAP);
     if (!exact || count > PDF_ROW_CAP) {
-      return apiError(413, 'pdf_too_large', `This view has more than ${PDF_ROW_CAP.toLocaleString('en-US')} events, the most a PDF can hold. Narrow the time range or filters, or export CSV or Excel, which have no limit.`, id);
+      return apiError(
+        413,
+        'pdf_too_large',
+        `This view has more than ${PDF_ROW_CAP.toLocaleString('en-US')} events, the most a PDF can hold. Narrow the time range or filters, or export CSV or Excel, which have no limit.`,
+        id,
+      );
     }
   }
 
@@ -74,9 +79,15 @@ export async function handleExportRequest(
         outcome: { ok: false, reason: `Rate limited: more than ${rule.max} exports in ${minutes} minutes` },
       });
     }
-    return apiError(429, 'rate_limited', `You can start ${rule.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, id, {
-      headers: { 'Retry-After': String(limit.retryAfterSeconds) },
-    });
+    return apiError(
+      429,
+      'rate_limited',
+      `You can start ${rule.max} exports per ${minutes} minutes. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`,
+      id,
+      {
+        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+      },
+    );
   }
 
   const { stream, filename, contentType } = createExportStream(db, {

@@ -23,7 +23,9 @@ function capacity(width: number): number {
 export function toPdfRow(row: ExportTableRow, zone: string): PdfRow {
   const [date, time] = localInZone(row.occurredAt, zone).split(' ');
   const object = [row.objectType, row.objectId, row.objectLabel].filter(Boolean).join('\n');
-  const message = [row.message, row.errorMessage ? `Error: ${row.errorMessage}` : '', `${row.source} · request ${row.requestId ?? '—'} · event ${row.id}`].filter(Boolean).join('\n');
+  const message = [row.message, row.errorMessage ? `Error: ${row.errorMessage}` : '', `${row.source} · request ${row.requestId ?? '—'} · event ${row.id}`]
+    .filter(Boolean)
+    .join('\n');
   return {
     time: `${date}\n${time}`,
     user: `${row.actorLabel}\n${ACTOR_KIND[row.actorType]}`,
@@ -77,7 +79,8 @@ export function createPdfWriter(header: ExportHeader, emit: Emit, cap: number): 
     start() {},
     write(batch) {
       // The count said "at most cap"; rows added to an open-ended window since then must not grow an unbounded render.
-      if (rows.length + batch.length > cap) throw new ExportAborted(`The view grew past the PDF limit of ${cap.toLocaleString('en-US')} rows while exporting; the PDF was not made`);
+      if (rows.length + batch.length > cap)
+        throw new ExportAborted(`The view grew past the PDF limit of ${cap.toLocaleString('en-US')} rows while exporting; the PDF was not made`);
       for (const row of batch) rows.push(toPdfRow(row, header.zone));
     },
     async finish(rowCount) {

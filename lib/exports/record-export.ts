@@ -11,7 +11,15 @@ export type ExportOutcome = { ok: true } | { ok: false; reason: string };
  */
 export async function recordExport(
   db: DbOrTx,
-  e: { orgId: string; user: { id: string; email: string }; request: RequestContext; format: ExportFormat; filters: string; rowCount: number; outcome: ExportOutcome },
+  e: {
+    orgId: string;
+    user: { id: string; email: string };
+    request: RequestContext;
+    format: ExportFormat;
+    filters: string;
+    rowCount: number;
+    outcome: ExportOutcome;
+  },
 ): Promise<void> {
   const n = `${e.rowCount.toLocaleString('en-US')} audit event${e.rowCount === 1 ? '' : 's'}`;
   const label = FORMAT_INFO[e.format].label;

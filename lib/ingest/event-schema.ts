@@ -5,8 +5,7 @@ import { hasNul, jsonValueProblem, NUL_MESSAGE } from './json-safety';
 import { MAX_FUTURE_SKEW_MS, MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 
 const noNul = (s: string) => !hasNul(s);
-const text = (max: number) =>
-  z.string().min(1, 'Must not be empty.').max(max, `Must be at most ${max} characters.`).refine(noNul, NUL_MESSAGE);
+const text = (max: number) => z.string().min(1, 'Must not be empty.').max(max, `Must be at most ${max} characters.`).refine(noNul, NUL_MESSAGE);
 const optionalText = (max: number) => text(max).optional();
 
 // Free-form JSON (snapshots, metadata, change values): anything JSON can say, within what PostgreSQL stores.

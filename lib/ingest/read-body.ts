@@ -31,7 +31,10 @@ export function isJsonContentType(header: string | null): boolean {
   if (!header) return false;
   const [type = '', ...params] = header.split(';').map((s) => s.trim().toLowerCase());
   const json = type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   return json && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
 }
 

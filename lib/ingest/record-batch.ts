@@ -13,9 +13,7 @@ export type IngestResult = { id: string; index: number; duplicate: boolean };
 export type IngestSuccessBody = { data: IngestResult[]; request_id: string };
 
 export type IngestOutcome =
-  | { kind: 'stored'; response: { status: 201; body: IngestSuccessBody } }
-  | { kind: 'replayed'; response: StoredResponse }
-  | { kind: 'key_reused' };
+  { kind: 'stored'; response: { status: 201; body: IngestSuccessBody } } | { kind: 'replayed'; response: StoredResponse } | { kind: 'key_reused' };
 
 type Prepared = { event: IngestEvent; id: string; occurredAt: Date };
 
@@ -47,9 +45,7 @@ async function storeBatch(tx: Tx, key: ApiKeyPrincipal, request: RequestContext,
   });
   const duplicates = await resolveDuplicates(tx, key.orgId, prepared);
   const ingest = ingestAttribution(key, request);
-  const entries = prepared
-    .filter((_, index) => !duplicates.has(index))
-    .map((p) => ({ ...toAuditEntry(p.event, key, p), systemMetadata: { ingest } }));
+  const entries = prepared.filter((_, index) => !duplicates.has(index)).map((p) => ({ ...toAuditEntry(p.event, key, p), systemMetadata: { ingest } }));
   await recordAuditEvents(tx, entries);
   const data = prepared.map((p, index) => {
     const earlier = duplicates.get(index);

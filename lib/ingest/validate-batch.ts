@@ -12,8 +12,7 @@ export type BatchValidation =
   | { ok: false; reason: 'validation_failed'; message: string; errors: FieldError[] };
 
 // Zod's default for a missing key reads "expected string, received undefined"; say what the sender must do.
-const requiredMessage = (iss: { code?: string; input?: unknown }) =>
-  iss.code === 'invalid_type' && iss.input === undefined ? 'Required.' : undefined;
+const requiredMessage = (iss: { code?: string; input?: unknown }) => (iss.code === 'invalid_type' && iss.input === undefined ? 'Required.' : undefined);
 
 function toFieldErrors(index: number, issues: z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue) => {

@@ -46,7 +46,18 @@ async function planRetention(tx: Tx, orgId: string, now: Date): Promise<Plan | n
   const org = await getOrganization(tx, orgId);
   if (!org) return null;
   const cutoff = new Date(now.getTime() - org.retentionDays * DAY_MS);
-  const plan: Plan = { orgId, slug: org.slug, retentionDays: org.retentionDays, cutoff, removed: 0, throughSeq: null, legalHold: org.legalHold, droppedPartitions: [], through: 0, lastHash: null };
+  const plan: Plan = {
+    orgId,
+    slug: org.slug,
+    retentionDays: org.retentionDays,
+    cutoff,
+    removed: 0,
+    throughSeq: null,
+    legalHold: org.legalHold,
+    droppedPartitions: [],
+    through: 0,
+    lastHash: null,
+  };
   if (org.legalHold) return plan;
   const through = await findRemovablePrefix(tx, orgId, cutoff, head.seq);
   const lastHash = await getEntryHashAt(tx, orgId, through);
@@ -103,36 +114,41 @@ async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, Org
   const done = new Map<string, OrgRetention>();
   const candidates = (await listMonthPartitions(db)).filter((p) => p.to <= now);
   if (candidates.length === 0) return done;
-  await db.transaction(async (tx) => {
-    await limitLockWait(tx, 5);
-    const plans = new Map<string, Plan>();
-    for (const id of await listOrganizationIds(tx)) {
-      const plan = await planRetention(tx, id, now);
-      if (plan) plans.set(id, plan);
-    }
-    // An empty month may go once it lies before every organization's cutoff (none: keep it).
-    const oldestCutoff = plans.size ? Math.min(...[...plans.values()].map((p) => p.cutoff.getTime())) : -Infinity;
-    const dropped = new Map<string, number>();
-    for (const partition of candidates) {
-      const contents = await partitionContents(tx, partition.name);
-      const removable = contents.length === 0 ? partition.to.getTime() <= oldestCutoff : contents.every((c) => {
-        const plan = plans.get(c.orgId);
-        return plan !== undefined && !plan.legalHold && plan.lastHash !== null && c.maxSeq <= plan.through;
-      });
-      if (!removable) continue;
-      await dropPartition(tx, partition.name);
-      for (const c of contents) {
-        dropped.set(c.orgId, (dropped.get(c.orgId) ?? 0) + c.rows);
-        plans.get(c.orgId)!.droppedPartitions.push(partition.name);
+  await db
+    .transaction(async (tx) => {
+      await limitLockWait(tx, 5);
+      const plans = new Map<string, Plan>();
+      for (const id of await listOrganizationIds(tx)) {
+        const plan = await planRetention(tx, id, now);
+        if (plan) plans.set(id, plan);
       }
-    }
-    for (const [orgId, rows] of dropped) {
-      done.set(orgId, toResult(await finishRetention(tx, plans.get(orgId)!, now, rows)));
-    }
-  }).catch((error: unknown) => {
-    done.clear();
-    console.warn('[audit] retention: dropping partitions failed, deleting rows instead', error);
-  });
+      // An empty month may go once it lies before every organization's cutoff (none: keep it).
+      const oldestCutoff = plans.size ? Math.min(...[...plans.values()].map((p) => p.cutoff.getTime())) : -Infinity;
+      const dropped = new Map<string, number>();
+      for (const partition of candidates) {
+        const contents = await partitionContents(tx, partition.name);
+        const removable =
+          contents.length === 0
+            ? partition.to.getTime() <= oldestCutoff
+            : contents.every((c) => {
+                const plan = plans.get(c.orgId);
+                return plan !== undefined && !plan.legalHold && plan.lastHash !== null && c.maxSeq <= plan.through;
+              });
+        if (!removable) continue;
+        await dropPartition(tx, partition.name);
+        for (const c of contents) {
+          dropped.set(c.orgId, (dropped.get(c.orgId) ?? 0) + c.rows);
+          plans.get(c.orgId)!.droppedPartitions.push(partition.name);
+        }
+      }
+      for (const [orgId, rows] of dropped) {
+        done.set(orgId, toResult(await finishRetention(tx, plans.get(orgId)!, now, rows)));
+      }
+    })
+    .catch((error: unknown) => {
+      done.clear();
+      console.warn('[audit] retention: dropping partitions failed, deleting rows instead', error);
+    });
   return done;
 }
 

@@ -29,7 +29,8 @@ export const newAccountSchema = z
   })
   .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], error: 'The two passwords differ.' });
 
-export type Accepting = { kind: 'signed-in'; user: { id: string; email: string; name: string } } | { kind: 'new-account'; input: z.output<typeof newAccountSchema> };
+export type Accepting =
+  { kind: 'signed-in'; user: { id: string; email: string; name: string } } | { kind: 'new-account'; input: z.output<typeof newAccountSchema> };
 
 export type AcceptResult = { ok: true; orgId: string; email: string } | { ok: false; error: string };
 
@@ -72,9 +73,7 @@ export async function acceptInvitation(db: Db, token: string, who: Accepting, re
       const claimed = await claimInvitation(tx, invitation.id, new Date());
       if (!claimed) throw new DomainError(INVALID);
       const user =
-        who.kind === 'signed-in'
-          ? who.user
-          : await insertUser(tx, { email: claimed.email, name: cleanText(who.input.name), passwordHash: passwordHash! });
+        who.kind === 'signed-in' ? who.user : await insertUser(tx, { email: claimed.email, name: cleanText(who.input.name), passwordHash: passwordHash! });
       if (!user) throw new DomainError(`An account for ${claimed.email} already exists: sign in to it, then open this link again to accept.`);
       const joined = await insertMembership(tx, claimed.orgId, user.id, claimed.role);
       await recordAuditEvent(tx, {

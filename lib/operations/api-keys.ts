@@ -43,7 +43,13 @@ export const revokeApiKeyOperation = defineOperation({
     if (!row) throw new DomainError('That API key does not exist or is already revoked.');
     return {
       data: { id: row.id },
-      audit: { objectId: row.id, objectLabel: `${row.name} (${row.prefix})`, message: `Revoked API key "${row.name}" (${row.prefix}…)`, before: keySnapshot({ ...row, revokedAt: null }), after: keySnapshot(row) },
+      audit: {
+        objectId: row.id,
+        objectLabel: `${row.name} (${row.prefix})`,
+        message: `Revoked API key "${row.name}" (${row.prefix}…)`,
+        before: keySnapshot({ ...row, revokedAt: null }),
+        after: keySnapshot(row),
+      },
     };
   },
 });

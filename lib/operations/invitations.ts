@@ -31,7 +31,12 @@ export const inviteMemberOperation = defineOperation({
   module: 'Access',
   describe: 'invite a member',
   schema: z.object({
-    email: z.string().trim().toLowerCase().max(320).pipe(z.email({ error: 'Enter a valid email address.' })),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(320)
+      .pipe(z.email({ error: 'Enter a valid email address.' })),
     role,
   }),
   target: (raw) => ({ objectLabel: typeof raw.email === 'string' ? raw.email.slice(0, 320) : null }),

@@ -1,11 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import {
-  countOwnersForUpdate,
-  deleteMembership,
-  getMemberForUpdate,
-  updateMemberRole,
-} from '@/db/queries/tenancy';
+import { countOwnersForUpdate, deleteMembership, getMemberForUpdate, updateMemberRole } from '@/db/queries/tenancy';
 import { defineOperation } from '@/lib/recording/operation';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';

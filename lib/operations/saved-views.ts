@@ -145,7 +145,8 @@ export const shareSavedViewOperation = defineOperation({
     const view = await getVisibleView(tx, ctx, input.viewId);
     // Sharing is the owner's decision; managers can still rename or delete a shared view.
     assertMayChange(view, ctx, false);
-    if (view.shared === input.shared) throw new DomainError(view.shared ? 'That view is already shared with the organization.' : 'That view is already private.');
+    if (view.shared === input.shared)
+      throw new DomainError(view.shared ? 'That view is already shared with the organization.' : 'That view is already private.');
     const row = await updateSavedView(tx, ctx.org.orgId, view.id, { shared: input.shared });
     return {
       data: dataOf(row),

@@ -21,7 +21,11 @@ export const updateSettingsOperation = defineOperation({
     name: z.string().trim().min(1, { error: 'The organization needs a name.' }).max(120),
     timeZone: z.string().trim().refine(isValidTimeZone, { error: 'Choose a time zone from the list (an IANA name such as Europe/Berlin).' }),
     // One year is PCI DSS's minimum; ten years covers most regulated retention rules.
-    retentionDays: z.coerce.number({ error: 'Enter a number of days.' }).int().min(30, { error: 'Keep at least 30 days.' }).max(3650, { error: 'At most 3650 days (10 years).' }),
+    retentionDays: z.coerce
+      .number({ error: 'Enter a number of days.' })
+      .int()
+      .min(30, { error: 'Keep at least 30 days.' })
+      .max(3650, { error: 'At most 3650 days (10 years).' }),
     // Absent = unchanged: admins submit the form without it. The owner's form sends "off" then the checkbox's "on".
     legalHold: z.enum(['on', 'off'], { error: 'Legal hold is on or off.' }).optional(),
   }),
@@ -33,7 +37,12 @@ export const updateSettingsOperation = defineOperation({
     if (legalHold !== before.legalHold && ctx.org.role !== 'owner') {
       throw new DomainError('Only owners can place or lift a legal hold.', { legalHold: ['Only owners can change this.'] });
     }
-    const after = await updateOrganizationSettings(tx, ctx.org.orgId, { name: input.name, timeZone: input.timeZone, retentionDays: input.retentionDays, legalHold });
+    const after = await updateOrganizationSettings(tx, ctx.org.orgId, {
+      name: input.name,
+      timeZone: input.timeZone,
+      retentionDays: input.retentionDays,
+      legalHold,
+    });
     const b = settingsSnapshot(before);
     const a = settingsSnapshot(after!);
     const changed = Object.keys(a).filter((k) => a[k as keyof typeof a] !== b[k as keyof typeof b]);

@@ -52,8 +52,7 @@ export function defineOperation<S extends z.ZodType, T>(op: Operation<S, T> | Ac
 }
 
 export type ActionResult<T> =
-  | { ok: true; data: T; requestId: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; requestId: string };
+  { ok: true; data: T; requestId: string } | { ok: false; error: string; fieldErrors?: Record<string, string[]>; requestId: string };
 
 function asRecord(raw: unknown): Record<string, unknown> {
   return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
@@ -66,7 +65,12 @@ function asRecord(raw: unknown): Record<string, unknown> {
  * account operation is recorded in each of the user's organizations.
  */
 export async function executeAudited<S extends z.ZodType, T>(db: Db, op: Operation<S, T>, ctx: OperationContext, rawInput: unknown): Promise<ActionResult<T>>;
-export async function executeAudited<S extends z.ZodType, T>(db: Db, op: AccountOperation<S, T>, ctx: AccountContext, rawInput: unknown): Promise<ActionResult<T>>;
+export async function executeAudited<S extends z.ZodType, T>(
+  db: Db,
+  op: AccountOperation<S, T>,
+  ctx: AccountContext,
+  rawInput: unknown,
+): Promise<ActionResult<T>>;
 export async function executeAudited<S extends z.ZodType, T>(
   db: Db,
   op: Operation<S, T> | AccountOperation<S, T>,
@@ -103,7 +107,13 @@ export async function executeAudited<S extends z.ZodType, T>(
               result: 'failure',
               errorMessage: 'rate_limited',
               message: `Too many failed attempts to ${op.describe}: further failed attempts are refused for ${minutes} min`,
-              metadata: { limit: { per_user: RATE_RULES.deniedByUser.max, per_address: RATE_RULES.deniedByAddress.max, window_minutes: RATE_RULES.deniedByUser.windowMs / 60_000 } },
+              metadata: {
+                limit: {
+                  per_user: RATE_RULES.deniedByUser.max,
+                  per_address: RATE_RULES.deniedByAddress.max,
+                  window_minutes: RATE_RULES.deniedByUser.windowMs / 60_000,
+                },
+              },
             });
           }
         }
@@ -138,17 +148,26 @@ export async function executeAudited<S extends z.ZodType, T>(
   const unstorable = Object.keys(raw).filter((k) => hasUnstorableText(raw[k]));
   if (unstorable.length > 0) {
     const message = 'Must not contain NUL characters or unpaired surrogates.';
-    return fail(`Validation failed: ${unstorable.map((k) => cleanText(k)).join(', ')}: ${message}`, Object.fromEntries(unstorable.map((k) => [cleanText(k), [message]])));
+    return fail(
+      `Validation failed: ${unstorable.map((k) => cleanText(k)).join(', ')}: ${message}`,
+      Object.fromEntries(unstorable.map((k) => [cleanText(k), [message]])),
+    );
   }
   const parsed = op.schema.safeParse(rawInput);
   if (!parsed.success) {
     const { fieldErrors } = z.flattenError(parsed.error) as { fieldErrors: Record<string, string[]> };
-    const summary = Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v[0]}`).join('; ');
+    const summary = Object.entries(fieldErrors)
+      .map(([k, v]) => `${k}: ${v[0]}`)
+      .join('; ');
     return fail(`Validation failed: ${summary || parsed.error.issues[0]?.message || 'invalid input'}`, fieldErrors);
   }
   try {
     const data = await db.transaction(async (tx) => {
-      const out = await (op.run as (tx: Tx, input: unknown, ctx: OperationContext | AccountContext) => Promise<{ data: T; audit: AuditOutcome }>)(tx, parsed.data, ctx);
+      const out = await (op.run as (tx: Tx, input: unknown, ctx: OperationContext | AccountContext) => Promise<{ data: T; audit: AuditOutcome }>)(
+        tx,
+        parsed.data,
+        ctx,
+      );
       for (const orgId of orgIds) await recordAuditEvent(tx, { ...base, orgId, ...out.audit });
       return out.data;
     });
@@ -166,5 +185,9 @@ async function takeDeniedRate(db: Db, ctx: OperationContext | AccountContext): P
   const byAddress = ctx.request.ip ? await takeRate(db, RATE_RULES.deniedByAddress, ctx.request.ip) : ({ ok: true } as const);
   if (byUser.ok) return byAddress;
   if (byAddress.ok) return byUser;
-  return { ok: false, retryAfterSeconds: Math.max(byUser.retryAfterSeconds, byAddress.retryAfterSeconds), firstRefusal: byUser.firstRefusal || byAddress.firstRefusal };
+  return {
+    ok: false,
+    retryAfterSeconds: Math.max(byUser.retryAfterSeconds, byAddress.retryAfterSeconds),
+    firstRefusal: byUser.firstRefusal || byAddress.firstRefusal,
+  };
 }

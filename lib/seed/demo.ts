@@ -31,22 +31,47 @@ const DAY = 86_400_000;
 
 /** Creates the demo organizations and users unless they exist; returns the org ids by slug. */
 export async function ensureDemoTenants(db: Db): Promise<{ created: boolean; orgIds: Record<string, string>; userIds: Record<string, string> }> {
-  const existing = await db.select().from(organizations).where(inArray(organizations.slug, DEMO_ORGS.map((o) => o.slug)));
+  const existing = await db
+    .select()
+    .from(organizations)
+    .where(
+      inArray(
+        organizations.slug,
+        DEMO_ORGS.map((o) => o.slug),
+      ),
+    );
   const created = existing.length === 0;
   const hash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
-    await tx.insert(organizations).values([...DEMO_ORGS]).onConflictDoNothing();
+    await tx
+      .insert(organizations)
+      .values([...DEMO_ORGS])
+      .onConflictDoNothing();
     await tx
       .insert(users)
       .values(DEMO_USERS.map((u) => ({ email: u.email, name: u.name, passwordHash: hash })))
       .onConflictDoNothing();
-    const orgRows = await tx.select().from(organizations).where(inArray(organizations.slug, DEMO_ORGS.map((o) => o.slug)));
-    const userRows = await tx.select().from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)));
+    const orgRows = await tx
+      .select()
+      .from(organizations)
+      .where(
+        inArray(
+          organizations.slug,
+          DEMO_ORGS.map((o) => o.slug),
+        ),
+      );
+    const userRows = await tx
+      .select()
+      .from(users)
+      .where(
+        inArray(
+          users.email,
+          DEMO_USERS.map((u) => u.email),
+        ),
+      );
     const orgIds = Object.fromEntries(orgRows.map((o) => [o.slug, o.id]));
     const userIds = Object.fromEntries(userRows.map((u) => [u.email, u.id]));
-    const rows = DEMO_USERS.flatMap((u) =>
-      Object.entries(u.roles).map(([slug, role]) => ({ orgId: orgIds[slug]!, userId: userIds[u.email]!, role: role! })),
-    );
+    const rows = DEMO_USERS.flatMap((u) => Object.entries(u.roles).map(([slug, role]) => ({ orgId: orgIds[slug]!, userId: userIds[u.email]!, role: role! })));
     await tx.insert(memberships).values(rows).onConflictDoNothing();
     return { created, orgIds, userIds };
   });
@@ -65,7 +90,14 @@ function actorsFor(slug: string, people: DemoPerson[], r: Random): Actor[] {
     ips: [`203.0.113.${r.int(2, 250)}`, `198.51.100.${r.int(2, 250)}`, `2001:db8:${r.hex(4)}::${r.int(1, 99)}`].slice(0, r.int(1, 3)),
     agent: r.pick(USER_AGENTS),
   }));
-  const former = { type: 'user' as const, id: `former-${slug}-frank`, label: `frank@${slug}.test`, source: 'web' as const, ips: ['192.0.2.44'], agent: USER_AGENTS[1] };
+  const former = {
+    type: 'user' as const,
+    id: `former-${slug}-frank`,
+    label: `frank@${slug}.test`,
+    source: 'web' as const,
+    ips: ['192.0.2.44'],
+    agent: USER_AGENTS[1],
+  };
   const keys = ['CI deploy', 'Terraform'].map((name) => ({
     type: 'api_key' as const,
     id: `ak_${r.hex(8)}`,
@@ -80,7 +112,11 @@ function actorsFor(slug: string, people: DemoPerson[], r: Random): Actor[] {
 
 /** The demo users with a role in `slug` other than member (members cannot change anything). */
 function demoPeople(slug: string, userIds: Record<string, string>): DemoPerson[] {
-  return DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({ email: u.email, id: userIds[u.email] ?? null, role: u.roles[slug as 'acme']! }));
+  return DEMO_USERS.filter((u) => u.roles[slug as 'acme'] && u.roles[slug as 'acme'] !== 'member').map((u) => ({
+    email: u.email,
+    id: userIds[u.email] ?? null,
+    role: u.roles[slug as 'acme']!,
+  }));
 }
 
 export type DemoEntryOptions = {
@@ -112,7 +148,11 @@ export function* demoEntries(opts: DemoEntryOptions): Generator<AuditEntry> {
   const actors = actorsFor(opts.slug, opts.people ?? demoPeople(opts.slug, opts.userIds ?? {}), r);
   const humans = actors.filter((a) => a.type === 'user');
   const formerUser = actors.find((a) => a.id?.startsWith('former'))!;
-  const weights: (readonly [Actor, number])[] = [...humans.map((h) => [h, 12] as const), [formerUser, 2], ...actors.filter((a) => a.type !== 'user').map((a) => [a, 5] as const)];
+  const weights: (readonly [Actor, number])[] = [
+    ...humans.map((h) => [h, 12] as const),
+    [formerUser, 2],
+    ...actors.filter((a) => a.type !== 'user').map((a) => [a, 5] as const),
+  ];
   const live = new Map<string, { id: string; state: Record<string, unknown>; project: string | null }[]>();
   let serial = 0;
 
@@ -146,7 +186,11 @@ export function* demoEntries(opts: DemoEntryOptions): Generator<AuditEntry> {
         metadata: { format, row_count: rows, filters: { range: r.pick(['24h', '7d', '30d']), result: r.chance(0.3) ? ['failure'] : undefined } },
       };
     } else if (actor.type === 'user' && (actor.role === 'auditor' || r.chance(0.12))) {
-      const action = r.weighted([['login', 8], ['logout', 3], ['login_failed', 1.5]] as const);
+      const action = r.weighted([
+        ['login', 8],
+        ['logout', 3],
+        ['login_failed', 1.5],
+      ] as const);
       yield {
         ...base,
         action,
@@ -206,10 +250,23 @@ function objectEvent(
     const project = kind.projectScoped ? r.pick(PROJECTS) : null;
     const common = { ...base, action: 'create', objectType: kind.type, objectId: id, objectLabel: label(state), module: kind.module, project };
     if (failed) {
-      return { ...common, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to create ${noun} "${label(state)}"`, metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s`, params: state } } };
+      return {
+        ...common,
+        result: 'failure',
+        errorMessage: r.pick(FAILURE_REASONS),
+        message: `Failed to create ${noun} "${label(state)}"`,
+        metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s`, params: state } },
+      };
     }
     pool.push({ id, state, project });
-    return { ...common, message: `Created ${noun} "${label(state)}"`, before: null, after: state, changes: diffSnapshots(null, state), metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s` } } };
+    return {
+      ...common,
+      message: `Created ${noun} "${label(state)}"`,
+      before: null,
+      after: state,
+      changes: diffSnapshots(null, state),
+      metadata: { ...metaBase, request: { method: 'POST', path: `/api/${kind.type}s` } },
+    };
   }
 
   const index = r.int(0, pool.length - 1);
@@ -218,7 +275,14 @@ function objectEvent(
   const path = `/api/${kind.type}s/${obj.id}`;
 
   if (failed) {
-    return { ...common, action: verb, result: 'failure', errorMessage: r.pick(FAILURE_REASONS), message: `Failed to ${verb} ${noun} "${label(obj.state)}"`, metadata: { ...metaBase, request: { method: verb === 'delete' ? 'DELETE' : 'POST', path } } };
+    return {
+      ...common,
+      action: verb,
+      result: 'failure',
+      errorMessage: r.pick(FAILURE_REASONS),
+      message: `Failed to ${verb} ${noun} "${label(obj.state)}"`,
+      metadata: { ...metaBase, request: { method: verb === 'delete' ? 'DELETE' : 'POST', path } },
+    };
   }
   if (verb === 'update') {
     let after = kind.update(r, obj.state);
@@ -231,18 +295,40 @@ function objectEvent(
     const before = obj.state;
     obj.state = after;
     const fields = changes.map((c) => c.path);
-    return { ...common, action: 'update', objectLabel: label(after), message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`, before, after, changes, metadata: { ...metaBase, request: { method: 'PATCH', path } } };
+    return {
+      ...common,
+      action: 'update',
+      objectLabel: label(after),
+      message: `Updated ${noun} "${label(after)}": ${fields.join(', ')}`,
+      before,
+      after,
+      changes,
+      metadata: { ...metaBase, request: { method: 'PATCH', path } },
+    };
   }
   if (verb === 'delete') {
     pool.splice(index, 1);
-    return { ...common, action: 'delete', message: `Deleted ${noun} "${label(obj.state)}"`, before: obj.state, after: null, changes: diffSnapshots(obj.state, null), metadata: { ...metaBase, request: { method: 'DELETE', path } } };
+    return {
+      ...common,
+      action: 'delete',
+      message: `Deleted ${noun} "${label(obj.state)}"`,
+      before: obj.state,
+      after: null,
+      changes: diffSnapshots(obj.state, null),
+      metadata: { ...metaBase, request: { method: 'DELETE', path } },
+    };
   }
   const messages: Record<string, string> = {
     publish: `Published ${noun} "${label(obj.state)}"`,
     send: kind.type === 'end_user' ? `Sent invitation to ${label(obj.state)}` : `Sent test message through ${noun} "${label(obj.state)}"`,
     generate: `Generated a new secret for API key "${label(obj.state)}"`,
   };
-  return { ...common, action: verb, message: messages[verb] ?? `${verb} ${noun}`, metadata: { ...metaBase, request: { method: 'POST', path: `${path}/${verb}` } } };
+  return {
+    ...common,
+    action: verb,
+    message: messages[verb] ?? `${verb} ${noun}`,
+    metadata: { ...metaBase, request: { method: 'POST', path: `${path}/${verb}` } },
+  };
 }
 
 /**
@@ -261,6 +347,13 @@ export async function seedDemo(db: Db, opts: { events: number; now?: number; see
   const { orgIds, userIds } = await ensureDemoTenants(db);
   const seed = opts.seed ?? 42;
   const acme = await generateDemoEvents(db, { orgId: orgIds.acme!, slug: 'acme', userIds, count: opts.events, now: opts.now, seed });
-  const globex = await generateDemoEvents(db, { orgId: orgIds.globex!, slug: 'globex', userIds, count: Math.max(200, Math.floor(opts.events / 10)), now: opts.now, seed: seed + 1 });
+  const globex = await generateDemoEvents(db, {
+    orgId: orgIds.globex!,
+    slug: 'globex',
+    userIds,
+    count: Math.max(200, Math.floor(opts.events / 10)),
+    now: opts.now,
+    seed: seed + 1,
+  });
   return { acme, globex };
 }

@@ -3,7 +3,8 @@ import { FILTER_KEYS, FILTERS, readFilter, type AuditFilters, type FilterKey } f
 import type { Sort } from '@/lib/view/search-params';
 import { RANGE_LABELS } from '@/lib/view/time-range';
 
-const list = (values: readonly string[], joiner: string) => (values.length <= 1 ? values[0] ?? '' : `${values.slice(0, -1).join(', ')} ${joiner} ${values[values.length - 1]}`);
+const list = (values: readonly string[], joiner: string) =>
+  values.length <= 1 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} ${joiner} ${values[values.length - 1]}`;
 
 /** The filters in words, one line each: for the empty state, export headers and the "Filters Applied" sheet. */
 export function describeFilters(f: AuditFilters, zone: string): string[] {
@@ -36,9 +37,21 @@ export function chipText(key: FilterKey, value: string, negated = false): string
   return `${label}: ${value}`;
 }
 
-const SORT_WORDS: Record<Sort['column'], string> = { time: 'time', actor: 'user', ip: 'IP', action: 'action', type: 'object type', object: 'object id', result: 'result', source: 'source' };
+const SORT_WORDS: Record<Sort['column'], string> = {
+  time: 'time',
+  actor: 'user',
+  ip: 'IP',
+  action: 'action',
+  type: 'object type',
+  object: 'object id',
+  result: 'result',
+  source: 'source',
+};
 
 export function describeSort(sort: Sort): string {
   if (sort.column === 'time') return sort.dir === 'desc' ? 'Newest first' : 'Oldest first';
-  return `By ${SORT_WORDS[sort.column]} (${sort.dir === 'asc' ? 'A to Z' : 'Z to A'}), then newest first`.replace('then newest first', sort.dir === 'asc' ? 'then oldest first' : 'then newest first');
+  return `By ${SORT_WORDS[sort.column]} (${sort.dir === 'asc' ? 'A to Z' : 'Z to A'}), then newest first`.replace(
+    'then newest first',
+    sort.dir === 'asc' ? 'then oldest first' : 'then newest first',
+  );
 }

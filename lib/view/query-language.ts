@@ -11,7 +11,10 @@ import type { ParamIssue } from '@/lib/view/search-params';
  * Every qualifier but `created:` comes from the filter schema.
  */
 const TIME_QUALIFIERS = ['created', 'time'] as const;
-const QUALIFIERS = new Map<string, FilterKey | 'created'>([...FILTER_KEYS.flatMap((key) => FILTERS[key].qualifiers.map((q) => [q, key] as const)), ...TIME_QUALIFIERS.map((q) => [q, 'created'] as const)]);
+const QUALIFIERS = new Map<string, FilterKey | 'created'>([
+  ...FILTER_KEYS.flatMap((key) => FILTERS[key].qualifiers.map((q) => [q, key] as const)),
+  ...TIME_QUALIFIERS.map((q) => [q, 'created'] as const),
+]);
 const NEGATABLE = FILTER_KEYS.filter((k) => FILTERS[k].negatable).map((k) => FILTERS[k].qualifiers[0]!);
 const TEXT_KEY = FILTER_KEYS.find((k) => FILTERS[k].kind === 'text')!;
 

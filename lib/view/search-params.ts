@@ -51,11 +51,27 @@ function entries(raw: RawParams): [string, string][] {
 
 /** URL parameter -> filter: `<param>`, and `not.<param>` for the negatable ones. */
 const FILTER_PARAMS = new Map<string, { key: FilterKey; negated: boolean }>(
-  FILTER_KEYS.flatMap((key) => [[FILTERS[key].param, { key, negated: false }] as const, ...(FILTERS[key].negatable ? [[`not.${FILTERS[key].param}`, { key, negated: true }] as const] : [])]),
+  FILTER_KEYS.flatMap((key) => [
+    [FILTERS[key].param, { key, negated: false }] as const,
+    ...(FILTERS[key].negatable ? [[`not.${FILTERS[key].param}`, { key, negated: true }] as const] : []),
+  ]),
 );
 
 /** Parameters that take one value; a repeat is reported and ignored. */
-const SINGLE = new Set(['range', 'from', 'to', 'sort', 'size', 'after', 'before', 'cols', 'tz', 'event', 'q', ...FILTER_KEYS.filter((k) => !FILTERS[k].many).map((k) => FILTERS[k].param)]);
+const SINGLE = new Set([
+  'range',
+  'from',
+  'to',
+  'sort',
+  'size',
+  'after',
+  'before',
+  'cols',
+  'tz',
+  'event',
+  'q',
+  ...FILTER_KEYS.filter((k) => !FILTERS[k].many).map((k) => FILTERS[k].param),
+]);
 
 /** Parses a query string (or Next's searchParams object) into the view state, collecting issues. */
 export function parseAuditSearchParams(raw: RawParams): { state: AuditViewState; issues: ParamIssue[]; query: string | null } {

@@ -1,6 +1,21 @@
 import { startOfDayInZone, startOfWeekInZone } from '@/lib/format/zoned';
 
-export const RANGE_PRESETS = ['5m', '15m', '1h', '6h', '24h', '3d', '7d', '30d', 'today', 'yesterday', 'day_before_yesterday', 'this_week', 'last_week', 'all'] as const;
+export const RANGE_PRESETS = [
+  '5m',
+  '15m',
+  '1h',
+  '6h',
+  '24h',
+  '3d',
+  '7d',
+  '30d',
+  'today',
+  'yesterday',
+  'day_before_yesterday',
+  'this_week',
+  'last_week',
+  'all',
+] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_RANGE: RangePreset = '24h';
 

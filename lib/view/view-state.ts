@@ -6,7 +6,10 @@ import { parseAuditSearchParams, type AuditViewState, type ParamIssue } from '@/
  * query (if any) replacing the filters it describes. `hadQuery` tells the page to redirect to the
  * canonical structured URL, so the controls and the query box always show one state.
  */
-export function readViewState(params: URLSearchParams | Record<string, string | string[] | undefined>, zone: string): { state: AuditViewState; issues: ParamIssue[]; hadQuery: boolean } {
+export function readViewState(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+  zone: string,
+): { state: AuditViewState; issues: ParamIssue[]; hadQuery: boolean } {
   const { state, issues, query } = parseAuditSearchParams(params);
   if (query === null) return { state, issues, hadQuery: false };
   const parsed = parseQuery(query, zone);

@@ -69,7 +69,9 @@ test('admin screens: every mutation lands in the audit log with actor, IP, resul
   await expect(page.getByTestId('new-api-key')).toHaveCount(0);
 
   const rows = await newestRows(page, 8);
-  expect(rows[0]).toMatch(/alice@acme\.test\s+127\.0\.0\.1\s+delete\s+api_key[\s\S]*Revoked API key "Billing export"[\s\S]*status: active → revoked[\s\S]*success/);
+  expect(rows[0]).toMatch(
+    /alice@acme\.test\s+127\.0\.0\.1\s+delete\s+api_key[\s\S]*Revoked API key "Billing export"[\s\S]*status: active → revoked[\s\S]*success/,
+  );
   expect(rows[1]).toMatch(/alice@acme\.test\s+127\.0\.0\.1\s+generate\s+api_key[\s\S]*Created API key "Billing export"/);
   expect(rows[2]).toMatch(/update\s+settings[\s\S]*retention_days: 365 → 400[\s\S]*success/);
   expect(rows[3]).toMatch(/update\s+member[\s\S]*last owner[\s\S]*failure/);

@@ -9,7 +9,10 @@ test('exporting the current view downloads the same rows as CSV, and the export 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /CSV/ }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-log_acme_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z\.csv$/);
   const text = (await (await download.createReadStream()).toArray()).map((b) => b.toString()).join('');
-  const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   expect(lines[0]).toContain('Event id');
   // Messages have no line breaks in the demo data, so one line per event.
   expect(lines.length - 1).toBe(total);

@@ -25,7 +25,10 @@ test('another system sends events with an API key and they appear in the log; th
   expect(retry.headers()['idempotent-replayed']).toBe('true');
   expect((await retry.json()).data).toEqual(firstBody.data);
 
-  const bad = await request.post('/api/v1/events', { headers: { Authorization: `Bearer ${key}` }, data: [event, { ...event, actor: { type: 'robot', label: 'x' } }] });
+  const bad = await request.post('/api/v1/events', {
+    headers: { Authorization: `Bearer ${key}` },
+    data: [event, { ...event, actor: { type: 'robot', label: 'x' } }],
+  });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).errors).toEqual([expect.objectContaining({ index: 1, path: 'actor.type' })]);
 

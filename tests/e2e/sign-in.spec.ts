@@ -21,7 +21,11 @@ test('sign in, see the newest events of the organization, sign out', async ({ pa
   expect([...times].sort().reverse()).toEqual(times); // newest first
   await expect(page.getByRole('columnheader', { name: /Time \(P[SD]T\)/ })).toBeVisible();
   const headers = await page.getByRole('columnheader').allInnerTexts();
-  expect(headers.map((h) => h.replace(/[▲▼↕]/g, '').trim().toLowerCase())).toEqual(['time (pst)', 'user', 'ip', 'action', 'object type', 'object id', 'message', 'result', 'source'].map((h) => (h.startsWith('time') ? expect.stringMatching(/^time \(p[sd]t\)$/) : h)));
+  expect(headers.map((h) => h.replace(/[▲▼↕]/g, '').trim().toLowerCase())).toEqual(
+    ['time (pst)', 'user', 'ip', 'action', 'object type', 'object id', 'message', 'result', 'source'].map((h) =>
+      h.startsWith('time') ? expect.stringMatching(/^time \(p[sd]t\)$/) : h,
+    ),
+  );
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   // Signing out records a logout in each of the user's organizations first; allow for it.

@@ -10,7 +10,12 @@ import { createOrg, insertEvents } from './fixtures';
 
 describeEachDatabase('getAuditEvent: one event by id, scoped to its organization', (ctx) => {
   const stored = async (orgId: string, id: string) =>
-    (await ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.id, id))))[0];
+    (
+      await ctx.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.id, id)))
+    )[0];
 
   it('returns the full row, every column, for its own organization', async () => {
     const org = await createOrg(ctx.db, 'detail-own');

@@ -21,11 +21,19 @@ describeEachDatabase('hash chain: backfilling entries written before the chain e
     }
     expect(await backfillChains(ctx.db)).toEqual({ orgs: 1, rows: 3 });
     const ordered = rowsOf<{ seq: string | number; at: string }>(
-      await ctx.db.execute(sql`select seq, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as at from audit_events where org_id = ${org.id} order by seq`),
+      await ctx.db.execute(
+        sql`select seq, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as at from audit_events where org_id = ${org.id} order by seq`,
+      ),
     );
-    expect(ordered.map((r) => [Number(r.seq), r.at])).toEqual([[1, '2026-01-01'], [2, '2026-01-02'], [3, '2026-01-03']]);
+    expect(ordered.map((r) => [Number(r.seq), r.at])).toEqual([
+      [1, '2026-01-01'],
+      [2, '2026-01-02'],
+      [3, '2026-01-03'],
+    ]);
     const nullable = rowsOf<{ is_nullable: string }>(
-      await ctx.db.execute(sql`select is_nullable from information_schema.columns where table_name = 'audit_events' and column_name in ('seq', 'prev_hash', 'hash')`),
+      await ctx.db.execute(
+        sql`select is_nullable from information_schema.columns where table_name = 'audit_events' and column_name in ('seq', 'prev_hash', 'hash')`,
+      ),
     );
     expect(nullable.map((r) => r.is_nullable)).toEqual(['NO', 'NO', 'NO']);
     await recordAuditEvent(ctx.db, { orgId: org.id, actor: { type: 'system', id: null, label: 'sys' }, source: 'system', action: 'x', objectType: 't' });

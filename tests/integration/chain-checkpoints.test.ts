@@ -12,8 +12,7 @@ import { createOrg, insertEvents } from './fixtures';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const key = signingKeyFromPem(pem);
-const get = (path: string, apiKey: string | null) =>
-  new Request(`http://localhost${path}`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+const get = (path: string, apiKey: string | null) => new Request(`http://localhost${path}`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
 
 describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ctx) => {
   it('signs the chain head; the signature verifies with the public key and fails once the signed data changes', async () => {
@@ -69,11 +68,22 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
     expect((await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints', 'ak_0000000000_nope'))).status).toBe(401);
     const res = await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints', apiKey));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { data: { seq: number; org_id: string; hash: string; signed_at: string; signature: string; key_fingerprint: string; id: string }[]; public_key: { pem: string; fingerprint: string } };
+    const body = (await res.json()) as {
+      data: { seq: number; org_id: string; hash: string; signed_at: string; signature: string; key_fingerprint: string; id: string }[];
+      public_key: { pem: string; fingerprint: string };
+    };
     expect(body.data).toHaveLength(1);
     const [c] = body.data;
     expect(c).toMatchObject({ org_id: org.id, seq: 3, key_fingerprint: body.public_key.fingerprint });
-    const row = { orgId: c!.org_id, id: c!.id, seq: c!.seq, hash: c!.hash, signedAt: new Date(c!.signed_at), signature: c!.signature, keyFingerprint: c!.key_fingerprint };
+    const row = {
+      orgId: c!.org_id,
+      id: c!.id,
+      seq: c!.seq,
+      hash: c!.hash,
+      signedAt: new Date(c!.signed_at),
+      signature: c!.signature,
+      keyFingerprint: c!.key_fingerprint,
+    };
     expect(verifyCheckpoint(row, body.public_key.pem)).toBe(true);
   });
 });

@@ -29,7 +29,14 @@ describeEachDatabase('hash chain: tampering is detected and pinpointed', (ctx) =
     const orgId = await chainOf('tamper-edit');
     const victim = await eventAt(ctx.db, orgId, 7);
     await tamper(ctx.db, sql`update audit_events set message = 'nothing to see' where org_id = ${orgId} and seq = 7`);
-    expect(await verifyChain(ctx.db, orgId, { batchSize: 5 })).toMatchObject({ ok: false, at: 7, eventId: victim.id, reason: 'hash_mismatch', verifiedThrough: { seq: 6 }, count: 6 });
+    expect(await verifyChain(ctx.db, orgId, { batchSize: 5 })).toMatchObject({
+      ok: false,
+      at: 7,
+      eventId: victim.id,
+      reason: 'hash_mismatch',
+      verifiedThrough: { seq: 6 },
+      count: 6,
+    });
   });
 
   it('an entry whose stored hash was replaced: hash_mismatch there, before any link check further on', async () => {

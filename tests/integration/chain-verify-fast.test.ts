@@ -31,7 +31,18 @@ function awkward(orgId: string, i: number): AuditEntry {
     before:
       i % 7 === 0
         ? 'a jsonb string'
-        : { name: `n${i}`, steps: [{ kind: 'fetch', target: t }, { z: 1, a: [1.5, -0, 1e21, 5e-324, 12345678901234567890] }], enabled: true, '10': 'ten', '9': 'nine', é: t, 'ключ': null },
+        : {
+            name: `n${i}`,
+            steps: [
+              { kind: 'fetch', target: t },
+              { z: 1, a: [1.5, -0, 1e21, 5e-324, 12345678901234567890] },
+            ],
+            enabled: true,
+            '10': 'ten',
+            '9': 'nine',
+            é: t,
+            ключ: null,
+          },
     after: i % 11 === 0 ? null : { name: `n${i}`, nested: { b: { d: [], c: {} }, a: [true, false, null, 0.1, 100, -2.5e-7] }, text: t, [`k${t}`]: i },
     // changed_fields: unquoted paths (most entries), or ones PostgreSQL quotes in the array text.
     changes:
@@ -64,7 +75,8 @@ describeEachDatabase('hash chain: every verification path reads entries as the r
     const orgId = await chain('verify-fast-ok', 60);
     const warn = vi.spyOn(console, 'warn');
     try {
-      for (const way of WAYS) expect(await verifyChain(ctx.db, orgId, way), JSON.stringify(way)).toMatchObject({ ok: true, count: 60, verifiedThrough: { seq: 60 } });
+      for (const way of WAYS)
+        expect(await verifyChain(ctx.db, orgId, way), JSON.stringify(way)).toMatchObject({ ok: true, count: 60, verifiedThrough: { seq: 60 } });
       // The hash workers start from the TypeScript sources too: none fell back to the calling thread.
       expect(warn.mock.calls.filter(([m]) => String(m).includes('hash worker'))).toEqual([]);
     } finally {
@@ -85,8 +97,21 @@ describeEachDatabase('hash chain: every verification path reads entries as the r
     await tamper(ctx.db, sql`update audit_events set object_label = 'x' where org_id = ${later} and seq in (8, 33)`);
     for (const way of WAYS) {
       const w = JSON.stringify(way);
-      expect(await verifyChain(ctx.db, edited, way), w).toMatchObject({ ok: false, at: 23, eventId: victim.id, reason: 'hash_mismatch', verifiedThrough: { seq: 22 }, count: 22 });
-      expect(await verifyChain(ctx.db, relinked, way), w).toMatchObject({ ok: false, at: 15, reason: 'prev_hash_mismatch', verifiedThrough: { seq: 14 }, count: 14 });
+      expect(await verifyChain(ctx.db, edited, way), w).toMatchObject({
+        ok: false,
+        at: 23,
+        eventId: victim.id,
+        reason: 'hash_mismatch',
+        verifiedThrough: { seq: 22 },
+        count: 22,
+      });
+      expect(await verifyChain(ctx.db, relinked, way), w).toMatchObject({
+        ok: false,
+        at: 15,
+        reason: 'prev_hash_mismatch',
+        verifiedThrough: { seq: 14 },
+        count: 14,
+      });
       expect(await verifyChain(ctx.db, gap, way), w).toMatchObject({ ok: false, at: 30, reason: 'missing_seq', verifiedThrough: { seq: 29 }, count: 29 });
       expect(await verifyChain(ctx.db, later, way), w).toMatchObject({ ok: false, at: 8, reason: 'hash_mismatch', verifiedThrough: { seq: 7 }, count: 7 });
     }

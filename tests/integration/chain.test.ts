@@ -31,7 +31,10 @@ describeEachDatabase('hash chain: appending', (ctx) => {
     expect(first[0]!.prev_hash).toBe(GENESIS_HASH);
     const second = rowsOf<{ prev_hash: string }>(await ctx.db.execute(sql`select prev_hash from audit_events where org_id = ${a.id} and seq = 2`));
     expect(second[0]!.prev_hash).toBe((await eventAt(ctx.db, a.id, 1)).hash);
-    const [head] = await ctx.db.select().from(auditChainHeads).where(sql`${auditChainHeads.orgId} = ${a.id}`);
+    const [head] = await ctx.db
+      .select()
+      .from(auditChainHeads)
+      .where(sql`${auditChainHeads.orgId} = ${a.id}`);
     expect(head).toMatchObject({ seq: 8, hash: (await eventAt(ctx.db, a.id, 8)).hash });
     expect(await verifyChain(ctx.db, a.id)).toMatchObject({ ok: true, count: 8, verifiedThrough: { seq: 8 } });
     expect(await verifyChain(ctx.db, b.id)).toMatchObject({ ok: true, count: 4, verifiedThrough: { seq: 4 } });
@@ -50,7 +53,14 @@ describeEachDatabase('hash chain: appending', (ctx) => {
       after: { n: 2.5, list: [1, undefined, 'x'], nested: { b: 1, a: [true, null] } },
       metadata: { note: 'line\nbreak', skip: undefined },
     });
-    await recordAuditEvent(ctx.db, { orgId: org.id, actor: { type: 'user', id: null, label: 'x' }, source: 'web', ip: '10.0.0.1', action: 'read', objectType: 'flow' });
+    await recordAuditEvent(ctx.db, {
+      orgId: org.id,
+      actor: { type: 'user', id: null, label: 'x' },
+      source: 'web',
+      ip: '10.0.0.1',
+      action: 'read',
+      objectType: 'flow',
+    });
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true, count: 2 });
   });
 
@@ -73,7 +83,12 @@ describeEachDatabase('hash chain: appending', (ctx) => {
     const other = await createOrg(ctx.db, 'chain-bystander');
     const key = await createKey(ctx.db, owner.org.orgId);
     const ops = range(1, 20).map((i) =>
-      executeAudited(ctx.db, updateSettingsOperation, { ...owner, request: { ...owner.request, requestId: `req-${i}` } }, { name: `Name ${i}`, timeZone: 'UTC', retentionDays: String(100 + i) }),
+      executeAudited(
+        ctx.db,
+        updateSettingsOperation,
+        { ...owner, request: { ...owner.request, requestId: `req-${i}` } },
+        { name: `Name ${i}`, timeZone: 'UTC', retentionDays: String(100 + i) },
+      ),
     );
     const batches = range(1, 5).map((b) =>
       handleIngestPost(

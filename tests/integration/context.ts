@@ -7,7 +7,9 @@ import { addMember, createOrg, createUser } from './fixtures';
 
 /** An operation context for `email` acting as `role` in a fresh organization (or in `orgId`). */
 export async function actingAs(db: Db, email: string, role: Role, orgId?: string): Promise<OperationContext> {
-  const org = orgId ? (await db.select().from(organizations).where(eq(organizations.id, orgId)))[0]! : await createOrg(db, `org-${Math.random().toString(36).slice(2, 10)}`);
+  const org = orgId
+    ? (await db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!
+    : await createOrg(db, `org-${Math.random().toString(36).slice(2, 10)}`);
   const user = await createUser(db, email);
   await addMember(db, org.id, user.id, role);
   return {

@@ -17,7 +17,8 @@ describe('embedded database statistics', () => {
   it('gives the planner statistics for audit_events, which nothing else would', async () => {
     const org = await createOrg(handle.db, 'stats');
     await insertEvents(handle.db, org.id, 300);
-    const statsRows = async () => rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from pg_stats where tablename like 'audit_events%'`))[0]!.n;
+    const statsRows = async () =>
+      rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from pg_stats where tablename like 'audit_events%'`))[0]!.n;
     expect(await statsRows()).toBe(0);
     vi.spyOn(console, 'log').mockImplementation(() => {});
     await analyzeEmbedded(handle);

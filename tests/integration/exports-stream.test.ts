@@ -14,7 +14,19 @@ const NOW = new Date('2026-11-21T12:00:00Z');
 const ZONE = 'Europe/Berlin';
 const ALL_TIME = 'from=2000-01-01T00:00:00Z&to=2026-11-21T12:00:00Z';
 
-type ExportRow = { result: string; message: string; error_message: string | null; metadata: { format: string; filters: string; row_count: number }; actor_label: string; actor_type: string; source: string; ip: string | null; user_agent: string | null; request_id: string | null; object_type: string };
+type ExportRow = {
+  result: string;
+  message: string;
+  error_message: string | null;
+  metadata: { format: string; filters: string; row_count: number };
+  actor_label: string;
+  actor_type: string;
+  source: string;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  object_type: string;
+};
 
 describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit trail', (ctx) => {
   let principal: ExportPrincipal;
@@ -30,9 +42,20 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     await generateDemoEvents(ctx.db, { orgId: orgIds.globex!, slug: 'globex', userIds, count: 200, now: NOW.getTime(), seed: 12 });
   });
 
-  const get = (query: string, headers: Record<string, string> = {}, signal?: AbortSignal) => new Request(`http://localhost/audit/export?${query}`, { headers, signal });
-  const count = async (where = sql`true`) => rowsOf<{ n: number }>(await ctx.db.execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId} and occurred_at < ${NOW.toISOString()}::timestamptz and ${where}`))[0]!.n;
-  const exportEvents = async () => rowsOf<ExportRow>(await ctx.db.execute(sql`select result, message, error_message, metadata, actor_label, actor_type, source, host(ip) as ip, user_agent, request_id, object_type from audit_events where org_id = ${orgId} and action = 'export' and actor_label = 'bob@acme.test' order by received_at, id`));
+  const get = (query: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    new Request(`http://localhost/audit/export?${query}`, { headers, signal });
+  const count = async (where = sql`true`) =>
+    rowsOf<{ n: number }>(
+      await ctx.db.execute(
+        sql`select count(*)::int as n from audit_events where org_id = ${orgId} and occurred_at < ${NOW.toISOString()}::timestamptz and ${where}`,
+      ),
+    )[0]!.n;
+  const exportEvents = async () =>
+    rowsOf<ExportRow>(
+      await ctx.db.execute(
+        sql`select result, message, error_message, metadata, actor_label, actor_type, source, host(ip) as ip, user_agent, request_id, object_type from audit_events where org_id = ${orgId} and action = 'export' and actor_label = 'bob@acme.test' order by received_at, id`,
+      ),
+    );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it('answers 400 with the errors for a bad format or view parameter (the one JSON error shape), and exports nothing', async () => {
@@ -49,13 +72,21 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
       const body = (await res.json()) as { error: string; message: string; errors: { param: string }[]; request_id: string };
       expect(Object.keys(body)).toEqual(['error', 'message', 'errors', 'request_id']);
       expect(body.error).toBe('invalid_parameters');
-      expect(body.errors.map((i) => i.param), query).toContain(param);
+      expect(
+        body.errors.map((i) => i.param),
+        query,
+      ).toContain(param);
     }
     expect(await exportEvents()).toEqual([]);
   });
 
   it('streams the whole view as an attachment, ignoring paging, page size, columns and the open event', async () => {
-    const res = await handleExportRequest(ctx.db, get(`format=csv&${ALL_TIME}&size=25&after=not-a-cursor&cols=time&event=nope&action=update`, { 'x-request-id': 'req-export-1' }), principal, { rateRule: unlimited(), now: NOW });
+    const res = await handleExportRequest(
+      ctx.db,
+      get(`format=csv&${ALL_TIME}&size=25&after=not-a-cursor&cols=time&event=nope&action=update`, { 'x-request-id': 'req-export-1' }),
+      principal,
+      { rateRule: unlimited(), now: NOW },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="audit-log_acme_2000-01-01T00-00Z_2026-11-21T12-00Z.csv"');
@@ -93,7 +124,12 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('540');
     expect(((await refused.json()) as { message: string }).message).toMatch(/exports per 10 minutes/);
-    const other = await handleExportRequest(ctx.db, get(query), { ...principal, user: { id: 'someone-else', email: 'alice@acme.test' } }, { rateRule: limiter, now: NOW });
+    const other = await handleExportRequest(
+      ctx.db,
+      get(query),
+      { ...principal, user: { id: 'someone-else', email: 'alice@acme.test' } },
+      { rateRule: limiter, now: NOW },
+    );
     expect(other.status).toBe(200);
     await other.arrayBuffer();
   });
@@ -101,7 +137,10 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
   it('records each export: export on audit_log by the user, source web, with format, canonical filters and row_count', async () => {
     const before = (await exportEvents()).length;
     const headers = { 'x-request-id': 'req-export-audit', 'user-agent': 'vitest-agent', [PEER_HEADER]: '198.51.100.23' };
-    const res = await handleExportRequest(ctx.db, get(`format=xlsx&range=7d&not.result=failure&sort=actor.asc&size=100&tz=utc`, headers), principal, { rateRule: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, get(`format=xlsx&range=7d&not.result=failure&sort=actor.asc&size=100&tz=utc`, headers), principal, {
+      rateRule: unlimited(),
+      now: NOW,
+    });
     await res.arrayBuffer();
     const events = await exportEvents();
     expect(events).toHaveLength(before + 1);
@@ -118,7 +157,11 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
       metadata: { format: 'xlsx', filters: '?range=7d&not.result=failure&sort=actor.asc&tz=utc' },
     });
     // The 7-day window is open-ended, so count the way the export did: up to the export's own record.
-    const rows = rowsOf<{ n: number }>(await ctx.db.execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId} and occurred_at >= ${from}::timestamptz and result <> 'failure' and request_id is distinct from 'req-export-audit'`))[0]!.n;
+    const rows = rowsOf<{ n: number }>(
+      await ctx.db.execute(
+        sql`select count(*)::int as n from audit_events where org_id = ${orgId} and occurred_at >= ${from}::timestamptz and result <> 'failure' and request_id is distinct from 'req-export-audit'`,
+      ),
+    )[0]!.n;
     expect(recorded.metadata.row_count).toBe(rows);
     expect(recorded.message).toBe(`Exported ${rows.toLocaleString('en-US')} audit events as Excel (.xlsx)`);
   });
@@ -127,7 +170,18 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     const before = (await exportEvents()).length;
     let batches = 0;
     const { state } = readViewState(new URLSearchParams(ALL_TIME), ZONE);
-    const { stream } = createExportStream(ctx.db, { orgId, orgSlug: 'acme', orgName: 'Acme Corp', user: principal.user, zone: ZONE, state, format: 'csv', now: NOW, batchSize: 100, onBatch: () => batches++ });
+    const { stream } = createExportStream(ctx.db, {
+      orgId,
+      orgSlug: 'acme',
+      orgName: 'Acme Corp',
+      user: principal.user,
+      zone: ZONE,
+      state,
+      format: 'csv',
+      now: NOW,
+      batchSize: 100,
+      onBatch: () => batches++,
+    });
     const reader = stream.getReader();
     const header = await reader.read();
 
@@ -141,14 +195,30 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     expect(batches).toBe(1);
     const events = await exportEvents();
     expect(events).toHaveLength(before + 1);
-    expect(events[events.length - 1]).toMatchObject({ result: 'failure', error_message: 'The download was cancelled before it finished', metadata: { format: 'csv', row_count: 100 } });
+    expect(events[events.length - 1]).toMatchObject({
+      result: 'failure',
+      error_message: 'The download was cancelled before it finished',
+      metadata: { format: 'csv', row_count: 100 },
+    });
   });
 
   it('stops reading when the request is aborted while a batch is being fetched', async () => {
     let batches = 0;
     const abort = new AbortController();
     const { state } = readViewState(new URLSearchParams(ALL_TIME), ZONE);
-    const { stream } = createExportStream(ctx.db, { orgId, orgSlug: 'acme', orgName: 'Acme Corp', user: principal.user, zone: ZONE, state, format: 'jsonl', now: NOW, batchSize: 100, signal: abort.signal, onBatch: () => batches++ });
+    const { stream } = createExportStream(ctx.db, {
+      orgId,
+      orgSlug: 'acme',
+      orgName: 'Acme Corp',
+      user: principal.user,
+      zone: ZONE,
+      state,
+      format: 'jsonl',
+      now: NOW,
+      batchSize: 100,
+      signal: abort.signal,
+      onBatch: () => batches++,
+    });
     const reader = stream.getReader();
     // JSON Lines has no header: the first read is the first batch.
     await reader.read();
@@ -163,7 +233,17 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
 
   it('errors the stream when the database fails mid-export, so the download never looks complete', async () => {
     const { state } = readViewState(new URLSearchParams(ALL_TIME), ZONE);
-    const { stream } = createExportStream(ctx.db, { orgId, orgSlug: 'acme', orgName: 'Acme Corp', user: principal.user, zone: ZONE, state, format: 'csv', now: NOW, batchSize: 100 });
+    const { stream } = createExportStream(ctx.db, {
+      orgId,
+      orgSlug: 'acme',
+      orgName: 'Acme Corp',
+      user: principal.user,
+      zone: ZONE,
+      state,
+      format: 'csv',
+      now: NOW,
+      batchSize: 100,
+    });
     const reader = stream.getReader();
     await reader.read();
     await reader.read();
@@ -190,11 +270,24 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
     try {
       const before = (await exportEvents()).length;
       // An open-ended view that is empty when counted, so the 413 check lets the PDF through.
-      const res = await handleExportRequest(ctx.db, get('format=pdf&from=2000-01-01T00:00:00Z&type=grow_probe'), principal, { rateRule: unlimited(), now: NOW, batchSize: 400 });
+      const res = await handleExportRequest(ctx.db, get('format=pdf&from=2000-01-01T00:00:00Z&type=grow_probe'), principal, {
+        rateRule: unlimited(),
+        now: NOW,
+        batchSize: 400,
+      });
       expect(res.status).toBe(200);
       // Then the view grows past the cap before the rows are read (as events arriving during an export would).
       const at = new Date(NOW.getTime() - 86_400_000);
-      const entries = Array.from({ length: PDF_ROW_CAP + 1 }, (_, i) => ({ orgId, actor: { type: 'system' as const, id: null, label: 'grower' }, source: 'system' as const, action: 'grow', objectType: 'grow_probe', objectId: String(i), occurredAt: at, message: `row ${i}` }));
+      const entries = Array.from({ length: PDF_ROW_CAP + 1 }, (_, i) => ({
+        orgId,
+        actor: { type: 'system' as const, id: null, label: 'grower' },
+        source: 'system' as const,
+        action: 'grow',
+        objectType: 'grow_probe',
+        objectId: String(i),
+        occurredAt: at,
+        message: `row ${i}`,
+      }));
       await recordAuditEvents(ctx.db, entries);
       // The download fails visibly (it never ends like a complete file), and the failure is recorded.
       await expect(res.arrayBuffer()).rejects.toThrow(/grew past the PDF limit/);
@@ -219,7 +312,12 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
 
   it('exports only the session organization', async () => {
     const res = await handleExportRequest(ctx.db, get(`format=jsonl&${ALL_TIME}`), principal, { rateRule: unlimited(), now: NOW });
-    const orgs = new Set((await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { org_id: string }).org_id));
+    const orgs = new Set(
+      (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { org_id: string }).org_id),
+    );
     expect([...orgs]).toEqual([orgId]);
   });
 });

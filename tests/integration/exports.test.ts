@@ -80,7 +80,14 @@ function pdfText(pdf: Buffer, layout = false): string {
   }
 }
 
-const INJECTION = { actorLabel: '=HYPERLINK("http://evil.test","click")', objectLabel: '+1', message: '-2', objectId: '@SUM(A1:A2)', errorMessage: '\tcmd', requestId: '\rcalc' };
+const INJECTION = {
+  actorLabel: '=HYPERLINK("http://evil.test","click")',
+  objectLabel: '+1',
+  message: '-2',
+  objectId: '@SUM(A1:A2)',
+  errorMessage: '\tcmd',
+  requestId: '\rcalc',
+};
 const QUOTING = { message: 'He said "hi", then\nleft 😀 — naïve, שלום עולם, مرحبا', objectLabel: 'a,b "c"\r\nd', objectId: 'id,with,commas' };
 
 describeEachDatabase('exports: every format is the view', (ctx) => {
@@ -95,7 +102,13 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
     await generateDemoEvents(ctx.db, { orgId: orgIds.globex!, slug: 'globex', userIds, count: 300, now: NOW.getTime(), seed: 8 });
     const at = new Date(NOW.getTime() - 3_600_000);
     const probe = { orgId, source: 'api' as const, action: 'update', occurredAt: at, actor: { type: 'api_key' as const, id: 'ak_probe', label: 'probe key' } };
-    await recordAuditEvent(ctx.db, { ...probe, objectType: 'probe_injection', ...INJECTION, actor: { ...probe.actor, label: INJECTION.actorLabel }, result: 'failure' });
+    await recordAuditEvent(ctx.db, {
+      ...probe,
+      objectType: 'probe_injection',
+      ...INJECTION,
+      actor: { ...probe.actor, label: INJECTION.actorLabel },
+      result: 'failure',
+    });
     await recordAuditEvent(ctx.db, { ...probe, objectType: 'probe_quoting', ...QUOTING, before: { note: 'old "x"' }, after: { note: 'new, 😀' } });
   });
 
@@ -106,7 +119,9 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
     return { ...out, bytes: Buffer.from(await new Response(out.stream).arrayBuffer()) };
   };
   const expectedIds = async (where: SQL, order: string) =>
-    rowsOf<{ id: string }>(await ctx.db.execute(sql`select id::text from audit_events where org_id = ${orgId} and ${where} order by ${sql.raw(order)}`)).map((r) => r.id);
+    rowsOf<{ id: string }>(await ctx.db.execute(sql`select id::text from audit_events where org_id = ${orgId} and ${where} order by ${sql.raw(order)}`)).map(
+      (r) => r.id,
+    );
 
   const csvRows = (bytes: Buffer) => {
     const text = bytes.toString('utf8');
@@ -125,10 +140,23 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
     return rows;
   };
   const idsIn = async (format: ExportFormat, bytes: Buffer): Promise<string[]> => {
-    if (format === 'csv') return csvRows(bytes).slice(1).map((r) => r[EVENT_ID_COLUMN]!);
+    if (format === 'csv')
+      return csvRows(bytes)
+        .slice(1)
+        .map((r) => r[EVENT_ID_COLUMN]!);
     if (format === 'xlsx') return (await xlsxRows(bytes)).slice(1).map((r) => String(r[EVENT_ID_COLUMN]));
-    if (format === 'jsonl') return bytes.toString('utf8').trimEnd().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
-    return [...pdfText(bytes).replace(/\s+/g, ' ').matchAll(new RegExp(`event (${UUID.source})`, 'g'))].map((m) => m[1]!);
+    if (format === 'jsonl')
+      return bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+    return [
+      ...pdfText(bytes)
+        .replace(/\s+/g, ' ')
+        .matchAll(new RegExp(`event (${UUID.source})`, 'g')),
+    ].map((m) => m[1]!);
   };
 
   const combos = [
@@ -164,7 +192,27 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
     expect(contentType).toBe('text/csv; charset=utf-8');
     const [head, row, ...rest] = csvRows(bytes);
     expect(rest).toEqual([]);
-    expect(head).toEqual(['Time (ISO 8601 with Europe/Berlin offset)', 'Time (Europe/Berlin)', 'User', 'Actor type', 'IP', 'Action', 'Object type', 'Object id', 'Object label', 'Message', 'Changes', 'Result', 'Error', 'Source', 'Request id', 'Event id', 'Chain seq', 'Previous hash', 'Entry hash (SHA-256)']);
+    expect(head).toEqual([
+      'Time (ISO 8601 with Europe/Berlin offset)',
+      'Time (Europe/Berlin)',
+      'User',
+      'Actor type',
+      'IP',
+      'Action',
+      'Object type',
+      'Object id',
+      'Object label',
+      'Message',
+      'Changes',
+      'Result',
+      'Error',
+      'Source',
+      'Request id',
+      'Event id',
+      'Chain seq',
+      'Previous hash',
+      'Entry hash (SHA-256)',
+    ]);
     const cell = (name: string) => row![head!.indexOf(name)];
     expect(cell('Message')).toBe(QUOTING.message);
     expect(cell('Object label')).toBe(QUOTING.objectLabel);
@@ -294,7 +342,32 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
     expect(lines[1]).toBe('');
     const event = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(Object.keys(event).sort()).toEqual(
-      ['action', 'actor', 'after', 'before', 'changed_fields', 'changes', 'error_message', 'id', 'ip', 'message', 'metadata', 'module', 'object', 'occurred_at', 'org_id', 'project', 'received_at', 'request_id', 'result', 'source', 'user_agent', 'seq', 'prev_hash', 'hash'].sort(),
+      [
+        'action',
+        'actor',
+        'after',
+        'before',
+        'changed_fields',
+        'changes',
+        'error_message',
+        'id',
+        'ip',
+        'message',
+        'metadata',
+        'module',
+        'object',
+        'occurred_at',
+        'org_id',
+        'project',
+        'received_at',
+        'request_id',
+        'result',
+        'source',
+        'user_agent',
+        'seq',
+        'prev_hash',
+        'hash',
+      ].sort(),
     );
     expect(event.message).toBe(QUOTING.message);
     expect(event.object).toEqual({ type: 'probe_quoting', id: QUOTING.objectId, label: QUOTING.objectLabel });

@@ -11,7 +11,11 @@ import { describeEachDatabase } from './databases';
 // A member attacking admin actions: every denied attempt is recorded, whatever bytes it carried, within bounds.
 describeEachDatabase('failure entries under attack', (ctx) => {
   const failuresOf = (orgId: string) =>
-    ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.result, 'failure'))).orderBy(auditEvents.occurredAt, auditEvents.seq);
+    ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.result, 'failure')))
+      .orderBy(auditEvents.occurredAt, auditEvents.seq);
 
   it('records a denied attempt whose fields hold NUL bytes and lone surrogates (cleaned)', async () => {
     const member = await actingAs(ctx.db, 'nul-member@example.com', 'member');

@@ -5,12 +5,18 @@ import type { Role } from '@/lib/auth/roles';
 import { uuidv7 } from '@/lib/ids';
 
 export async function createOrg(db: Db, slug: string) {
-  const [org] = await db.insert(organizations).values({ slug, name: `${slug} org` }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ slug, name: `${slug} org` })
+    .returning();
   return org!;
 }
 
 export async function createUser(db: Db, email: string, passwordHash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA') {
-  const [user] = await db.insert(users).values({ email, name: email.split('@')[0]!, passwordHash }).returning();
+  const [user] = await db
+    .insert(users)
+    .values({ email, name: email.split('@')[0]!, passwordHash })
+    .returning();
   return user!;
 }
 

@@ -12,7 +12,6 @@ import { createOrg, insertEvents } from './fixtures';
 
 const URL_BASE = 'http://localhost/api/v1/events';
 
-
 async function countEvents(db: Db, orgId: string): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId}`));
   return row!.n;
@@ -159,7 +158,13 @@ describeEachDatabase('ingest API: POST /api/v1/events', (ctx) => {
 
   it('stores an array batch in order and reports each event by index', async () => {
     const { org, apiKey } = await setupOrg(ctx.db, 'ingest-batch');
-    const res = await handleIngestPost(ctx.db, postRequest(apiKey.key, Array.from({ length: 7 }, (_, i) => minimal(i))));
+    const res = await handleIngestPost(
+      ctx.db,
+      postRequest(
+        apiKey.key,
+        Array.from({ length: 7 }, (_, i) => minimal(i)),
+      ),
+    );
     expect(res.status).toBe(201);
     const body = (await res.json()) as IngestBody;
     expect(body.data.map((d) => d.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -218,9 +223,7 @@ describeEachDatabase('ingest API: POST /api/v1/events', (ctx) => {
     expect(body.error).toBe('validation_failed');
     expect(body.message).toMatch(/nothing was stored/);
     const where = body.errors!.map((e) => `${e.index}:${e.path}`).sort();
-    expect(where).toEqual(
-      ['2:action', '2:actor.type', '2:object.colour', '2:occurred_at', '2:ip', '2:received_at', '2:metadata', '3:action'].sort(),
-    );
+    expect(where).toEqual(['2:action', '2:actor.type', '2:object.colour', '2:occurred_at', '2:ip', '2:received_at', '2:metadata', '3:action'].sort());
     expect(body.errors!.find((e) => e.path === 'received_at')!.message).toBe('Unknown field "received_at".');
     expect(body.errors!.find((e) => e.index === 3)!.message).toBe('Required.');
     expect(await countEvents(ctx.db, org.id)).toBe(0);
@@ -255,7 +258,13 @@ describeEachDatabase('ingest API: POST /api/v1/events', (ctx) => {
 
   it('refuses more than 1,000 events or 1 MB with 413, and stores nothing', async () => {
     const { org, apiKey } = await setupOrg(ctx.db, 'ingest-limits');
-    const tooMany = await handleIngestPost(ctx.db, postRequest(apiKey.key, Array.from({ length: 1001 }, (_, i) => minimal(i))));
+    const tooMany = await handleIngestPost(
+      ctx.db,
+      postRequest(
+        apiKey.key,
+        Array.from({ length: 1001 }, (_, i) => minimal(i)),
+      ),
+    );
     expect(tooMany.status).toBe(413);
     expect(((await tooMany.json()) as ErrorBody).error).toBe('too_many_events');
 
@@ -267,7 +276,13 @@ describeEachDatabase('ingest API: POST /api/v1/events', (ctx) => {
     const declared = await handleIngestPost(ctx.db, postRequest(apiKey.key, minimal(0), { 'content-length': '2000000' }));
     expect(declared.status).toBe(413);
 
-    const atLimit = await handleIngestPost(ctx.db, postRequest(apiKey.key, Array.from({ length: 1000 }, (_, i) => minimal(i))));
+    const atLimit = await handleIngestPost(
+      ctx.db,
+      postRequest(
+        apiKey.key,
+        Array.from({ length: 1000 }, (_, i) => minimal(i)),
+      ),
+    );
     expect(atLimit.status).toBe(201);
     expect(await countEvents(ctx.db, org.id)).toBe(1000);
   });
@@ -507,7 +522,16 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
     await insertEvents(ctx.db, org.id, 30, { times: (i) => new Date(Date.now() - 600_000 + i * 1000) });
     const res = await handleIngestGet(ctx.db, getRequest(apiKey.key, '?size=25', { [PEER_HEADER]: '203.0.113.50', 'x-request-id': 'req-read-1' }));
     expect(res.status).toBe(200);
-    const reads = rowsOf<{ actor_type: string; actor_id: string; source: string; object_type: string; message: string; ip: string; request_id: string; metadata: string }>(
+    const reads = rowsOf<{
+      actor_type: string;
+      actor_id: string;
+      source: string;
+      object_type: string;
+      message: string;
+      ip: string;
+      request_id: string;
+      metadata: string;
+    }>(
       await ctx.db.execute(
         sql`select actor_type::text, actor_id, source::text, object_type, message, host(ip) as ip, request_id, metadata::text as metadata
             from audit_events where org_id = ${org.id} and action = 'read'`,
@@ -529,7 +553,13 @@ describeEachDatabase('ingest API: GET /api/v1/events', (ctx) => {
   it('never shows one organization’s events to another organization’s key, even with its cursor', async () => {
     const a = await setupOrg(ctx.db, 'tenant-ingest-a');
     const b = await setupOrg(ctx.db, 'tenant-ingest-b');
-    await handleIngestPost(ctx.db, postRequest(b.apiKey.key, Array.from({ length: 30 }, (_, i) => ({ ...minimal(i), message: 'secret b' }))));
+    await handleIngestPost(
+      ctx.db,
+      postRequest(
+        b.apiKey.key,
+        Array.from({ length: 30 }, (_, i) => ({ ...minimal(i), message: 'secret b' })),
+      ),
+    );
     await handleIngestPost(ctx.db, postRequest(a.apiKey.key, [{ ...minimal(0), message: 'a only' }]));
 
     const pageB = (await (await handleIngestGet(ctx.db, getRequest(b.apiKey.key, '?size=25'))).json()) as PageBody;

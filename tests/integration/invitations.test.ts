@@ -32,7 +32,10 @@ describeEachDatabase('invitations: no organization mints credentials for an iden
     const freshInvite = await executeAudited(ctx.db, inviteMemberOperation, gina, { email: 'nobody-yet@globex-inv.test', role: 'admin' });
     if (!ginaInvite.ok || !freshInvite.ok) throw new Error('invite failed');
     expect(Object.keys(ginaInvite.data).sort()).toEqual(Object.keys(freshInvite.data).sort());
-    const [ginaEntry] = await ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, gina.org.orgId), eq(auditEvents.objectLabel, 'carl@globex-inv.test')));
+    const [ginaEntry] = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, gina.org.orgId), eq(auditEvents.objectLabel, 'carl@globex-inv.test')));
     expect(JSON.stringify(ginaEntry)).not.toMatch(/exist|new_account/);
 
     // Bob signs in as carl (he knows that password) but has no Globex link: carl is not in Globex.
@@ -50,7 +53,10 @@ describeEachDatabase('invitations: no organization mints credentials for an iden
     // A different signed-in account cannot use it either (and the refusal is recorded in Globex).
     const other = { id: bob.user.id, email: bob.user.email, name: bob.user.name };
     expect(await acceptInvitation(ctx.db, tokenOf(ginaInvite.data.path), { kind: 'signed-in', user: other }, bob.request)).toMatchObject({ ok: false });
-    const refused = await ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, gina.org.orgId), eq(auditEvents.result, 'failure')));
+    const refused = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, gina.org.orgId), eq(auditEvents.result, 'failure')));
     expect(refused.map((e) => e.message)).toContain('Failed to accept an invitation');
     expect(await membersOf(gina.org.orgId)).not.toContain(carl.id);
   });
@@ -63,8 +69,16 @@ describeEachDatabase('invitations: no organization mints credentials for an iden
     expect(await acceptInvitation(ctx.db, token, newAccount('Dana'), owner.request)).toMatchObject({ ok: true });
     const dana = (await getUserByEmail(ctx.db, 'dana@inv-once.test'))!;
     expect(await membersOf(owner.org.orgId)).toContain(dana.id);
-    const [joined] = await ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, owner.org.orgId), eq(auditEvents.actorId, dana.id)));
-    expect(joined).toMatchObject({ action: 'create', objectType: 'member', result: 'success', message: 'dana@inv-once.test accepted the invitation and joined as auditor' });
+    const [joined] = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, owner.org.orgId), eq(auditEvents.actorId, dana.id)));
+    expect(joined).toMatchObject({
+      action: 'create',
+      objectType: 'member',
+      result: 'success',
+      message: 'dana@inv-once.test accepted the invitation and joined as auditor',
+    });
     expect(await acceptInvitation(ctx.db, token, { kind: 'signed-in', user: dana }, owner.request)).toMatchObject({ ok: false });
 
     const revoked = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'eve@inv-once.test', role: 'member' });
@@ -74,7 +88,10 @@ describeEachDatabase('invitations: no organization mints credentials for an iden
 
     const expired = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'finn@inv-once.test', role: 'member' });
     if (!expired.ok) throw new Error(expired.error);
-    await ctx.db.update(invitations).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(invitations.id, expired.data.invitationId));
+    await ctx.db
+      .update(invitations)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(invitations.id, expired.data.invitationId));
     expect(await acceptInvitation(ctx.db, tokenOf(expired.data.path), newAccount('Finn'), owner.request)).toMatchObject({ ok: false });
     expect(await getUserByEmail(ctx.db, 'finn@inv-once.test')).toBeNull();
   });
@@ -84,7 +101,10 @@ describeEachDatabase('invitations: no organization mints credentials for an iden
     const invite = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'gil@inv-race.test', role: 'member' });
     if (!invite.ok) throw new Error(invite.error);
     const token = tokenOf(invite.data.path);
-    const results = await Promise.all([acceptInvitation(ctx.db, token, newAccount('Gil'), owner.request), acceptInvitation(ctx.db, token, newAccount('Gil2'), owner.request)]);
+    const results = await Promise.all([
+      acceptInvitation(ctx.db, token, newAccount('Gil'), owner.request),
+      acceptInvitation(ctx.db, token, newAccount('Gil2'), owner.request),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect((await membersOf(owner.org.orgId)).length).toBe(2);
   });

@@ -16,7 +16,11 @@ describeOnServer('prepared statements on the PostgreSQL server', (ctx) => {
   it("prepares drizzle's parameterized queries inside transactions and plans each run for its values", async () => {
     const marker = `prepared-check-${Date.now()}`;
     await ctx.db.transaction(async (tx) => {
-      for (let i = 0; i < 8; i++) await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, `${marker}-${i}`));
+      for (let i = 0; i < 8; i++)
+        await tx
+          .select({ id: organizations.id })
+          .from(organizations)
+          .where(eq(organizations.slug, `${marker}-${i}`));
       const mine = (await preparedOnThisConnection(tx)).filter((s) => s.statement.includes('"slug" = $1'));
       expect(mine).toHaveLength(1);
       // Eight runs of one statement, none of them with a plan made blind to the value.

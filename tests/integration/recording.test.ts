@@ -42,9 +42,11 @@ describeEachDatabase('audited mutations', (ctx) => {
   it('rolls the mutation back when its audit entry cannot be written', async () => {
     const owner = await actingAs(ctx.db, 'owner2@example.com', 'owner');
     // Make every audit insert for this organization fail, as a full disk or a broken constraint would.
-    await ctx.db.execute(sql.raw(`
+    await ctx.db.execute(
+      sql.raw(`
       create or replace function fail_audit_insert() returns trigger language plpgsql as $$
-      begin if new.org_id = '${owner.org.orgId}' then raise exception 'audit storage unavailable'; end if; return new; end $$;`));
+      begin if new.org_id = '${owner.org.orgId}' then raise exception 'audit storage unavailable'; end if; return new; end $$;`),
+    );
     await ctx.db.execute(sql`create trigger fail_audit_insert before insert on audit_events for each row execute function fail_audit_insert()`);
     try {
       const result = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'ghost@example.com', role: 'admin' });
@@ -64,7 +66,14 @@ describeEachDatabase('audited mutations', (ctx) => {
     expect(result).toMatchObject({ ok: false, error: 'Permission denied: an auditor may not invite a member.' });
     expect(await ctx.db.select().from(memberships).where(eq(memberships.orgId, auditor.org.orgId))).toHaveLength(1);
     const [event] = await eventsOf(auditor.org.orgId);
-    expect(event).toMatchObject({ action: 'create', objectType: 'invitation', result: 'failure', errorMessage: 'Permission denied: an auditor may not invite a member.', before: null, after: null });
+    expect(event).toMatchObject({
+      action: 'create',
+      objectType: 'invitation',
+      result: 'failure',
+      errorMessage: 'Permission denied: an auditor may not invite a member.',
+      before: null,
+      after: null,
+    });
     expect(event!.metadata).toMatchObject({ request: { params: { email: 'intruder@example.com', role: 'owner' } } });
   });
 
@@ -99,13 +108,21 @@ describeEachDatabase('audited mutations', (ctx) => {
     const invited = await executeAudited(ctx.db, inviteMemberOperation, owner, { email: 'second-owner@example.com', role: 'owner' });
     if (!invited.ok) throw new Error(invited.error);
     const token = invited.data.path.split('/').pop()!;
-    const added = await acceptInvitation(ctx.db, token, { kind: 'new-account', input: { name: 'Second', password: 'second-owner-pass', confirmPassword: 'second-owner-pass' } }, owner.request);
+    const added = await acceptInvitation(
+      ctx.db,
+      token,
+      { kind: 'new-account', input: { name: 'Second', password: 'second-owner-pass', confirmPassword: 'second-owner-pass' } },
+      owner.request,
+    );
     expect(added.ok).toBe(true);
     expect((await executeAudited(ctx.db, changeRoleOperation, owner, { userId: owner.user.id, role: 'admin' })).ok).toBe(true);
     const admin = { ...owner, org: { ...owner.org, role: 'admin' as const } };
     const [second] = rowsOf<{ id: string }>(await ctx.db.execute(sql`select id from users where email = 'second-owner@example.com'`));
     const secondId = second!.id;
-    expect(await executeAudited(ctx.db, removeMemberOperation, admin, { userId: secondId })).toMatchObject({ ok: false, error: 'Only an owner can grant or change the owner role.' });
+    expect(await executeAudited(ctx.db, removeMemberOperation, admin, { userId: secondId })).toMatchObject({
+      ok: false,
+      error: 'Only an owner can grant or change the owner role.',
+    });
   });
 
   it('invites by email with a single-use link that is never stored or recorded in clear', async () => {
@@ -118,7 +135,10 @@ describeEachDatabase('audited mutations', (ctx) => {
     expect(token).toMatch(/^[\w-]{43}$/);
     const dump = JSON.stringify(await eventsOf(admin.org.orgId)) + JSON.stringify(rowsOf(await ctx.db.execute(sql`select * from invitations`)));
     expect(dump).not.toContain(token);
-    expect(await executeAudited(ctx.db, inviteMemberOperation, admin, { email: 'admin2@example.com', role: 'auditor' })).toMatchObject({ ok: false, fieldErrors: { email: ['Already a member.'] } });
+    expect(await executeAudited(ctx.db, inviteMemberOperation, admin, { email: 'admin2@example.com', role: 'auditor' })).toMatchObject({
+      ok: false,
+      fieldErrors: { email: ['Already a member.'] },
+    });
   });
 
   it('creates API keys shown once and stored as a hash; revoking them stops authentication', async () => {
@@ -154,7 +174,9 @@ describeEachDatabase('audited mutations', (ctx) => {
       after: { name: 'pg', password: 'hunter2-new', credentials: { token: 'tok-new-456' }, hooks: [{ url: 'x', apiKey: 'ak-new-000' }] },
       metadata: { headers: { Authorization: 'Bearer sekrit-abc', Cookie: 'sid=zzz-cookie' }, client_secret: 'cs-777' },
     });
-    const raw = JSON.stringify(rowsOf(await ctx.db.execute(sql`select before, after, changes, metadata, changed_fields from audit_events where org_id = ${owner.org.orgId}`)));
+    const raw = JSON.stringify(
+      rowsOf(await ctx.db.execute(sql`select before, after, changes, metadata, changed_fields from audit_events where org_id = ${owner.org.orgId}`)),
+    );
     for (const secret of ['hunter2', 'tok-old', 'tok-new', 'ak-old', 'ak-new', 'sekrit', 'zzz-cookie', 'cs-777']) expect(raw).not.toContain(secret);
     const [event] = await eventsOf(owner.org.orgId);
     expect(event!.changes).toEqual([

@@ -18,7 +18,16 @@ const NOW = new Date(Date.UTC(2026, 10, 20, 12));
 async function insertAt(db: Db, orgId: string, times: Date[]) {
   await recordAuditEvents(
     db,
-    times.map((at, i) => ({ orgId, id: uuidv7(at), occurredAt: at, actor: { type: 'user' as const, id: 'u1', label: 'p@example.com' }, source: 'api' as const, action: 'update', objectType: 'flow', message: `at ${i}` })),
+    times.map((at, i) => ({
+      orgId,
+      id: uuidv7(at),
+      occurredAt: at,
+      actor: { type: 'user' as const, id: 'u1', label: 'p@example.com' },
+      source: 'api' as const,
+      action: 'update',
+      objectType: 'flow',
+      message: `at ${i}`,
+    })),
   );
 }
 
@@ -65,7 +74,13 @@ describeEachDatabase('retention by partition', (ctx) => {
     // late: Jan 2021 entries, a recent one, then an old entry ingested late into Feb 2021 (seq 4 > the prefix).
     await insertAt(ctx.db, late.id, [day(2021, 1, 5), day(2021, 1, 6), day(2026, 11, 18), day(2021, 2, 3)]);
     expect(await partitionOf(ctx.db, p.id)).toEqual(['audit_events_p202001', 'audit_events_p202002', 'audit_events_p202003', 'audit_events_p202611']);
-    const oldOfP = Number(rowsOf<{ n: string | number }>(await ctx.db.execute(sql`select count(*) as n from audit_events where org_id = ${p.id} and occurred_at < ${new Date(NOW.getTime() - 30 * 86_400_000).toISOString()}::timestamptz`))[0]!.n);
+    const oldOfP = Number(
+      rowsOf<{ n: string | number }>(
+        await ctx.db.execute(
+          sql`select count(*) as n from audit_events where org_id = ${p.id} and occurred_at < ${new Date(NOW.getTime() - 30 * 86_400_000).toISOString()}::timestamptz`,
+        ),
+      )[0]!.n,
+    );
 
     const results = await runRetention(ctx.db, { now: NOW });
     const names = await partitionNames(ctx.db);

@@ -9,7 +9,11 @@ import { describeEachDatabase } from './databases';
 describeEachDatabase('retention settings: legal hold', (ctx) => {
   const holdOf = async (orgId: string) => (await ctx.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.legalHold;
   const settingsEvents = (orgId: string) =>
-    ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.objectType, 'settings'))).orderBy(auditEvents.seq);
+    ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.objectType, 'settings')))
+      .orderBy(auditEvents.seq);
 
   it('lets an owner place and lift a legal hold, recorded with before/after', async () => {
     const owner = await actingAs(ctx.db, 'hold-owner@example.com', 'owner');
@@ -38,7 +42,11 @@ describeEachDatabase('retention settings: legal hold', (ctx) => {
     expect(refused).toMatchObject({ ok: false, error: 'Only owners can place or lift a legal hold.' });
     expect(await holdOf(owner.org.orgId)).toBe(true);
     const events = await settingsEvents(owner.org.orgId);
-    expect(events.at(-1)).toMatchObject({ result: 'failure', actorLabel: 'hold-admin@example.com', errorMessage: 'Only owners can place or lift a legal hold.' });
+    expect(events.at(-1)).toMatchObject({
+      result: 'failure',
+      actorLabel: 'hold-admin@example.com',
+      errorMessage: 'Only owners can place or lift a legal hold.',
+    });
 
     // The admin's form has no enabled legal-hold field: absent means unchanged.
     const saved = await executeAudited(ctx.db, updateSettingsOperation, admin, { name: 'Held Renamed', timeZone: 'UTC', retentionDays: '400' });

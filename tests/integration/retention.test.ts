@@ -22,7 +22,15 @@ async function countWhere(db: Db, orgId: string, extra = sql`true`): Promise<num
 }
 
 async function systemEntries(db: Db, orgId: string) {
-  return rowsOf<{ seq: string | number; message: string; metadata: Record<string, unknown>; actor_label: string; source: string; action: string; object_type: string }>(
+  return rowsOf<{
+    seq: string | number;
+    message: string;
+    metadata: Record<string, unknown>;
+    actor_label: string;
+    source: string;
+    action: string;
+    object_type: string;
+  }>(
     await db.execute(sql`select seq, message, metadata, actor_label, source::text, action, object_type from audit_events
       where org_id = ${orgId} and actor_type = 'system' and object_type = 'audit_log' order by seq`),
   );
@@ -38,7 +46,16 @@ async function insertAged(db: Db, orgId: string, ages: number[]) {
     db,
     ages.map((age, i) => {
       const at = daysAgo(age);
-      return { orgId, id: uuidv7(at), occurredAt: at, actor: { type: 'user' as const, id: 'u1', label: 'a@example.com' }, source: 'api' as const, action: 'update', objectType: 'flow', message: `aged ${i}` };
+      return {
+        orgId,
+        id: uuidv7(at),
+        occurredAt: at,
+        actor: { type: 'user' as const, id: 'u1', label: 'a@example.com' },
+        source: 'api' as const,
+        action: 'update',
+        objectType: 'flow',
+        message: `aged ${i}`,
+      };
     }),
   );
 }
@@ -61,7 +78,13 @@ describeEachDatabase('retention', (ctx) => {
 
     const [entry, ...more] = await systemEntries(ctx.db, org.id);
     expect(more).toEqual([]);
-    expect(entry).toMatchObject({ message: 'Removed 29 entries older than 30 days (through #29)', actor_label: 'Retention job', source: 'system', action: 'delete', object_type: 'audit_log' });
+    expect(entry).toMatchObject({
+      message: 'Removed 29 entries older than 30 days (through #29)',
+      actor_label: 'Retention job',
+      source: 'system',
+      action: 'delete',
+      object_type: 'audit_log',
+    });
     expect(entry!.metadata).toEqual({ removed: 29, through_seq: 29, cutoff: cutoff.toISOString() });
     expect(Number(entry!.seq)).toBe(61);
 

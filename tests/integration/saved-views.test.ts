@@ -3,12 +3,7 @@ import { expect, it } from 'vitest';
 import type { z } from 'zod';
 import { auditEvents, savedViews } from '@/db/schema';
 import { listSavedViews } from '@/db/queries/saved-views';
-import {
-  createSavedViewOperation,
-  deleteSavedViewOperation,
-  renameSavedViewOperation,
-  shareSavedViewOperation,
-} from '@/lib/operations/saved-views';
+import { createSavedViewOperation, deleteSavedViewOperation, renameSavedViewOperation, shareSavedViewOperation } from '@/lib/operations/saved-views';
 import { executeAudited, type Operation, type OperationContext } from '@/lib/recording/operation';
 import { encodeCursor } from '@/lib/view/cursor';
 import { actingAs } from './context';
@@ -43,9 +38,23 @@ describeEachDatabase('saved views', (ctx) => {
     expect(result.ok).toBe(true);
 
     const [row] = await viewsOf(auditor.org.orgId);
-    expect(row).toMatchObject({ name: 'Weekly updates', query: '?from=2026-11-01T00%3A00%3A00.000Z&action=update&size=100&tz=utc', shared: true, ownerId: auditor.user.id });
+    expect(row).toMatchObject({
+      name: 'Weekly updates',
+      query: '?from=2026-11-01T00%3A00%3A00.000Z&action=update&size=100&tz=utc',
+      shared: true,
+      ownerId: auditor.user.id,
+    });
     expect(row!.query).not.toMatch(/after=|before=|event=/);
-    expect(event).toMatchObject({ action: 'create', objectType: 'saved_view', module: 'Audit', objectId: row!.id, objectLabel: 'Weekly updates', result: 'success', actorId: auditor.user.id, before: null });
+    expect(event).toMatchObject({
+      action: 'create',
+      objectType: 'saved_view',
+      module: 'Audit',
+      objectId: row!.id,
+      objectLabel: 'Weekly updates',
+      result: 'success',
+      actorId: auditor.user.id,
+      before: null,
+    });
     expect(event.after).toEqual({ name: 'Weekly updates', query: row!.query, shared: true });
   });
 
@@ -88,7 +97,12 @@ describeEachDatabase('saved views', (ctx) => {
     const rename = await audited(a.org.orgId, renameSavedViewOperation, a, { viewId: other.id, name: 'FAILURES' });
     expect(rename.result).toMatchObject({ ok: false, error: 'You already have a view named "FAILURES".' });
     expect(rename.event).toMatchObject({ action: 'update', objectId: other.id, result: 'failure' });
-    expect((await viewsOf(a.org.orgId)).filter((v) => v.ownerId === a.user.id).map((v) => v.name).sort()).toEqual(['Failures', 'Other']);
+    expect(
+      (await viewsOf(a.org.orgId))
+        .filter((v) => v.ownerId === a.user.id)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['Failures', 'Other']);
   });
 
   it('lets only one of two concurrent saves with the same name through', async () => {
@@ -106,7 +120,13 @@ describeEachDatabase('saved views', (ctx) => {
 
     let step = await audited(org, renameSavedViewOperation, owner, { viewId: view.id, name: 'Sign-ins' });
     expect(step.result.ok).toBe(true);
-    expect(step.event).toMatchObject({ action: 'update', objectType: 'saved_view', objectId: view.id, result: 'success', message: 'Renamed saved view "Logins" to "Sign-ins"' });
+    expect(step.event).toMatchObject({
+      action: 'update',
+      objectType: 'saved_view',
+      objectId: view.id,
+      result: 'success',
+      message: 'Renamed saved view "Logins" to "Sign-ins"',
+    });
     expect([step.event.before, step.event.after]).toEqual([snap('Logins', false), snap('Sign-ins', false)]);
     expect(step.event.changedFields).toEqual(['name']);
 
@@ -124,7 +144,14 @@ describeEachDatabase('saved views', (ctx) => {
     expect([step.event.before, step.event.after]).toEqual([snap('Sign-ins', true), snap('Sign-ins', false)]);
 
     step = await audited(org, deleteSavedViewOperation, owner, { viewId: view.id });
-    expect(step.event).toMatchObject({ action: 'delete', objectType: 'saved_view', objectId: view.id, objectLabel: 'Sign-ins', result: 'success', after: null });
+    expect(step.event).toMatchObject({
+      action: 'delete',
+      objectType: 'saved_view',
+      objectId: view.id,
+      objectLabel: 'Sign-ins',
+      result: 'success',
+      after: null,
+    });
     expect(step.event.before).toEqual(snap('Sign-ins', false));
     expect(await viewsOf(org)).toHaveLength(0);
   });
@@ -134,7 +161,12 @@ describeEachDatabase('saved views', (ctx) => {
     const { result, event } = await audited(member.org.orgId, createSavedViewOperation, member, { name: 'Mine', query: '' });
     expect(result).toMatchObject({ ok: false, error: 'Permission denied: a member may not save a view.' });
     expect(await viewsOf(member.org.orgId)).toHaveLength(0);
-    expect(event).toMatchObject({ action: 'create', objectType: 'saved_view', result: 'failure', errorMessage: 'Permission denied: a member may not save a view.' });
+    expect(event).toMatchObject({
+      action: 'create',
+      objectType: 'saved_view',
+      result: 'failure',
+      errorMessage: 'Permission denied: a member may not save a view.',
+    });
   });
 
   it("lists own and shared views by name; others' private views stay invisible and untouchable", async () => {
@@ -190,7 +222,10 @@ describeEachDatabase('saved views', (ctx) => {
     const shared = await create(a, { name: 'Noisy', query: '?action=read', shared: true });
     const secret = await create(a, { name: 'Private', query: '' });
 
-    expect((await audited(org, shareSavedViewOperation, admin, { viewId: shared.id, shared: 'false' })).result).toMatchObject({ ok: false, error: 'You can only change your own views.' });
+    expect((await audited(org, shareSavedViewOperation, admin, { viewId: shared.id, shared: 'false' })).result).toMatchObject({
+      ok: false,
+      error: 'You can only change your own views.',
+    });
     expect((await audited(org, renameSavedViewOperation, admin, { viewId: secret.id, name: 'Peek' })).result).toMatchObject({ ok: false, error: NOT_FOUND });
 
     let step = await audited(org, renameSavedViewOperation, admin, { viewId: shared.id, name: 'Reads' });
@@ -198,7 +233,12 @@ describeEachDatabase('saved views', (ctx) => {
     expect(step.event.after).toEqual({ name: 'Reads', query: '?action=read', shared: true });
 
     step = await audited(org, deleteSavedViewOperation, admin, { viewId: shared.id });
-    expect(step.event).toMatchObject({ action: 'delete', actorId: admin.user.id, result: 'success', message: 'Deleted saved view "Reads" of sv-mod-a@example.com' });
+    expect(step.event).toMatchObject({
+      action: 'delete',
+      actorId: admin.user.id,
+      result: 'success',
+      message: 'Deleted saved view "Reads" of sv-mod-a@example.com',
+    });
     expect((await viewsOf(org)).map((v) => v.id)).toEqual([secret.id]);
   });
 
@@ -219,7 +259,10 @@ describeEachDatabase('saved views', (ctx) => {
       expect(result).toMatchObject({ ok: false, error: NOT_FOUND });
       expect(event).toMatchObject({ objectId: view.id, result: 'failure' });
     }
-    const inA = await ctx.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, a.org.orgId), eq(auditEvents.actorId, outsider.user.id)));
+    const inA = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, a.org.orgId), eq(auditEvents.actorId, outsider.user.id)));
     expect(inA).toHaveLength(0);
     expect(await viewsOf(a.org.orgId)).toMatchObject([{ id: view.id, name: 'Org A only', shared: true }]);
   });

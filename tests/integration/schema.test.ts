@@ -6,7 +6,6 @@ import { rowsOf } from '@/db/rows';
 import { describeEachDatabase } from './databases';
 import { createOrg, createUser } from './fixtures';
 
-
 describeEachDatabase('schema and migrations', (ctx) => {
   it('applies the committed migrations idempotently', async () => {
     await migrateDatabase(ctx.handle); // second run: nothing to do, nothing breaks
@@ -15,13 +14,30 @@ describeEachDatabase('schema and migrations', (ctx) => {
       await ctx.db.execute(sql`select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by 1`),
     ).map((r) => r.table_name);
-    expect(tables).toEqual(['api_keys', 'audit_chain_anchors', 'audit_chain_heads', 'audit_chain_verifications', 'audit_checkpoints', 'audit_events', 'audit_facets', 'idempotency_keys', 'invitations', 'login_throttle', 'memberships', 'organizations', 'rate_limits', 'saved_views', 'user_sessions', 'users']);
+    expect(tables).toEqual([
+      'api_keys',
+      'audit_chain_anchors',
+      'audit_chain_heads',
+      'audit_chain_verifications',
+      'audit_checkpoints',
+      'audit_events',
+      'audit_facets',
+      'idempotency_keys',
+      'invitations',
+      'login_throttle',
+      'memberships',
+      'organizations',
+      'rate_limits',
+      'saved_views',
+      'user_sessions',
+      'users',
+    ]);
   });
 
   it('leads every audit_events index and key with org_id', async () => {
-    const defs = rowsOf<{ indexdef: string }>(
-      await ctx.db.execute(sql`select indexdef from pg_indexes where tablename = 'audit_events'`),
-    ).map((r) => r.indexdef);
+    const defs = rowsOf<{ indexdef: string }>(await ctx.db.execute(sql`select indexdef from pg_indexes where tablename = 'audit_events'`)).map(
+      (r) => r.indexdef,
+    );
     expect(defs.length).toBeGreaterThanOrEqual(4);
     for (const def of defs) expect(def).toMatch(/\(org_id[,)]/);
   });

@@ -38,8 +38,23 @@ describeEachDatabase('demo seed and sign-in credentials', (ctx) => {
     expect(new Date(s.newest).getTime()).toBeLessThanOrEqual(now);
     expect(s.failures).toBeGreaterThan(20);
     expect(s.updatesWithDiff).toBeGreaterThan(200);
-    expect(s.actions).toEqual(expect.arrayContaining(['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'publish', 'generate', 'send', 'export']));
-    expect(s.types).toEqual(expect.arrayContaining(['account', 'ingress_route', 'flow', 'integration_template', 'connector', 'api_key', 'security_group', 'end_user', 'member', 'settings']));
+    expect(s.actions).toEqual(
+      expect.arrayContaining(['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'publish', 'generate', 'send', 'export']),
+    );
+    expect(s.types).toEqual(
+      expect.arrayContaining([
+        'account',
+        'ingress_route',
+        'flow',
+        'integration_template',
+        'connector',
+        'api_key',
+        'security_group',
+        'end_user',
+        'member',
+        'settings',
+      ]),
+    );
     expect([...s.actorTypes].sort()).toEqual(['api_key', 'system', 'user']);
   });
 

@@ -23,7 +23,10 @@ describeEachDatabase('sign-in events, throttling and password change', (ctx) => 
 
   it('records login and login_failed (attempted email, never the password) in each of the user’s organizations', async () => {
     const { a, b } = await userInTwoOrgs('sam@example.com', 'right-password-1');
-    expect(await signInWithPassword(ctx.db, { email: 'sam@example.com', password: 'wrong-password-9' }, request('198.51.100.1'))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await signInWithPassword(ctx.db, { email: 'sam@example.com', password: 'wrong-password-9' }, request('198.51.100.1'))).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(await signInWithPassword(ctx.db, { email: 'SAM@example.com', password: 'right-password-1' }, request('198.51.100.1'))).toMatchObject({ ok: true });
     for (const org of [a, b]) {
       const rows = await events(org.id);
@@ -65,7 +68,15 @@ describeEachDatabase('sign-in events, throttling and password change', (ctx) => 
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: ['Not your current password.'] } });
     const short = await changeOwnPassword(ctx.db, user, req, { currentPassword: 'old-password-123', newPassword: 'short', confirmPassword: 'short' });
     expect(short.ok).toBe(false);
-    expect((await changeOwnPassword(ctx.db, user, req, { currentPassword: 'old-password-123', newPassword: 'new-password-456', confirmPassword: 'new-password-456' })).ok).toBe(true);
+    expect(
+      (
+        await changeOwnPassword(ctx.db, user, req, {
+          currentPassword: 'old-password-123',
+          newPassword: 'new-password-456',
+          confirmPassword: 'new-password-456',
+        })
+      ).ok,
+    ).toBe(true);
 
     expect(await signInWithPassword(ctx.db, { email: 'pat@example.com', password: 'old-password-123' }, request('198.51.100.78'))).toMatchObject({ ok: false });
     expect(await signInWithPassword(ctx.db, { email: 'pat@example.com', password: 'new-password-456' }, request('198.51.100.78'))).toMatchObject({ ok: true });

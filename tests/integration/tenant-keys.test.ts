@@ -23,7 +23,9 @@ describeEachDatabase('tenant keys', (ctx) => {
     const columnsOf = (c: string[] | string) => (Array.isArray(c) ? c : c.replace(/^\{|\}$/g, '').split(','));
     const tables = new Set(rows.map((r) => r.table_name));
     expect([...tables]).toEqual(expect.arrayContaining(['audit_events', 'audit_chain_heads', 'audit_checkpoints', 'audit_chain_anchors', ...GLOBAL_TABLES]));
-    const offenders = rows.filter((r) => !GLOBAL_TABLES.includes(r.table_name) && !columnsOf(r.columns).includes('org_id')).map((r) => `${r.table_name}.${r.index_name}`);
+    const offenders = rows
+      .filter((r) => !GLOBAL_TABLES.includes(r.table_name) && !columnsOf(r.columns).includes('org_id'))
+      .map((r) => `${r.table_name}.${r.index_name}`);
     expect(offenders).toEqual([]);
   });
 });

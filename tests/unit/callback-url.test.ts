@@ -5,12 +5,19 @@ describe('safeCallbackPath', () => {
   it('keeps a same-origin path with its search params', () => {
     expect(safeCallbackPath('/audit?size=25&cursor=abc')).toBe('/audit?size=25&cursor=abc');
   });
-  it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '', 'audit', '/login?callbackUrl=/x', '/api/auth/signout', '/audit\n'])(
-    'falls back to /audit for %j',
-    (raw) => {
-      expect(safeCallbackPath(raw)).toBe('/audit');
-    },
-  );
+  it.each([
+    'https://evil.example/',
+    '//evil.example/x',
+    '/\\evil.example',
+    'javascript:alert(1)',
+    '',
+    'audit',
+    '/login?callbackUrl=/x',
+    '/api/auth/signout',
+    '/audit\n',
+  ])('falls back to /audit for %j', (raw) => {
+    expect(safeCallbackPath(raw)).toBe('/audit');
+  });
   it.each(['/.//evil.test', '/audit/..//evil.test', '/%2e%2e//evil.test', '/%2E//evil.test/x?y=1', '/./\\evil.test', '/a/b/../..//evil.test'])(
     'never returns a protocol-relative target after dot-segment normalisation: %j',
     (raw) => {

@@ -19,8 +19,58 @@ function rng(seed: number) {
   };
 }
 
-const PIECES = ['a', 'Z', 'key', '', ' ', 'é', 'ö', '€', '😀', '文字', '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', 'NULL', '{', '}', ',', '10', '9', '__proto__', 'toJSON'];
-const NUMBERS = [0, -0, 1, -1, 1.5, 0.1, 100, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, 123456789012345680000, 333333333.3333333, -2.5e-7, 2 ** 53, 1e15 - 1, 42];
+const PIECES = [
+  'a',
+  'Z',
+  'key',
+  '',
+  ' ',
+  'é',
+  'ö',
+  '€',
+  '😀',
+  '文字',
+  '"',
+  '\\',
+  '/',
+  '\n',
+  '\r',
+  '\t',
+  '\b',
+  '\f',
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\u2028',
+  'NULL',
+  '{',
+  '}',
+  ',',
+  '10',
+  '9',
+  '__proto__',
+  'toJSON',
+];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  1.5,
+  0.1,
+  100,
+  1e21,
+  1e-7,
+  5e-324,
+  1.7976931348623157e308,
+  123456789012345680000,
+  333333333.3333333,
+  -2.5e-7,
+  2 ** 53,
+  1e15 - 1,
+  42,
+];
 
 function randomString(r: () => number): string {
   let s = '';
@@ -70,7 +120,10 @@ describe('verify-fast: JSON text straight to RFC 8785', () => {
 
   it('rewrites numbers, whitespace, key order and the canonical escapes', () => {
     const cases: [string, string][] = [
-      ['{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001, -0, 0.0, 100]}', '{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27,0,0,100]}'],
+      [
+        '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001, -0, 0.0, 100]}',
+        '{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27,0,0,100]}',
+      ],
       ['{"b": 1, "a": {"d": [], "c": {}}}', '{"a":{"c":{},"d":[]},"b":1}'],
       ['{"9": "nine", "10": "ten", "é": 1, "z": 2, "😀": 3, "דּ": 4}', '{"10":"ten","9":"nine","z":2,"é":1,"😀":3,"דּ":4}'],
       ['"a\\"b\\\\c\\n\\t\\u0001\\u001f"', '"a\\"b\\\\c\\n\\t\\u0001\\u001f"'],
@@ -83,7 +136,23 @@ describe('verify-fast: JSON text straight to RFC 8785', () => {
   });
 
   it('declines what it would not write exactly: other escapes, duplicate keys, numbers beyond a double, lone surrogates, bad JSON', () => {
-    for (const text of ['"\\/"', '"\\u0041"', '"\\u001F"', '"\\ud800"', '"\ud800"', '{"a": 1, "a": 2}', '[1e400]', '[-1e400]', '[01]', '[1.]', '{"a" 1}', '[1,]', '{}x', '"raw\ttab"', 'nul']) {
+    for (const text of [
+      '"\\/"',
+      '"\\u0041"',
+      '"\\u001F"',
+      '"\\ud800"',
+      '"\ud800"',
+      '{"a": 1, "a": 2}',
+      '[1e400]',
+      '[-1e400]',
+      '[01]',
+      '[1.]',
+      '{"a" 1}',
+      '[1,]',
+      '{}x',
+      '"raw\ttab"',
+      'nul',
+    ]) {
       expect(jsonTextToJcs(text), text).toBeNull();
     }
   });
@@ -108,27 +177,93 @@ describe('verify-fast: timestamptz text', () => {
 
 /** One row as `COPY … TO STDOUT` writes it: PostgreSQL text forms, then COPY's escapes. */
 function copyLine(row: ChainedFields & { hash: string }, keys: string[]): string {
-  const esc = (s: string) => s.replace(/[\\\n\r\t\b\f\v]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v' })[c]!);
-  const arr = (xs: string[]) => `{${xs.map((x) => (x === '' || /[{}",\\\s]/.test(x) || x.toUpperCase() === 'NULL' ? `"${x.replace(/["\\]/g, '\\$&')}"` : x)).join(',')}}`;
+  const esc = (s: string) =>
+    s.replace(/[\\\n\r\t\b\f\v]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v' })[c]!);
+  const arr = (xs: string[]) =>
+    `{${xs.map((x) => (x === '' || /[{}",\\\s]/.test(x) || x.toUpperCase() === 'NULL' ? `"${x.replace(/["\\]/g, '\\$&')}"` : x)).join(',')}}`;
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const at = row.occurredAt;
   const ms = at.getUTCMilliseconds();
   const time = `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}${ms ? `.${pad(ms, 3).replace(/0+$/, '')}` : ''}+00`;
   const text: Record<string, string | null> = {
-    org_id: row.orgId, id: row.id, seq: String(row.seq), prev_hash: row.prevHash, occurred_at: time, actor_type: row.actorType, actor_id: row.actorId, actor_label: row.actorLabel,
-    source: row.source, ip: row.ip, user_agent: row.userAgent, request_id: row.requestId, action: row.action, object_type: row.objectType, object_id: row.objectId,
-    object_label: row.objectLabel, module: row.module, project: row.project, message: row.message, result: row.result, error_message: row.errorMessage,
-    before: row.before === null ? null : jsonbText(row.before), after: row.after === null ? null : jsonbText(row.after), changes: row.changes === null ? null : jsonbText(row.changes),
-    changed_fields: arr(row.changedFields), metadata: jsonbText(row.metadata),
+    org_id: row.orgId,
+    id: row.id,
+    seq: String(row.seq),
+    prev_hash: row.prevHash,
+    occurred_at: time,
+    actor_type: row.actorType,
+    actor_id: row.actorId,
+    actor_label: row.actorLabel,
+    source: row.source,
+    ip: row.ip,
+    user_agent: row.userAgent,
+    request_id: row.requestId,
+    action: row.action,
+    object_type: row.objectType,
+    object_id: row.objectId,
+    object_label: row.objectLabel,
+    module: row.module,
+    project: row.project,
+    message: row.message,
+    result: row.result,
+    error_message: row.errorMessage,
+    before: row.before === null ? null : jsonbText(row.before),
+    after: row.after === null ? null : jsonbText(row.after),
+    changes: row.changes === null ? null : jsonbText(row.changes),
+    changed_fields: arr(row.changedFields),
+    metadata: jsonbText(row.metadata),
   };
   return [...keys.map((k) => text[k] ?? null), row.hash].map((v) => (v === null ? '\\N' : esc(v))).join('\t');
 }
 
 describe('verify-fast: a COPY row to its entry hash', () => {
   it('matches computeEntryHash of the same row, or declines', () => {
-    const keys = ['action', 'actor_id', 'actor_label', 'actor_type', 'after', 'before', 'changed_fields', 'changes', 'error_message', 'id', 'ip', 'message', 'metadata', 'module', 'object_id', 'object_label', 'object_type', 'occurred_at', 'org_id', 'prev_hash', 'project', 'request_id', 'result', 'seq', 'source', 'user_agent'];
-    const kinds = keys.map((k) => (['after', 'before', 'changes', 'metadata'].includes(k) ? 'jsonb' : k === 'changed_fields' ? 'textArray' : k === 'seq' ? 'number' : k === 'occurred_at' ? 'timestamp' : 'text') as 'text');
-    const hashRow = makeRowHasher(kinds, keys.map((k, i) => `${i ? ',' : '{'}${JSON.stringify(k)}:`), { seq: 23, id: 9, prevHash: 19, occurredAt: 17, hash: 26 }, sha256);
+    const keys = [
+      'action',
+      'actor_id',
+      'actor_label',
+      'actor_type',
+      'after',
+      'before',
+      'changed_fields',
+      'changes',
+      'error_message',
+      'id',
+      'ip',
+      'message',
+      'metadata',
+      'module',
+      'object_id',
+      'object_label',
+      'object_type',
+      'occurred_at',
+      'org_id',
+      'prev_hash',
+      'project',
+      'request_id',
+      'result',
+      'seq',
+      'source',
+      'user_agent',
+    ];
+    const kinds = keys.map(
+      (k) =>
+        (['after', 'before', 'changes', 'metadata'].includes(k)
+          ? 'jsonb'
+          : k === 'changed_fields'
+            ? 'textArray'
+            : k === 'seq'
+              ? 'number'
+              : k === 'occurred_at'
+                ? 'timestamp'
+                : 'text') as 'text',
+    );
+    const hashRow = makeRowHasher(
+      kinds,
+      keys.map((k, i) => `${i ? ',' : '{'}${JSON.stringify(k)}:`),
+      { seq: 23, id: 9, prevHash: 19, occurredAt: 17, hash: 26 },
+      sha256,
+    );
     const r = rng(99);
     let fast = 0;
     for (let i = 0; i < 1500; i++) {
@@ -139,12 +274,33 @@ describe('verify-fast: a COPY row to its entry hash', () => {
         return v !== null && typeof v === 'object' ? v : { v };
       };
       const row: ChainedFields & { hash: string } = {
-        orgId: '0193a3c4-0000-7000-8000-000000000001', id: `0193a3c4-0000-7000-8000-${String(i).padStart(12, '0')}`, seq: i + 1, prevHash: r() < 0.9 ? 'a'.repeat(64) : s(),
-        occurredAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(r() * 1e10)), actorType: 'user', actorId: r() < 0.3 ? null : s(), actorLabel: s(), source: 'web',
-        ip: r() < 0.5 ? null : '2001:db8::1', userAgent: r() < 0.5 ? null : s(), requestId: null, action: 'update', objectType: s() || 'flow', objectId: r() < 0.5 ? null : s(),
-        objectLabel: r() < 0.5 ? null : s(), module: null, project: r() < 0.5 ? null : s(), message: s(), result: 'success', errorMessage: r() < 0.8 ? null : s(),
-        before: r() < 0.3 ? null : obj(), after: r() < 0.3 ? null : obj(), changes: r() < 0.2 ? null : [{ path: s(), before: randomJson(r), after: randomJson(r) }],
-        changedFields: Array.from({ length: Math.floor(r() * 3) }, () => (r() < 0.7 ? `f${Math.floor(r() * 9)}.x` : s())), metadata: obj() as Record<string, unknown>, hash: '',
+        orgId: '0193a3c4-0000-7000-8000-000000000001',
+        id: `0193a3c4-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        seq: i + 1,
+        prevHash: r() < 0.9 ? 'a'.repeat(64) : s(),
+        occurredAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(r() * 1e10)),
+        actorType: 'user',
+        actorId: r() < 0.3 ? null : s(),
+        actorLabel: s(),
+        source: 'web',
+        ip: r() < 0.5 ? null : '2001:db8::1',
+        userAgent: r() < 0.5 ? null : s(),
+        requestId: null,
+        action: 'update',
+        objectType: s() || 'flow',
+        objectId: r() < 0.5 ? null : s(),
+        objectLabel: r() < 0.5 ? null : s(),
+        module: null,
+        project: r() < 0.5 ? null : s(),
+        message: s(),
+        result: 'success',
+        errorMessage: r() < 0.8 ? null : s(),
+        before: r() < 0.3 ? null : obj(),
+        after: r() < 0.3 ? null : obj(),
+        changes: r() < 0.2 ? null : [{ path: s(), before: randomJson(r), after: randomJson(r) }],
+        changedFields: Array.from({ length: Math.floor(r() * 3) }, () => (r() < 0.7 ? `f${Math.floor(r() * 9)}.x` : s())),
+        metadata: obj() as Record<string, unknown>,
+        hash: '',
       };
       row.hash = computeEntryHash(row);
       const e = hashRow(copyLine(row, keys), true);
@@ -152,7 +308,12 @@ describe('verify-fast: a COPY row to its entry hash', () => {
       fast++;
       expect(e.canonical, copyLine(row, keys)).toBe(canonicalize(chainRecord(row)));
       expect(e.computed).toBe(row.hash);
-      expect({ seq: e.seq, id: e.id, prevHash: e.prevHash, occurredAt: e.occurredAt }).toEqual({ seq: row.seq, id: row.id, prevHash: row.prevHash, occurredAt: row.occurredAt.toISOString() });
+      expect({ seq: e.seq, id: e.id, prevHash: e.prevHash, occurredAt: e.occurredAt }).toEqual({
+        seq: row.seq,
+        id: row.id,
+        prevHash: row.prevHash,
+        occurredAt: row.occurredAt.toISOString(),
+      });
     }
     expect(fast).toBeGreaterThan(500);
   });

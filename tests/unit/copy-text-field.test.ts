@@ -3,7 +3,12 @@ import { decodeCopyTextField } from '@/lib/format/copy-text-field';
 
 /** What PostgreSQL's COPY TO (text format) writes for a value, per its documentation. */
 const encode = (v: string | null) =>
-  v === null ? '\\N' : v.replace(/[\\\b\f\n\r\t\v]/g, (c) => `\\${({ '\\': '\\', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v' } as Record<string, string>)[c]}`);
+  v === null
+    ? '\\N'
+    : v.replace(
+        /[\\\b\f\n\r\t\v]/g,
+        (c) => `\\${({ '\\': '\\', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v' } as Record<string, string>)[c]}`,
+      );
 
 describe('COPY text field decoder', () => {
   it('gives back every value COPY wrote, NULL apart from the text "\\N"', () => {

@@ -55,30 +55,39 @@ describe('times', () => {
   it('follows daylight saving time', () => {
     expect(isoInZone(new Date('2026-07-01T10:00:00Z'), 'Europe/Berlin')).toBe('2026-07-01T12:00:00.000+02:00');
   });
-  it.each(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'])('agrees with Intl in %s on every quarter hour around both DST changes', (zone) => {
-    for (const start of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 23), Date.UTC(2026, 3, 3)]) {
-      for (let t = start; t < start + 4 * 86_400_000; t += 7 * 60_000 + 13_000) {
-        expect(localInZone(new Date(t), zone)).toBe(formatInZone(new Date(t), zone));
+  it.each(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'])(
+    'agrees with Intl in %s on every quarter hour around both DST changes',
+    (zone) => {
+      for (const start of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 23), Date.UTC(2026, 3, 3)]) {
+        for (let t = start; t < start + 4 * 86_400_000; t += 7 * 60_000 + 13_000) {
+          expect(localInZone(new Date(t), zone)).toBe(formatInZone(new Date(t), zone));
+        }
       }
-    }
-  });
+    },
+  );
   it('gives Excel the wall-clock time as the UTC fields of a date', () => {
     expect(wallClockDate(at, 'Europe/Berlin').toISOString()).toBe('2026-11-21T11:00:00.123Z');
   });
   it('describes open windows', () => {
     expect(describeWindow(null, null, at, 'UTC')).toBe('the beginning to 2026-11-21 10:00:00 (export time) (UTC)');
-    expect(describeWindow(new Date('2026-11-01T00:00:00Z'), new Date('2026-11-02T00:00:00Z'), at, 'Europe/Berlin')).toBe('2026-11-01 01:00:00 to 2026-11-02 01:00:00 (Europe/Berlin)');
+    expect(describeWindow(new Date('2026-11-01T00:00:00Z'), new Date('2026-11-02T00:00:00Z'), at, 'Europe/Berlin')).toBe(
+      '2026-11-01 01:00:00 to 2026-11-02 01:00:00 (Europe/Berlin)',
+    );
   });
 });
 
 describe('file names', () => {
   const now = new Date('2026-11-21T12:34:56Z');
   it('uses colon-free UTC instants', () => {
-    expect(exportFileName('acme', { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-08T00:00:00Z') }, now, 'csv')).toBe('audit-log_acme_2026-11-01T00-00Z_2026-11-08T00-00Z.csv');
+    expect(exportFileName('acme', { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-08T00:00:00Z') }, now, 'csv')).toBe(
+      'audit-log_acme_2026-11-01T00-00Z_2026-11-08T00-00Z.csv',
+    );
   });
   it('says beginning for an open start and the export time for an open end', () => {
     expect(exportFileName('globex', { from: null, to: null }, now, 'xlsx')).toBe('audit-log_globex_beginning_2026-11-21T12-34Z.xlsx');
-    expect(exportFileName('acme', { from: new Date('2026-11-20T12:34:56Z'), to: null }, now, 'jsonl')).toBe('audit-log_acme_2026-11-20T12-34Z_2026-11-21T12-34Z.jsonl');
+    expect(exportFileName('acme', { from: new Date('2026-11-20T12:34:56Z'), to: null }, now, 'jsonl')).toBe(
+      'audit-log_acme_2026-11-20T12-34Z_2026-11-21T12-34Z.jsonl',
+    );
   });
 });
 
@@ -98,7 +107,10 @@ describe('changes text', () => {
 
 describe('export links', () => {
   it('keeps the filters and sort, drops paging, page size, columns and the open event', () => {
-    const href = exportHref('?range=7d&action=update&sort=actor.asc&size=100&after=abc&cols=time,actor&event=019a0000-0000-7000-8000-000000000000&tz=utc', 'csv');
+    const href = exportHref(
+      '?range=7d&action=update&sort=actor.asc&size=100&after=abc&cols=time,actor&event=019a0000-0000-7000-8000-000000000000&tz=utc',
+      'csv',
+    );
     expect(href).toBe('/audit/export?format=csv&range=7d&action=update&sort=actor.asc&tz=utc');
     expect(exportHref('', 'pdf')).toBe('/audit/export?format=pdf');
     expect(exportHref('?format=pdf&text=a%26b', 'xlsx')).toBe('/audit/export?format=xlsx&text=a%26b');
@@ -184,7 +196,9 @@ describe('PDF text and pages', () => {
     expect(splitLongWord('x'.repeat(100)).map((p) => p.length)).toEqual([40, 40, 20]);
   });
   it('spaces JSON values in the PDF so long ones can wrap, still valid JSON', () => {
-    expect(changesText([{ path: 'rules', before: null, after: [{ cidr: '10.0.0.0/8', port: 443 }] }], { spaced: true })).toBe('rules: null -> [{"cidr": "10.0.0.0/8", "port": 443}]');
+    expect(changesText([{ path: 'rules', before: null, after: [{ cidr: '10.0.0.0/8', port: 443 }] }], { spaced: true })).toBe(
+      'rules: null -> [{"cidr": "10.0.0.0/8", "port": 443}]',
+    );
     expect(JSON.parse('[{"cidr": "10.0.0.0/8", "port": 443}]')).toEqual([{ cidr: '10.0.0.0/8', port: 443 }]);
   });
   it('clips long cells and says so', () => {
@@ -192,7 +206,9 @@ describe('PDF text and pages', () => {
     expect(clip('x'.repeat(20), 5, 10)).toBe(`${'x'.repeat(9)}…`);
   });
   it('packs every row into pages in order, the first page holding fewer', () => {
-    const rows = Array.from({ length: 120 }, (_, i) => toPdfRow(row(i, i % 7 === 0 ? { changes: Array.from({ length: 12 }, (_, j) => ({ path: `f${j}`, before: j, after: j + 1 })) } : {}), 'UTC'));
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      toPdfRow(row(i, i % 7 === 0 ? { changes: Array.from({ length: 12 }, (_, j) => ({ path: `f${j}`, before: j, after: j + 1 })) } : {}), 'UTC'),
+    );
     const pages = packPages(rows);
     expect(pages.flat()).toEqual(rows);
     expect(pages.length).toBeGreaterThan(3);

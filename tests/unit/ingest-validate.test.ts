@@ -34,7 +34,12 @@ describe('ingest batch validation', () => {
     const bad = validateBatch([event, 42, null], now);
     expect(!bad.ok && bad.reason === 'validation_failed' && bad.errors.map((e) => e.index)).toEqual([1, 2]);
     expect(validateBatch([], now)).toMatchObject({ ok: false, reason: 'validation_failed' });
-    expect(validateBatch(Array.from({ length: 1001 }, () => event), now)).toEqual({ ok: false, reason: 'too_many_events', count: 1001 });
+    expect(
+      validateBatch(
+        Array.from({ length: 1001 }, () => event),
+        now,
+      ),
+    ).toEqual({ ok: false, reason: 'too_many_events', count: 1001 });
   });
 
   it('accepts only IP addresses the inet column can store', () => {

@@ -75,7 +75,14 @@ describe('odd input never reaches SQL', () => {
   it('the API answers with the issues (a 400), before it touches the database', async () => {
     const key = { orgId: ID, keyId: ID, name: 'k', prefix: 'ak_x' };
     const ctx = { ip: null, userAgent: null, requestId: 'req_1' };
-    const untouched = new Proxy({}, { get: () => { throw new Error('the database was used'); } }) as Db;
+    const untouched = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('the database was used');
+        },
+      },
+    ) as Db;
     for (const params of ['from=0000-01-01T00:00Z', 'text=%00', 'sort=ip.asc&after=' + encodeCursor({ v: 'nope', at, id: ID })]) {
       const result = await listEventsForApiKey(untouched, key, ctx, new URLSearchParams(params));
       expect(result.ok, params).toBe(false);

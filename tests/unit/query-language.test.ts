@@ -4,7 +4,10 @@ import { defaultFilters } from '@/lib/view/search-params';
 
 describe('query language', () => {
   it('parses the documented example into the same filters the controls set', () => {
-    const { filters, issues } = parseQuery('action:update actor:alice@example.com type:api_key -result:success ip:10.0.0.0/8 field:role created:>=2026-11-01 "quoted phrase"', 'UTC');
+    const { filters, issues } = parseQuery(
+      'action:update actor:alice@example.com type:api_key -result:success ip:10.0.0.0/8 field:role created:>=2026-11-01 "quoted phrase"',
+      'UTC',
+    );
     expect(issues).toEqual([]);
     expect(filters.include).toMatchObject({ action: ['update'], actor: ['alice@example.com'], type: ['api_key'] });
     expect(filters.exclude.result).toEqual(['success']);

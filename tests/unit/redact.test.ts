@@ -19,7 +19,15 @@ describe('redaction', () => {
 
   it('records that a secret changed without recording either value', () => {
     const row = buildAuditRow(
-      { orgId: 'o', actor: { type: 'system', id: null, label: 's' }, source: 'system', action: 'UPDATE', objectType: 'user', before: { password: 'a', name: 'x' }, after: { password: 'b', name: 'x' } },
+      {
+        orgId: 'o',
+        actor: { type: 'system', id: null, label: 's' },
+        source: 'system',
+        action: 'UPDATE',
+        objectType: 'user',
+        before: { password: 'a', name: 'x' },
+        after: { password: 'b', name: 'x' },
+      },
       r,
     );
     expect(row.action).toBe('update');

@@ -34,7 +34,16 @@ describe('audit URL state', () => {
   });
 
   it('reports unknown, repeated and malformed parameters, never passing them on', () => {
-    const { state, issues } = parseAuditSearchParams({ size: ['7', '25'], after: "x' or 1=1 --", utm: 'x', ip: '10.0.0.0/33', sort: 'password.asc', id: '1; drop table', range: 'forever', from: '2026-13-01' });
+    const { state, issues } = parseAuditSearchParams({
+      size: ['7', '25'],
+      after: "x' or 1=1 --",
+      utm: 'x',
+      ip: '10.0.0.0/33',
+      sort: 'password.asc',
+      id: '1; drop table',
+      range: 'forever',
+      from: '2026-13-01',
+    });
     expect(state).toEqual(defaultViewState());
     expect(issues.map((i) => i.param).sort()).toEqual(['after', 'from', 'id', 'ip', 'range', 'size', 'size', 'sort', 'utm']);
     expect(issues.find((i) => i.param === 'size')!.message).toContain('Page size "7" is not one of 25, 50, 100, 200');

@@ -13,8 +13,14 @@ describe('resolveRange', () => {
   it('means the viewer’s calendar day for today and yesterday', () => {
     expect(resolveRange({ preset: 'today' }, now, 'UTC').from).toEqual(new Date('2026-11-21T00:00:00Z'));
     expect(resolveRange({ preset: 'today' }, now, 'Europe/Berlin').from).toEqual(new Date('2026-11-21T23:00:00Z'));
-    expect(resolveRange({ preset: 'yesterday' }, now, 'America/Los_Angeles')).toEqual({ from: new Date('2026-11-20T08:00:00Z'), to: new Date('2026-11-21T08:00:00Z') });
-    expect(resolveRange({ preset: 'day_before_yesterday' }, now, 'UTC')).toEqual({ from: new Date('2026-11-19T00:00:00Z'), to: new Date('2026-11-20T00:00:00Z') });
+    expect(resolveRange({ preset: 'yesterday' }, now, 'America/Los_Angeles')).toEqual({
+      from: new Date('2026-11-20T08:00:00Z'),
+      to: new Date('2026-11-21T08:00:00Z'),
+    });
+    expect(resolveRange({ preset: 'day_before_yesterday' }, now, 'UTC')).toEqual({
+      from: new Date('2026-11-19T00:00:00Z'),
+      to: new Date('2026-11-20T00:00:00Z'),
+    });
   });
 
   it('starts weeks on Monday in the viewer’s zone', () => {
@@ -27,6 +33,9 @@ describe('resolveRange', () => {
   it('handles a day that starts in summer time and a DST change inside the range', () => {
     const spring = new Date('2026-03-29T12:00:00Z'); // Europe switches to CEST at 01:00 UTC this day
     expect(resolveRange({ preset: 'today' }, spring, 'Europe/Berlin').from).toEqual(new Date('2026-03-28T23:00:00Z'));
-    expect(resolveRange({ preset: 'yesterday' }, new Date('2026-03-30T12:00:00Z'), 'Europe/Berlin')).toEqual({ from: new Date('2026-03-28T23:00:00Z'), to: new Date('2026-03-29T22:00:00Z') });
+    expect(resolveRange({ preset: 'yesterday' }, new Date('2026-03-30T12:00:00Z'), 'Europe/Berlin')).toEqual({
+      from: new Date('2026-03-28T23:00:00Z'),
+      to: new Date('2026-03-29T22:00:00Z'),
+    });
   });
 });

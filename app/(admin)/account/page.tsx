@@ -9,7 +9,10 @@ export default async function AccountPage() {
   const { user } = await requireSession();
   return (
     <div className="space-y-6">
-      <PageHeader title="Your account" description={`Signed in as ${user.email}. Password changes are recorded in the audit log of each of your organizations.`} />
+      <PageHeader
+        title="Your account"
+        description={`Signed in as ${user.email}. Password changes are recorded in the audit log of each of your organizations.`}
+      />
       <ChangePasswordForm />
     </div>
   );

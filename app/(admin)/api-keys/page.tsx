@@ -30,7 +30,11 @@ export default async function ApiKeysPage() {
             <TableHead>Created</TableHead>
             <TableHead>Last used</TableHead>
             <TableHead>Status</TableHead>
-            {canManage ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
+            {canManage ? (
+              <TableHead>
+                <span className="sr-only">Actions</span>
+              </TableHead>
+            ) : null}
           </tr>
         </TableHeader>
         <TableBody>
@@ -48,7 +52,9 @@ export default async function ApiKeysPage() {
                 <TableCell className="text-xs">{k.createdBy ?? '—'}</TableCell>
                 <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.createdAt, zone)}</TableCell>
                 <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.lastUsedAt, zone)}</TableCell>
-                <TableCell data-testid="api-key-status">{k.revokedAt ? <span className="text-zinc-500">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</TableCell>
+                <TableCell data-testid="api-key-status">
+                  {k.revokedAt ? <span className="text-zinc-500">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}
+                </TableCell>
                 {canManage ? <TableCell>{k.revokedAt ? null : <RevokeApiKeyButton keyId={k.id} name={k.name} />}</TableCell> : null}
               </TableRow>
             ))

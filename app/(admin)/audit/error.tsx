@@ -10,8 +10,7 @@ export default function AuditError({ error, reset }: { error: Error & { digest?:
       <Alert tone="error">
         <p className="font-medium">The audit log could not be loaded.</p>
         <p className="mt-1">
-          This is a server problem, not an empty log. Try again; if it keeps failing, give support this reference:{' '}
-          <code>{error.digest ?? 'unknown'}</code>
+          This is a server problem, not an empty log. Try again; if it keeps failing, give support this reference: <code>{error.digest ?? 'unknown'}</code>
         </p>
       </Alert>
       <Button variant="outline" onClick={reset}>

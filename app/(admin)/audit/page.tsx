@@ -44,7 +44,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const now = new Date();
   const filters = resolveQueryFilters(state.filters, now, zone);
   const db = await getDb();
-  const page: Promise<AuditPage> = listAuditEvents(db, { orgId: org.orgId, filters, sort: state.sort, limit: state.size, after: state.after, before: state.before });
+  const page: Promise<AuditPage> = listAuditEvents(db, {
+    orgId: org.orgId,
+    filters,
+    sort: state.sort,
+    limit: state.size,
+    after: state.after,
+    before: state.before,
+  });
   const count = countAuditEvents(db, org.orgId, filters);
   const [options, views] = await Promise.all([listFacetOptions(db, org.orgId), listSavedViews(db, org.orgId, user.id)]);
   // "Copy link" pins the window: a colleague opening it later sees exactly these rows, not a newer 24 hours.
@@ -72,7 +79,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <QueryBox state={state} />
-        <SavedViews views={views} currentQuery={serializeAuditSearchParams(state)} canSave={hasPermission(org.role, 'views:save')} canManageShared={hasPermission(org.role, 'views:manage')} />
+        <SavedViews
+          views={views}
+          currentQuery={serializeAuditSearchParams(state)}
+          canSave={hasPermission(org.role, 'views:save')}
+          canManageShared={hasPermission(org.role, 'views:manage')}
+        />
         <ViewToolbar state={state} pinnedHref={pinnedHref} />
         <Suspense fallback={null}>
           <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
@@ -93,7 +105,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
         <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
       </Suspense>
-      {state.event ? detail ? <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} /> : <EventNotFound closeHref={closeHref} /> : null}
+      {state.event ? (
+        detail ? (
+          <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} />
+        ) : (
+          <EventNotFound closeHref={closeHref} />
+        )
+      ) : null}
     </div>
   );
 }

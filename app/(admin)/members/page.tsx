@@ -24,7 +24,10 @@ export default async function MembersPage() {
     <div className="space-y-6">
       <PageHeader title="Members" description={`People who can sign in to ${org.name}, and what they may do. Every change is recorded in the audit log.`} />
       {canManage ? <InviteMemberForm canGrantOwner={org.role === 'owner'} /> : null}
-      <PendingInvitations canManage={canManage} rows={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: formatInZone(i.expiresAt, zone) }))} />
+      <PendingInvitations
+        canManage={canManage}
+        rows={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: formatInZone(i.expiresAt, zone) }))}
+      />
       <Table aria-label="Members">
         <TableHeader>
           <tr>

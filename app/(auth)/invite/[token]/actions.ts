@@ -17,7 +17,12 @@ export type AcceptState = { error?: string; fieldErrors?: Record<string, string[
 export async function acceptAsSignedInAction(_prev: AcceptState, form: FormData): Promise<AcceptState> {
   const ctx = await getSessionContext();
   if (!ctx) return { error: 'Your session has ended. Sign in again.' };
-  const result = await acceptInvitation(await getDb(), String(form.get('token') ?? ''), { kind: 'signed-in', user: ctx.user }, requestContextFrom(await headers()));
+  const result = await acceptInvitation(
+    await getDb(),
+    String(form.get('token') ?? ''),
+    { kind: 'signed-in', user: ctx.user },
+    requestContextFrom(await headers()),
+  );
   if (!result.ok) return { error: result.error };
   (await cookies()).set(ORG_COOKIE, result.orgId, orgCookieOptions(getSettings().secureCookies));
   redirect('/audit');
@@ -30,7 +35,12 @@ export async function createAccountAction(_prev: AcceptState, form: FormData): P
     const { fieldErrors } = z.flattenError(parsed.error) as { fieldErrors: Record<string, string[]> };
     return { error: 'Check the highlighted fields.', fieldErrors };
   }
-  const result = await acceptInvitation(await getDb(), String(form.get('token') ?? ''), { kind: 'new-account', input: parsed.data }, requestContextFrom(await headers()));
+  const result = await acceptInvitation(
+    await getDb(),
+    String(form.get('token') ?? ''),
+    { kind: 'new-account', input: parsed.data },
+    requestContextFrom(await headers()),
+  );
   if (!result.ok) return { error: result.error };
   (await cookies()).set(ORG_COOKIE, result.orgId, orgCookieOptions(getSettings().secureCookies));
   await signIn('credentials', { email: result.email, password: parsed.data.password, redirectTo: '/audit' });

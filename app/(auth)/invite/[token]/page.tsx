@@ -16,7 +16,9 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         {!invitation ? (
           <div className="space-y-2">
             <h1 className="text-xl font-semibold">Invitation not valid</h1>
-            <p className="text-sm text-zinc-600 dark:text-zinc-300">This link was used, revoked or has expired. Ask the person who invited you for a new one.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-300">
+              This link was used, revoked or has expired. Ask the person who invited you for a new one.
+            </p>
           </div>
         ) : (
           <>
