@@ -34,7 +34,11 @@ function finish(passed, failed, skipped, extra = '') {
 
 for (const f of ['vitest.json', 'e2e.json', 'summary.txt']) rmSync(path.join(results, f), { force: true });
 
-if (!run('format', bin('prettier'), ['--check', '--log-level=warn', '.']) || !run('lint', bin('eslint'), ['--max-warnings=0', '.']) || !run('typecheck', bin('tsc'), ['--noEmit'])) {
+if (
+  !run('format', bin('prettier'), ['--check', '--log-level=warn', '.']) ||
+  !run('lint', bin('eslint'), ['--max-warnings=0', '.']) ||
+  !run('typecheck', bin('tsc'), ['--noEmit'])
+) {
   finish(0, 1, 0, '[test] format/lint/typecheck gate failed (npx prettier --write . formats)');
 }
 
