@@ -15,7 +15,7 @@ CREATE TABLE "user_sessions" (
 );
 --> statement-breakpoint
 CREATE TABLE "invitations" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
 	"org_id" uuid NOT NULL,
 	"email" text NOT NULL,
 	"role" "member_role" NOT NULL,
@@ -25,6 +25,7 @@ CREATE TABLE "invitations" (
 	"expires_at" timestamp (3) with time zone NOT NULL,
 	"accepted_at" timestamp (3) with time zone,
 	"revoked_at" timestamp (3) with time zone,
+	CONSTRAINT "invitations_pkey" PRIMARY KEY("org_id","id"),
 	CONSTRAINT "invitations_email_lowercase" CHECK ("invitations"."email" = lower("invitations"."email"))
 );
 --> statement-breakpoint

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations, roleEnum, users } from './tenancy';
 
 /**
@@ -11,7 +11,7 @@ import { organizations, roleEnum, users } from './tenancy';
 export const invitations = pgTable(
   'invitations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
@@ -25,6 +25,8 @@ export const invitations = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
+    // org_id first like every tenant table's key (the schema can be distributed by organization).
+    primaryKey({ name: 'invitations_pkey', columns: [t.orgId, t.id] }),
     index('invitations_org_idx').on(t.orgId, t.createdAt),
     index('invitations_token_idx').on(t.tokenHash),
     check('invitations_email_lowercase', sql`${t.email} = lower(${t.email})`),

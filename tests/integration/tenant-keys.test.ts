@@ -3,9 +3,9 @@ import { expect, it } from 'vitest';
 import { rowsOf } from './context';
 import { describeEachDatabase } from './databases';
 
-// Not tenant data: accounts exist across organizations, sign-in throttling is keyed by email/address, and
-// organizations is the tenant registry itself (its id is the org id; slugs are unique across tenants).
-const GLOBAL_TABLES = ['login_throttle', 'organizations', 'users'];
+// Not tenant data: accounts (and their sessions) exist across organizations, sign-in throttling and rate limits are
+// keyed by email/address/user, and organizations is the tenant registry itself (its id is the org id; slugs are unique).
+const GLOBAL_TABLES = ['login_throttle', 'organizations', 'rate_limits', 'user_sessions', 'users'];
 
 describeEachDatabase('tenant keys', (ctx) => {
   it('puts org_id in every primary key and unique constraint/index of every tenant table', async () => {
