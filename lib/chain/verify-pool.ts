@@ -48,11 +48,9 @@ export class HashPool {
     const { kinds, prefixes, at } = reader.plan;
     const workerData: HashWorkerData = { kinds, prefixes, at };
     this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(
-        besideModule(import.meta.url, 'verify-worker.ts'),
-        (options) => new Worker(new URL('./verify-worker.ts', import.meta.url), options),
-        { workerData },
-      );
+      const w = startWorker(besideModule(import.meta.url, 'verify-worker.ts'), () => new Worker(new URL('./verify-worker.ts', import.meta.url)));
+      // Its first message is its start-up data (see start-worker: bundled workers take no options).
+      w.postMessage(workerData);
       w.on('message', (r: BatchResult) => {
         const resolve = this.waiting.get(r.batch);
         this.waiting.delete(r.batch);

@@ -33,7 +33,7 @@ export function renderPdfInWorker(input: PdfInput): Promise<Uint8Array> {
 
 function renderOnce(input: PdfInput): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(besideModule(import.meta.url, 'pdf-worker.ts'), (options) => new Worker(new URL('./pdf-worker.ts', import.meta.url), options));
+    const worker = startWorker(besideModule(import.meta.url, 'pdf-worker.ts'), () => new Worker(new URL('./pdf-worker.ts', import.meta.url)));
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

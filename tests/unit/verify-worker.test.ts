@@ -21,7 +21,8 @@ function ask(w: Worker, request: BatchRequest): Promise<BatchResult> {
 it('starts the hash worker from sources and hands back the rows it cannot take for the exact walk', async () => {
   const workerData: HashWorkerData = { kinds: ['number', 'text'], prefixes: ['{"seq":', ',"x":'], at: { seq: 0, id: 1, prevHash: 1, occurredAt: 1, hash: 2 } };
   const url = new URL('../../lib/chain/verify-worker.ts', import.meta.url).href;
-  worker = startWorker(url, (options) => new Worker(new URL(url), options), { workerData });
+  worker = startWorker(url, () => new Worker(new URL(url)));
+  worker.postMessage(workerData);
   const rows = Buffer.from('1\ta\tnot-a-hash\n2\tb\tnot-a-hash\n');
   const buf = rows.buffer.slice(rows.byteOffset, rows.byteOffset + rows.length) as ArrayBuffer;
   const result = await ask(worker, { batch: 3, buf, length: rows.length, canonical: true });
