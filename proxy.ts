@@ -1,6 +1,7 @@
 import NextAuth from 'next-auth';
 import { NextResponse, type NextRequest } from 'next/server';
 import { baseAuthConfig } from '@/lib/auth/config';
+import { CROSS_ORIGIN_REFUSAL_PATH, isPageFormPost, originMismatch, REFUSED_ACTION_HEADER, REFUSED_PATH_HEADER } from '@/lib/auth/cross-origin';
 import { REQUEST_ID_HEADER, REQUEST_URL_HEADER } from '@/lib/auth/session-headers';
 import { uuidv7 } from '@/lib/ids';
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
@@ -30,10 +31,36 @@ function withSecurityHeaders(res: NextResponse, csp: string) {
   return res;
 }
 
-/** Pages: a signed-out visitor goes to sign-in with the exact URL (path and search params) to come back to. */
+/**
+ * A cross-origin form or server-action POST: answered 403 by the refusal route (which records it for the signed-in
+ * user) instead of Next's 500. The path and whether it was an action are stated here, overwriting anything the client sent.
+ */
+function refuseCrossOrigin(req: NextRequest) {
+  const requestId = uuidv7();
+  const headers = new Headers(req.headers);
+  headers.delete('next-action'); // the refusal route is not an action
+  headers.set(REQUEST_ID_HEADER, requestId);
+  headers.set(REFUSED_PATH_HEADER, req.nextUrl.pathname);
+  headers.set(REFUSED_ACTION_HEADER, req.headers.has('next-action') ? '1' : '0');
+  const res = NextResponse.rewrite(new URL(CROSS_ORIGIN_REFUSAL_PATH, req.url), { request: { headers } });
+  res.headers.set(REQUEST_ID_HEADER, requestId);
+  return withSecurityHeaders(res, contentSecurityPolicy(newNonce(), false));
+}
+
+/** The refusal route is reached by the rewrite above only: sent there directly, nothing is recorded. */
+function notFound() {
+  const res = new NextResponse(null, { status: 404, headers: { 'Cache-Control': 'no-store' } });
+  return withSecurityHeaders(res, contentSecurityPolicy(newNonce(), false));
+}
+
+/**
+ * Pages: a signed-out visitor goes to sign-in with the exact URL (path and search params) to come back to. A cookie
+ * without a session id (issued before sessions were revocable) counts as signed out; whether its session is still live
+ * is checked by the page itself (getSessionContext), which needs the database.
+ */
 const pageHandler = auth((req) => {
   const requestId = uuidv7();
-  if (!req.auth && !isPublic(req.nextUrl.pathname)) {
+  if (!req.auth?.sessionId && !isPublic(req.nextUrl.pathname)) {
     const login = new URL('/login', req.nextUrl);
     login.searchParams.set('callbackUrl', req.nextUrl.pathname + req.nextUrl.search);
     const res = NextResponse.redirect(login);
@@ -47,13 +74,17 @@ type Handler = typeof pageHandler;
 const pages = Promise.resolve(pageHandler as Handler | Promise<Handler>);
 
 /**
- * Runs before every page and API route: gives the request an id (echoed as X-Request-Id for support).
+ * Runs before every page and API route: gives the request an id (echoed as X-Request-Id for support), and refuses
+ * cross-origin form and server-action POSTs to pages with a 403 before Next handles them.
  * Pages still check the session and role themselves; this is the friendly redirect, not the guard.
  * API routes authenticate themselves (API keys) and answer 401 rather than redirecting.
  */
 export async function proxy(...args: Parameters<Handler>) {
   const [req] = args;
-  if (req.nextUrl.pathname.startsWith('/api/')) return forward(req, uuidv7());
+  const path = req.nextUrl.pathname;
+  if (!path.startsWith('/api/') && isPageFormPost(req.method, req.headers) && originMismatch(req.headers)) return refuseCrossOrigin(req);
+  if (path.replace(/\/+$/, '') === CROSS_ORIGIN_REFUSAL_PATH) return notFound();
+  if (path.startsWith('/api/')) return forward(req, uuidv7());
   return (await pages)(...args);
 }
 

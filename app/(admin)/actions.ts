@@ -8,6 +8,7 @@ import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth';
 import { ORG_COOKIE, orgCookieOptions } from '@/lib/auth/org-cookie';
 import { getSessionContext, requireSession } from '@/lib/auth/session';
+import { endUserSession } from '@/lib/auth/user-sessions';
 import { getSettings } from '@/lib/settings';
 
 /** Switches the current organization; only to one the user is a member of. */
@@ -20,11 +21,13 @@ export async function switchOrganizationAction(formData: FormData) {
   redirect('/audit');
 }
 
+/** Signs this browser out: its session row ends first, so a copy of the cookie stops working too. */
 export async function signOutAction() {
   const ctx = await getSessionContext();
   if (ctx) {
-    const request = requestContextFrom(await headers());
-    await recordSessionEvent(await getDb(), ctx.user, request, { action: 'logout', message: 'Signed out' });
+    const db = await getDb();
+    await endUserSession(db, ctx.user.id, ctx.sessionId);
+    await recordSessionEvent(db, ctx.user, requestContextFrom(await headers()), { action: 'logout', message: 'Signed out' });
   }
   await signOut({ redirectTo: '/login' });
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { userSessions } from '@/db/schema/user-sessions';
+import { memberships, users } from '@/db/schema/tenancy';
 
 export type UserSessionRow = typeof userSessions.$inferSelect;
 
@@ -19,6 +20,19 @@ export async function isUserSessionActive(db: DbOrTx, id: string, userId: string
     .from(userSessions)
     .where(and(eq(userSessions.id, id), eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now)));
   return row !== undefined;
+}
+
+/**
+ * The user behind a live session (unrevoked, unexpired, belonging to `userId`), or null: one primary-key lookup
+ * joined to the user, run on every request in place of a plain user lookup.
+ */
+export async function getLiveSessionUser(db: DbOrTx, id: string, userId: string, now: Date): Promise<{ id: string; email: string; name: string } | null> {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, id), eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now)));
+  return row ?? null;
 }
 
 /** Revokes one session of `userId` (sign-out of this browser). */
@@ -49,6 +63,20 @@ export async function listActiveUserSessions(db: DbOrTx, userId: string, now: Da
     .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now)))
     .orderBy(desc(userSessions.createdAt))
     .limit(50);
+}
+
+/**
+ * The organizations whose members started a session from `ip` since `since`: the tenants a throttled address concerns.
+ * Deliberately across organizations (it decides where a per-address event is recorded); returns ids only.
+ */
+export async function listOrgIdsSignedInFrom(db: DbOrTx, ip: string, since: Date): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ orgId: memberships.orgId })
+    .from(userSessions)
+    .innerJoin(memberships, eq(memberships.userId, userSessions.userId))
+    .where(and(eq(userSessions.ip, ip), gt(userSessions.createdAt, since)))
+    .orderBy(memberships.orgId);
+  return rows.map((r) => r.orgId);
 }
 
 /** Forgets sessions that ended before `before` (the daily lifecycle job). */

@@ -4,6 +4,7 @@ import { countOwnersForUpdate, deleteMembership, getMemberForUpdate, updateMembe
 import { defineOperation } from '@/lib/recording/operation';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { DomainError } from '@/lib/errors';
+import { endUserSessions } from '@/lib/auth/user-sessions';
 
 const role = z.enum(ROLES, { error: 'Choose a role: owner, admin, auditor or member.' });
 const userId = z.uuid({ error: 'Unknown member.' });
@@ -60,9 +61,17 @@ export const removeMemberOperation = defineOperation({
       throw new DomainError(`${member.email} is the last owner of ${ctx.org.name} and cannot be removed.`);
     }
     await deleteMembership(tx, ctx.org.orgId, input.userId);
+    // A removed person's open browsers stop working at once, not when their cookie expires.
+    const ended = await endUserSessions(tx, input.userId);
     return {
       data: { userId: member.userId },
-      audit: { objectId: member.userId, objectLabel: member.email, message: `Removed ${member.email} (${member.role})`, before: snapshot(member) },
+      audit: {
+        objectId: member.userId,
+        objectLabel: member.email,
+        message: `Removed ${member.email} (${member.role})`,
+        before: snapshot(member),
+        metadata: { sessions_ended: ended },
+      },
     };
   },
 });

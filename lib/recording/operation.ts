@@ -12,6 +12,8 @@ import { RATE_RULES, takeRate, type RateDecision } from '@/lib/rate-limits';
 export type AccountContext = {
   user: { id: string; email: string };
   request: RequestContext;
+  /** The session the change is made from (a password change keeps it and ends the others). */
+  sessionId?: string;
 };
 
 export type OperationContext = {

@@ -4,7 +4,7 @@ import { auditEvents } from '@/db/schema';
 import { changeOwnPassword } from '@/lib/operations/account';
 import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
-import { THROTTLE } from '@/lib/auth/throttle';
+import { addressDelayFor, addressDelayMs, THROTTLE } from '@/lib/auth/throttle';
 import { describeEachDatabase } from './databases';
 import { addMember, createOrg, createUser } from './fixtures';
 
@@ -53,12 +53,48 @@ describeEachDatabase('sign-in events, throttling and password change', (ctx) => 
     expect(actions).not.toContain('login');
   });
 
-  it('throttles a single address that tries many accounts', async () => {
+  it('slows down (never locks) an address that tries many accounts, growing the delay through the database, and records it', async () => {
     const ip = '203.0.113.200';
-    for (let i = 0; i < THROTTLE.ipLimit; i++) await signInWithPassword(ctx.db, { email: `spray${i}@example.com`, password: 'x' }, request(ip));
-    const { user } = await userInTwoOrgs('kim@example.com', 'right-password-3');
-    expect(await signInWithPassword(ctx.db, { email: user.email, password: 'right-password-3' }, request(ip))).toMatchObject({ ok: false, reason: 'locked' });
-    expect(await signInWithPassword(ctx.db, { email: user.email, password: 'right-password-3' }, request('203.0.113.201'))).toMatchObject({ ok: true });
+    // Kim signed in from this address earlier today: her organization hears about the slowdown.
+    const { user, a, b } = await userInTwoOrgs('kim@example.com', 'right-password-3');
+    expect(await signInWithPassword(ctx.db, { email: user.email, password: 'right-password-3' }, request(ip))).toMatchObject({ ok: true });
+    const quiet = await createOrg(ctx.db, 'si-quiet');
+
+    const waits: number[] = [];
+    const wait = async (ms: number) => void waits.push(ms);
+    let last;
+    for (let i = 0; i < THROTTLE.addressFreeFailures; i++) {
+      last = await signInWithPassword(ctx.db, { email: `spray${i}@example.com`, password: 'x' }, request(ip), wait);
+    }
+    expect(waits).toEqual([]); // the free failures cost nothing
+    expect(last).toEqual({ ok: false, reason: 'invalid', slowed: true });
+    // The next attempt waits; each failure doubles the wait, read back from the database (shared by every instance).
+    expect(await addressDelayMs(ctx.db, ip)).toBe(THROTTLE.addressFirstDelayMs);
+    await signInWithPassword(ctx.db, { email: 'spray-x@example.com', password: 'x' }, request(ip), wait);
+    await signInWithPassword(ctx.db, { email: 'spray-y@example.com', password: 'x' }, request(ip), wait);
+    expect(waits).toEqual([THROTTLE.addressFirstDelayMs, 2 * THROTTLE.addressFirstDelayMs]);
+    expect(await addressDelayMs(ctx.db, ip)).toBe(4 * THROTTLE.addressFirstDelayMs);
+    expect(addressDelayFor(THROTTLE.addressFreeFailures + 50)).toBe(THROTTLE.addressMaxDelayMs);
+    // Another address is not slowed.
+    expect(await addressDelayMs(ctx.db, '203.0.113.201')).toBe(0);
+
+    // Slowed, not locked: the right password still works from the busy address (after its wait).
+    expect(await signInWithPassword(ctx.db, { email: user.email, password: 'right-password-3' }, request(ip), wait)).toMatchObject({ ok: true });
+    expect(waits).toHaveLength(3);
+
+    // Recorded once, in the organizations that signed in from there; no attempted emails.
+    for (const org of [a, b]) {
+      const lockouts = (await events(org.id)).filter((e) => e.action === 'lockout');
+      expect(lockouts).toHaveLength(1);
+      expect(lockouts[0]).toMatchObject({
+        actorType: 'system',
+        ip,
+        objectType: 'session',
+        metadata: { scope: 'address', failures: THROTTLE.addressFreeFailures },
+      });
+      expect(JSON.stringify(lockouts)).not.toContain('spray');
+    }
+    expect(await events(quiet.id)).toEqual([]);
   });
 
   it('changes a password atomically with its (redacted) audit entries', async () => {

@@ -123,14 +123,14 @@ describe('who may export', () => {
   it('answers 401 without a session and 403 for members or without an organization', async () => {
     const anon = authorizeExport(null, 'r1');
     expect(anon.ok ? 200 : anon.response.status).toBe(401);
-    const member = authorizeExport({ user, orgs: [org('member')], org: org('member') }, 'r2');
+    const member = authorizeExport({ user, sessionId: 's', orgs: [org('member')], org: org('member') }, 'r2');
     expect(member.ok ? 200 : member.response.status).toBe(403);
     if (!member.ok) expect(await member.response.json()).toMatchObject({ error: 'forbidden', request_id: 'r2' });
-    const none = authorizeExport({ user, orgs: [], org: null }, 'r3');
+    const none = authorizeExport({ user, sessionId: 's', orgs: [], org: null }, 'r3');
     expect(none.ok ? 200 : none.response.status).toBe(403);
   });
   it.each(['owner', 'admin', 'auditor'] as const)('lets %s export', (role) => {
-    expect(authorizeExport({ user, orgs: [org(role)], org: org(role) }, 'r').ok).toBe(true);
+    expect(authorizeExport({ user, sessionId: 's', orgs: [org(role)], org: org(role) }, 'r').ok).toBe(true);
   });
 });
 
