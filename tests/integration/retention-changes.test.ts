@@ -224,6 +224,21 @@ describeEachDatabase('retention changes: owner-only shortening, delay, floor', (
     expect(await save(admin, 365)).toMatchObject({ ok: true, data: { retention_days: 365 } });
   });
 
+  it('runs alongside settings saves and appenders; every call completes and the chain stays whole', async () => {
+    const { owner, admin, orgId } = await ownerAndAdmin('busy', 400);
+    const now = new Date();
+    await insertAged(ctx.db, orgId, [500, 450, 420], now);
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      work.push(save(i % 2 ? owner : admin, 400 + ((i * 37) % 60)));
+      work.push(applyRetention(ctx.db, orgId, new Date(now.getTime() + i * DAY), FLOOR));
+      work.push(insertAged(ctx.db, orgId, [1], now));
+    }
+    const settled = await Promise.allSettled(work);
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await verifyChain(ctx.db, orgId)).toMatchObject({ ok: true });
+  });
+
   it('forgets rate-limit windows and sessions that ended over two days ago, keeping the rest', async () => {
     const now = new Date(Date.UTC(2026, 10, 20, 12));
     const old = new Date(now.getTime() - 3 * DAY);
