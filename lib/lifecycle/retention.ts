@@ -197,7 +197,8 @@ async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promis
 /**
  * Runs retention for every organization, skipping those on legal hold: first creates the coming months'
  * partitions, then drops whole expired partitions where it can, then deletes the remaining old rows one
- * organization per transaction. Safe to run repeatedly and concurrently with writers.
+ * organization per transaction. Each organization keeps max(its period, `minDays`); a scheduled shorter period
+ * counts only once due. Safe to run repeatedly and concurrently with writers.
  */
 export async function runRetention(db: Db, opts: RetentionOptions = {}): Promise<OrgRetention[]> {
   const now = opts.now ?? new Date();
