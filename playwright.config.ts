@@ -38,6 +38,15 @@ export default defineConfig({
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'pipe',
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', SEED_EVENTS: '3000', DATABASE_URL: '' },
+    // A floor under Acme's seeded 365 days lets tests/e2e/retention.spec.ts schedule a shorter period (and cancel it).
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+      SEED_EVENTS: '3000',
+      DATABASE_URL: '',
+      AUDIT_RETENTION_MIN_DAYS: '180',
+    },
   },
 });

@@ -26,6 +26,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     checkpointMinutes: parsePositiveInt(env.AUDIT_CHECKPOINT_MINUTES, 60, 'AUDIT_CHECKPOINT_MINUTES'),
     // Hours between retention runs inside the server (the first runs a minute after start); 0 turns them off.
     retentionHours: parsePositiveInt(env.AUDIT_RETENTION_HOURS, 24, 'AUDIT_RETENTION_HOURS'),
+    // No organization may choose, and the retention job never applies, a shorter period (PCI DSS 10.5.1 keeps a year).
+    retentionMinDays: parseDays(env.AUDIT_RETENTION_MIN_DAYS, 365, 'AUDIT_RETENTION_MIN_DAYS', 1, 3650),
+    // How long a shortened retention period waits (cancellable by an owner) before the job may act on it.
+    retentionDelayDays: parseDays(env.AUDIT_RETENTION_DELAY_DAYS, 7, 'AUDIT_RETENTION_DELAY_DAYS', 1, 365),
     // Signs session cookies; unset: generated once into DATA_DIR/auth-secret (lib/auth/secret.ts).
     authSecret: env.AUTH_SECRET || undefined,
     // Trust the Host header (the deployer's own proxy in front); only AUTH_TRUST_HOST=false turns it off.
@@ -47,5 +51,12 @@ function parsePositiveInt(raw: string | undefined, fallback: number, name: strin
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got "${raw}")`);
+  return n;
+}
+
+function parseDays(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw new Error(`${name} must be a whole number of days from ${min} to ${max} (got "${raw}")`);
   return n;
 }

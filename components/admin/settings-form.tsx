@@ -6,13 +6,27 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
+import type { RetentionPolicy } from '@/lib/lifecycle/retention-policy';
 import { ActionMessage } from './action-message';
 
 type Settings = { name: string; timeZone: string; retentionDays: number; legalHold: boolean };
 
-export function SettingsForm({ settings, zones, disabled, canHold }: { settings: Settings; zones: string[]; disabled: boolean; canHold: boolean }) {
+export function SettingsForm({
+  settings,
+  policy,
+  zones,
+  disabled,
+  canHold,
+}: {
+  settings: Settings;
+  policy: RetentionPolicy;
+  zones: string[];
+  disabled: boolean;
+  canHold: boolean;
+}) {
   const [state, action, pending] = useActionState(updateSettingsAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const scheduled = state?.ok === true && state.data.retention_pending_days !== null;
   return (
     <form action={action} className="max-w-xl space-y-4">
       <fieldset disabled={disabled} className="space-y-4">
@@ -39,7 +53,8 @@ export function SettingsForm({ settings, zones, disabled, canHold }: { settings:
             id="org-retention"
             name="retentionDays"
             type="number"
-            min={30}
+            // A value already below the floor may be kept (the server accepts an unchanged value), so the browser must too.
+            min={Math.min(policy.minDays, settings.retentionDays)}
             max={3650}
             defaultValue={settings.retentionDays}
             aria-invalid={Boolean(errors?.retentionDays)}
@@ -47,7 +62,8 @@ export function SettingsForm({ settings, zones, disabled, canHold }: { settings:
             className="w-40"
           />
           <p id="org-retention-help" className="text-xs text-zinc-500">
-            Audit entries older than this are removed by the retention job. 365 days meets PCI DSS.
+            Audit entries older than this are removed by the retention job; at least {policy.minDays} days. A longer period applies at once. Only owners can
+            shorten it, and a shorter period takes effect {policy.delayDays} day{policy.delayDays === 1 ? '' : 's'} later (an owner can cancel it until then).
           </p>
         </div>
         <div className="space-y-1.5">
@@ -74,7 +90,14 @@ export function SettingsForm({ settings, zones, disabled, canHold }: { settings:
           {pending ? 'Saving…' : 'Save settings'}
         </Button>
       </fieldset>
-      <ActionMessage state={state} success="Settings saved. The change is in the audit log." />
+      <ActionMessage
+        state={state}
+        success={
+          scheduled
+            ? 'Settings saved. A shorter retention period is scheduled (see above); an owner can cancel it until it takes effect.'
+            : 'Settings saved. The change is in the audit log.'
+        }
+      />
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { memberships, organizations, users } from '@/db/schema';
 import type { Role } from '@/db/vocabulary/roles';
@@ -49,9 +49,13 @@ export async function listOrganizationIds(db: DbOrTx): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** One organization's row, locked until the transaction ends. Tenancy: by its own id. Transaction: caller's. */
+/**
+ * One organization's row, locked against other settings writers until the transaction ends. `no key update`:
+ * audit inserts (FK key-share) by a writer already holding the chain head must not wait on it. Tenancy: by its
+ * own id. Transaction: caller's.
+ */
 export async function getOrganizationForUpdate(tx: Tx, orgId: string) {
-  const [row] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
+  const [row] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for('no key update');
   return row ?? null;
 }
 
@@ -62,6 +66,29 @@ export async function updateOrganizationSettings(
   values: { name: string; timeZone: string; retentionDays: number; legalHold: boolean },
 ) {
   const [row] = await db.update(organizations).set(values).where(eq(organizations.id, orgId)).returning();
+  return row ?? null;
+}
+
+/** Sets (or, with null, clears) an organization's scheduled retention period and returns the row. Tenancy: by its own id. */
+export async function setRetentionPending(db: DbOrTx, orgId: string, pending: { days: number; at: Date } | null) {
+  const [row] = await db
+    .update(organizations)
+    .set({ retentionPendingDays: pending?.days ?? null, retentionPendingAt: pending?.at ?? null })
+    .where(eq(organizations.id, orgId))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Makes a scheduled retention period current once it is due (`retention_pending_at <= now`) and returns the
+ * row, or null when nothing was due. Tenancy: by its own id. Transaction: the caller's, holding the row lock.
+ */
+export async function promoteDueRetention(tx: Tx, orgId: string, now: Date) {
+  const [row] = await tx
+    .update(organizations)
+    .set({ retentionDays: sql`${organizations.retentionPendingDays}`, retentionPendingDays: null, retentionPendingAt: null })
+    .where(and(eq(organizations.id, orgId), isNotNull(organizations.retentionPendingDays), lte(organizations.retentionPendingAt, now)))
+    .returning();
   return row ?? null;
 }
 

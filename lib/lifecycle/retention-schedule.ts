@@ -1,17 +1,29 @@
 import type { Db } from '@/db/client';
-import { describeRetention, runRetention } from '@/lib/lifecycle/retention';
+import { forgetEndedAccessState } from '@/lib/lifecycle/housekeeping';
+import { describeRetention, runRetention, type OrgRetention, type RetentionOptions } from '@/lib/lifecycle/retention';
 
 const holder = globalThis as unknown as { __auditRetentionTimer?: NodeJS.Timeout; __auditRetentionRunning?: boolean };
 
 /** The first run waits this long after start, so it never competes with migration and seeding. */
 const FIRST_RUN_DELAY_MS = 60_000;
 
-/** Runs retention unless a run is already going in this process; returns false when it skipped. */
+/**
+ * The daily lifecycle run: retention for every organization (scheduled periods that are due take effect), then
+ * expired rate-limit windows and ended sessions are forgotten. Prints one line per organization that changed.
+ */
+export async function runDailyLifecycle(db: Db, opts: RetentionOptions = {}, log: (line: string) => void = console.log): Promise<OrgRetention[]> {
+  const results = await runRetention(db, opts);
+  for (const r of results) if (r.removed > 0 || r.changed) log(describeRetention(r));
+  await forgetEndedAccessState(db, opts.now);
+  return results;
+}
+
+/** Runs the daily lifecycle unless a run is already going in this process; returns false when it skipped. */
 export async function runRetentionOnce(getDb: () => Promise<Db>): Promise<boolean> {
   if (holder.__auditRetentionRunning) return false;
   holder.__auditRetentionRunning = true;
   try {
-    for (const r of await runRetention(await getDb())) if (r.removed > 0) console.log(`[audit] retention: ${describeRetention(r)}`);
+    await runDailyLifecycle(await getDb(), {}, (line) => console.log(`[audit] retention: ${line}`));
     return true;
   } catch (error) {
     console.error('[audit] retention run failed', error);

@@ -1,16 +1,23 @@
 import type { Db, Tx } from '@/db/client';
 import { dropPartition, limitLockWait, partitionContents } from '@/db/queries/audit-event-partitions';
 import { deleteEntriesThrough, getEntryHashAt, getFirstSeqSince, replaceChainAnchor } from '@/db/queries/audit-event-retention';
-import { getOrganization, listOrganizationIds } from '@/db/queries/tenancy';
+import { getOrganizationForUpdate, listOrganizationIds, promoteDueRetention } from '@/db/queries/tenancy';
 import { lockChainHead } from '@/lib/chain/append';
 import { ensureFuturePartitions, listMonthPartitions } from '@/lib/lifecycle/partitions';
+import { DAY_MS, effectiveRetentionDays, formatRetentionDue } from '@/lib/lifecycle/retention-policy';
+import { getRetentionPolicy } from '@/lib/lifecycle/retention-settings';
 import { recordAuditEvent } from '@/lib/recording/record';
 
-const DAY_MS = 86_400_000;
+/** What a run needs beyond the database; unset fields come from the settings (AUDIT_RETENTION_MIN_DAYS). */
+export type RetentionOptions = { now?: Date; minDays?: number };
+
+/** A scheduled (shorter) period that became current in this run. */
+export type RetentionChange = { from: number; to: number; dueAt: Date };
 
 export type OrgRetention = {
   orgId: string;
   slug: string;
+  /** The period applied: the organization's own, or the floor when its own is shorter. */
   retentionDays: number;
   cutoff: Date;
   /** Entries removed by this run (0 when nothing was old enough, or on legal hold). */
@@ -20,13 +27,15 @@ export type OrgRetention = {
   legalHold: boolean;
   /** Monthly partitions dropped whole that held some of these entries. */
   droppedPartitions: string[];
+  /** The scheduled period that took effect in this run (recorded as a `system` settings entry), if any. */
+  changed: RetentionChange | null;
 };
 
 /** An organization's retention state read under its chain-head lock: what may go, up to which seq. */
 type Plan = OrgRetention & { through: number; lastHash: string | null };
 
-function toResult({ orgId, slug, retentionDays, cutoff, removed, throughSeq, legalHold, droppedPartitions }: OrgRetention): OrgRetention {
-  return { orgId, slug, retentionDays, cutoff, removed, throughSeq, legalHold, droppedPartitions };
+function toResult({ orgId, slug, retentionDays, cutoff, removed, throughSeq, legalHold, droppedPartitions, changed }: OrgRetention): OrgRetention {
+  return { orgId, slug, retentionDays, cutoff, removed, throughSeq, legalHold, droppedPartitions, changed };
 }
 
 /**
@@ -40,21 +49,29 @@ async function findRemovablePrefix(tx: Tx, orgId: string, cutoff: Date, headSeq:
   return firstKept !== null ? firstKept - 1 : headSeq;
 }
 
-/** Locks the organization's chain head (same order as appenders: organization, then head) and plans its run. */
-async function planRetention(tx: Tx, orgId: string, now: Date): Promise<Plan | null> {
-  const head = await lockChainHead(tx, orgId);
-  const org = await getOrganization(tx, orgId);
+/**
+ * Locks the organization's row, then its chain head (the settings screen's order: a concurrent settings change
+ * lands wholly before or after this run) and plans its run. The period is the current one, or a scheduled one
+ * whose time has come, never below `minDays`.
+ */
+async function planRetention(tx: Tx, orgId: string, now: Date, minDays: number): Promise<Plan | null> {
+  const org = await getOrganizationForUpdate(tx, orgId);
   if (!org) return null;
-  const cutoff = new Date(now.getTime() - org.retentionDays * DAY_MS);
+  const head = await lockChainHead(tx, orgId);
+  const due = org.retentionPendingDays !== null && org.retentionPendingAt !== null && org.retentionPendingAt <= now;
+  const changed = due ? { from: org.retentionDays, to: org.retentionPendingDays!, dueAt: org.retentionPendingAt! } : null;
+  const retentionDays = effectiveRetentionDays(changed?.to ?? org.retentionDays, minDays);
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   const plan: Plan = {
     orgId,
     slug: org.slug,
-    retentionDays: org.retentionDays,
+    retentionDays,
     cutoff,
     removed: 0,
     throughSeq: null,
     legalHold: org.legalHold,
     droppedPartitions: [],
+    changed,
     through: 0,
     lastHash: null,
   };
@@ -65,11 +82,34 @@ async function planRetention(tx: Tx, orgId: string, now: Date): Promise<Plan | n
   return lastHash !== null ? { ...plan, through, lastHash } : plan;
 }
 
+/** Makes the due scheduled period current and records that it took effect, in the caller's transaction. */
+async function applyScheduledChange(tx: Tx, plan: Plan, now: Date): Promise<void> {
+  const { changed } = plan;
+  if (!changed || !(await promoteDueRetention(tx, plan.orgId, now))) return;
+  const pendingAt = changed.dueAt.toISOString();
+  await recordAuditEvent(tx, {
+    orgId: plan.orgId,
+    actor: { type: 'system', id: null, label: 'Retention job' },
+    source: 'system',
+    action: 'update',
+    objectType: 'settings',
+    objectId: plan.orgId,
+    objectLabel: 'Organization settings',
+    module: 'Settings',
+    occurredAt: now,
+    message: `Scheduled retention change took effect: ${changed.from} → ${changed.to} days (due ${formatRetentionDue(changed.dueAt)})`,
+    before: { retention_days: changed.from, retention_pending_days: changed.to, retention_pending_at: pendingAt },
+    after: { retention_days: changed.to, retention_pending_days: null, retention_pending_at: null },
+  });
+}
+
 /**
- * Removes the rest of the planned prefix by rows (`alreadyRemoved` went with dropped partitions), moves the
- * anchor to the last removed entry and records the system entry, all in the caller's transaction.
+ * Makes a due scheduled period current, removes the rest of the planned prefix by rows (`alreadyRemoved` went
+ * with dropped partitions), moves the anchor to the last removed entry and records the system entries, all in
+ * the caller's transaction.
  */
 async function finishRetention(tx: Tx, plan: Plan, now: Date, alreadyRemoved: number): Promise<OrgRetention> {
+  await applyScheduledChange(tx, plan, now);
   const { orgId, through, lastHash } = plan;
   if (lastHash === null) return toResult(plan);
   const removed = alreadyRemoved + (await deleteEntriesThrough(tx, orgId, through));
@@ -91,12 +131,14 @@ async function finishRetention(tx: Tx, plan: Plan, now: Date, alreadyRemoved: nu
 }
 
 /**
- * Applies one organization's retention period by deleting rows, in ONE transaction holding its chain-head
- * lock. Nothing removed means nothing recorded, so repeated runs leave no trace. Tenancy: `orgId` only.
+ * Applies one organization's retention period by deleting rows, in ONE transaction holding its row and
+ * chain-head locks (a due scheduled period becomes current in it too). Nothing removed and nothing due means
+ * nothing recorded, so repeated runs leave no trace. Tenancy: `orgId` only.
  */
-export async function applyRetention(db: Db, orgId: string, now: Date): Promise<OrgRetention | null> {
+export async function applyRetention(db: Db, orgId: string, now: Date, opts: Pick<RetentionOptions, 'minDays'> = {}): Promise<OrgRetention | null> {
+  const minDays = opts.minDays ?? getRetentionPolicy().minDays;
   return db.transaction(async (tx) => {
-    const plan = await planRetention(tx, orgId, now);
+    const plan = await planRetention(tx, orgId, now, minDays);
     if (!plan) return null;
     return toResult(await finishRetention(tx, plan, now, 0));
   });
@@ -110,7 +152,7 @@ export async function applyRetention(db: Db, orgId: string, now: Date): Promise<
  * also get the rest of their prefix deleted, their anchor and their system entry here. A lock wait over 5 s
  * (a long export reading audit_events) aborts the pass; the row pass then does the work.
  */
-async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, OrgRetention>> {
+async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promise<Map<string, OrgRetention>> {
   const done = new Map<string, OrgRetention>();
   const candidates = (await listMonthPartitions(db)).filter((p) => p.to <= now);
   if (candidates.length === 0) return done;
@@ -119,7 +161,7 @@ async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, Org
       await limitLockWait(tx, 5);
       const plans = new Map<string, Plan>();
       for (const id of await listOrganizationIds(tx)) {
-        const plan = await planRetention(tx, id, now);
+        const plan = await planRetention(tx, id, now, minDays);
         if (plan) plans.set(id, plan);
       }
       // An empty month may go once it lies before every organization's cutoff (none: keep it).
@@ -155,18 +197,23 @@ async function dropExpiredPartitions(db: Db, now: Date): Promise<Map<string, Org
 /**
  * Runs retention for every organization, skipping those on legal hold: first creates the coming months'
  * partitions, then drops whole expired partitions where it can, then deletes the remaining old rows one
- * organization per transaction. Safe to run repeatedly and concurrently with writers.
+ * organization per transaction. Each organization keeps max(its period, `minDays`); a scheduled shorter period
+ * counts only once due. Safe to run repeatedly and concurrently with writers.
  */
-export async function runRetention(db: Db, opts: { now?: Date } = {}): Promise<OrgRetention[]> {
+export async function runRetention(db: Db, opts: RetentionOptions = {}): Promise<OrgRetention[]> {
   const now = opts.now ?? new Date();
+  const minDays = opts.minDays ?? getRetentionPolicy().minDays;
   await ensureFuturePartitions(db, now);
-  const byPartition = await dropExpiredPartitions(db, now);
+  const byPartition = await dropExpiredPartitions(db, now, minDays);
   const results: OrgRetention[] = [];
   for (const orgId of await listOrganizationIds(db)) {
-    const r = await applyRetention(db, orgId, now);
+    const r = await applyRetention(db, orgId, now, { minDays });
     // An organization finished by the partition pass has nothing left for the row pass.
     const first = byPartition.get(orgId);
-    if (first) results.push(r && r.removed > 0 ? { ...r, removed: first.removed + r.removed, droppedPartitions: first.droppedPartitions } : first);
+    if (first)
+      results.push(
+        r && r.removed > 0 ? { ...r, removed: first.removed + r.removed, droppedPartitions: first.droppedPartitions, changed: first.changed } : first,
+      );
     else if (r) results.push(r);
   }
   return results;
@@ -174,8 +221,9 @@ export async function runRetention(db: Db, opts: { now?: Date } = {}): Promise<O
 
 /** One line for people: "acme: removed 120 entries older than 365 days (through #120)". */
 export function describeRetention(r: OrgRetention): string {
-  if (r.legalHold) return `${r.slug}: on legal hold, nothing removed`;
-  if (r.removed === 0) return `${r.slug}: nothing older than ${r.retentionDays} days (before ${r.cutoff.toISOString()})`;
+  const change = r.changed ? `retention changed from ${r.changed.from} to ${r.changed.to} days as scheduled; ` : '';
+  if (r.legalHold) return `${r.slug}: ${change}on legal hold, nothing removed`;
+  if (r.removed === 0) return `${r.slug}: ${change}nothing older than ${r.retentionDays} days (before ${r.cutoff.toISOString()})`;
   const parts = r.droppedPartitions.length ? `, ${r.droppedPartitions.length} whole month partition(s) dropped` : '';
-  return `${r.slug}: removed ${r.removed} entries older than ${r.retentionDays} days (through #${r.throughSeq})${parts}`;
+  return `${r.slug}: ${change}removed ${r.removed} entries older than ${r.retentionDays} days (through #${r.throughSeq})${parts}`;
 }

@@ -87,7 +87,7 @@ describeEachDatabase('hash chain: appending', (ctx) => {
         ctx.db,
         updateSettingsOperation,
         { ...owner, request: { ...owner.request, requestId: `req-${i}` } },
-        { name: `Name ${i}`, timeZone: 'UTC', retentionDays: String(100 + i) },
+        { name: `Name ${i}`, timeZone: 'UTC', retentionDays: String(400 + i) },
       ),
     );
     const batches = range(1, 5).map((b) =>

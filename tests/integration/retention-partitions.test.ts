@@ -13,6 +13,8 @@ import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
 
 const NOW = new Date(Date.UTC(2026, 10, 20, 12));
+// These organizations keep 30 days: below the default floor (AUDIT_RETENTION_MIN_DAYS), so the runs pass their own.
+const MIN_DAYS = 30;
 
 /** Entries at the given instants, chained in array order. */
 async function insertAt(db: Db, orgId: string, times: Date[]) {
@@ -82,7 +84,7 @@ describeEachDatabase('retention by partition', (ctx) => {
       )[0]!.n,
     );
 
-    const results = await runRetention(ctx.db, { now: NOW });
+    const results = await runRetention(ctx.db, { now: NOW, minDays: MIN_DAYS });
     const names = await partitionNames(ctx.db);
     // Jan and Feb 2020 held only p's removable rows; Apr 2020 was empty and before every cutoff: gone.
     for (const gone of ['audit_events_p202001', 'audit_events_p202002', 'audit_events_p202004', 'audit_events_p202101']) expect(names).not.toContain(gone);
@@ -104,7 +106,7 @@ describeEachDatabase('retention by partition', (ctx) => {
     for (const org of [p, held, late]) expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
 
     // Twice is harmless: nothing more to drop or delete, nothing recorded.
-    const again = await runRetention(ctx.db, { now: NOW });
+    const again = await runRetention(ctx.db, { now: NOW, minDays: MIN_DAYS });
     expect(again.filter((x) => x.removed > 0)).toEqual([]);
     expect(await seqsOf(ctx.db, p.id)).toEqual([10, 11, 12]);
     expect((await listMonthPartitions(ctx.db)).map((x) => x.name)).toEqual(names.filter((n) => n !== 'audit_events_default'));

@@ -15,6 +15,8 @@ import { createOrg, insertEvents } from './fixtures';
 const DAY = 86_400_000;
 const NOW = new Date(Date.UTC(2026, 10, 20, 12));
 const daysAgo = (d: number, now = NOW) => new Date(now.getTime() - d * DAY);
+// These organizations keep 30 days: below the default floor (AUDIT_RETENTION_MIN_DAYS), so the runs pass their own.
+const FLOOR = { minDays: 30 };
 
 async function countWhere(db: Db, orgId: string, extra = sql`true`): Promise<number> {
   const [row] = rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from audit_events where org_id = ${orgId} and ${extra}`));
@@ -70,7 +72,7 @@ describeEachDatabase('retention', (ctx) => {
     const expected = await countWhere(ctx.db, org.id, sql`occurred_at < ${cutoff.toISOString()}::timestamptz`);
     expect(expected).toBe(29);
 
-    const result = await applyRetention(ctx.db, org.id, NOW);
+    const result = await applyRetention(ctx.db, org.id, NOW, FLOOR);
     expect(result).toMatchObject({ removed: expected, throughSeq: 29, legalHold: false });
     expect(result!.cutoff.toISOString()).toBe(cutoff.toISOString());
     expect(await countWhere(ctx.db, org.id, sql`occurred_at < ${cutoff.toISOString()}::timestamptz and actor_type <> 'system'`)).toBe(0);
@@ -98,16 +100,16 @@ describeEachDatabase('retention', (ctx) => {
     const org = await createOrg(ctx.db, 'ret-twice');
     await setRetention(ctx.db, org.id, 30);
     await insertAged(ctx.db, org.id, [40, 35, 10]);
-    expect(await applyRetention(ctx.db, org.id, NOW)).toMatchObject({ removed: 2, throughSeq: 2 });
+    expect(await applyRetention(ctx.db, org.id, NOW, FLOOR)).toMatchObject({ removed: 2, throughSeq: 2 });
     const before = await seqsOf(ctx.db, org.id);
-    expect(await applyRetention(ctx.db, org.id, NOW)).toMatchObject({ removed: 0, throughSeq: null });
+    expect(await applyRetention(ctx.db, org.id, NOW, FLOOR)).toMatchObject({ removed: 0, throughSeq: null });
     expect(await seqsOf(ctx.db, org.id)).toEqual(before);
     expect(await systemEntries(ctx.db, org.id)).toHaveLength(1);
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
 
     // Later runs move the anchor forward and verification follows it (the first system entry ages out too).
     const later = new Date(NOW.getTime() + 45 * DAY);
-    expect(await applyRetention(ctx.db, org.id, later)).toMatchObject({ removed: 2, throughSeq: 4 });
+    expect(await applyRetention(ctx.db, org.id, later, FLOOR)).toMatchObject({ removed: 2, throughSeq: 4 });
     expect(await seqsOf(ctx.db, org.id)).toEqual([5]);
     const anchors = await ctx.db.select().from(auditChainAnchors).where(eq(auditChainAnchors.orgId, org.id));
     expect(anchors.map((a) => a.seq)).toEqual([4]);
@@ -119,13 +121,13 @@ describeEachDatabase('retention', (ctx) => {
     await setRetention(ctx.db, org.id, 30);
     // seq 1, 2 old; 3 recent; 4 old but ingested late; 5 recent.
     await insertAged(ctx.db, org.id, [50, 40, 5, 45, 2]);
-    expect(await applyRetention(ctx.db, org.id, NOW)).toMatchObject({ removed: 2, throughSeq: 2 });
+    expect(await applyRetention(ctx.db, org.id, NOW, FLOOR)).toMatchObject({ removed: 2, throughSeq: 2 });
     expect(await seqsOf(ctx.db, org.id)).toEqual([3, 4, 5, 6]);
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
 
     // Once seq 3 is old enough, 3 and 4 go together; 5 (2 days old at NOW) stays until it is old too.
     const later = new Date(NOW.getTime() + 26 * DAY);
-    expect(await applyRetention(ctx.db, org.id, later)).toMatchObject({ removed: 2, throughSeq: 4 });
+    expect(await applyRetention(ctx.db, org.id, later, FLOOR)).toMatchObject({ removed: 2, throughSeq: 4 });
     expect(await seqsOf(ctx.db, org.id)).toEqual([5, 6, 7]);
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
   });
@@ -140,7 +142,7 @@ describeEachDatabase('retention', (ctx) => {
     await setRetention(ctx.db, bystander.id, 3650);
     for (const org of [held, target, bystander]) await insertAged(ctx.db, org.id, [400, 100, 40, 1]);
 
-    const results = await runRetention(ctx.db, { now: NOW });
+    const results = await runRetention(ctx.db, { now: NOW, ...FLOOR });
     const bySlug = new Map(results.map((r) => [r.slug, r]));
     expect(bySlug.get('ret-held')).toMatchObject({ legalHold: true, removed: 0 });
     expect(bySlug.get('ret-target')).toMatchObject({ removed: 3, throughSeq: 3 });
@@ -155,7 +157,7 @@ describeEachDatabase('retention', (ctx) => {
 
     // Lifting the hold lets the next run catch up.
     await setRetention(ctx.db, held.id, 30, false);
-    expect(await applyRetention(ctx.db, held.id, NOW)).toMatchObject({ removed: 3, throughSeq: 3 });
+    expect(await applyRetention(ctx.db, held.id, NOW, FLOOR)).toMatchObject({ removed: 3, throughSeq: 3 });
     expect(await verifyChain(ctx.db, held.id)).toMatchObject({ ok: true });
   });
 
@@ -163,7 +165,7 @@ describeEachDatabase('retention', (ctx) => {
     const org = await createOrg(ctx.db, 'ret-concurrent');
     await setRetention(ctx.db, org.id, 30);
     await insertAged(ctx.db, org.id, [60, 50, 40, 1]);
-    const results = await Promise.all([applyRetention(ctx.db, org.id, NOW), applyRetention(ctx.db, org.id, NOW)]);
+    const results = await Promise.all([applyRetention(ctx.db, org.id, NOW, FLOOR), applyRetention(ctx.db, org.id, NOW, FLOOR)]);
     expect(results.map((r) => r!.removed).sort()).toEqual([0, 3]);
     expect(await systemEntries(ctx.db, org.id)).toHaveLength(1);
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true, count: 2 });
