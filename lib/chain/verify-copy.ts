@@ -3,7 +3,7 @@ import { getTableColumns } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { chainCopyStatement, isUuidLiteral } from '@/db/queries/chain-entries';
 import { auditEvents } from '@/db/schema/audit-events';
-import { copyField, splitRows } from '@/lib/chain/copy-text';
+import { copyField, splitRows } from '@/lib/format/copy-text';
 import { chainRecord, type ChainedFields } from '@/lib/chain/entry-hash';
 import { isoTime } from '@/lib/chain/fast/column-text';
 import { makeRowHasher, type FastEntry, type FieldKind, type RowColumns } from '@/lib/chain/fast/row-hasher';

@@ -1,4 +1,4 @@
-import { COPY_NULL, unescapeCopyText } from '../copy-text';
+import { COPY_NULL, unescapeCopyText } from '@/lib/format/copy-text';
 import { jsonTextToJcs } from '../jcs';
 import { isoTime, textArray } from './column-text';
 

@@ -1,7 +1,7 @@
 /**
- * PostgreSQL's `COPY … TO STDOUT` text format, as the chain verifier reads it: one row per line, columns split
- * by tabs, `\N` for NULL, and backslash escapes for the characters that would break the framing.
- * (lib/exports has its own decoder for the export stream; the two are meant to be merged.)
+ * PostgreSQL's `COPY … TO STDOUT` text format: one row per line, columns split by tabs, `\N` for NULL, and
+ * backslash escapes for the characters that would break the framing. The one decoder of it (the chain verifier's
+ * COPY ranges read it; the CSV export reads COPY's csv format instead, lib/exports/csv-copy-parser.ts).
  */
 
 /** The text COPY writes for a NULL column. */

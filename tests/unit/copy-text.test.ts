@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCopyTextField } from '@/lib/format/copy-text-field';
+import { copyField } from '@/lib/format/copy-text';
 
 /** What PostgreSQL's COPY TO (text format) writes for a value, per its documentation. */
 const encode = (v: string | null) =>
@@ -13,10 +13,10 @@ const encode = (v: string | null) =>
 describe('COPY text field decoder', () => {
   it('gives back every value COPY wrote, NULL apart from the text "\\N"', () => {
     for (const v of [null, '', 'plain', 'Zoë 😀 文字', 'tab\there', 'line\nbreak\r\n', 'back\\slash', '\\N', 'ctl\b\f\v\u0001', 'a "quote"']) {
-      expect(decodeCopyTextField(encode(v))).toBe(v);
+      expect(copyField(encode(v))).toBe(v);
     }
   });
   it('refuses an escape COPY TO never writes', () => {
-    expect(() => decodeCopyTextField('\\101')).toThrow(/unexpected COPY escape/);
+    expect(() => copyField('\\101')).toThrow(/unexpected COPY escape/);
   });
 });
