@@ -108,7 +108,7 @@ test('repeated wrong passwords lock the account with a clear message', async ({ 
   }
   // Unknown and known accounts lock alike, so the message reveals nothing about who has an account.
   await signIn(page, 'mallory@acme.test', 'audit-demo-2026');
-  await expect(page.locator('#login-error')).toHaveText('Too many failed sign-ins. Wait 15 minutes and try again.');
+  await expect(page.locator('#login-error')).toHaveText(/^Too many failed sign-ins for this email\. Try again in 1[45] minutes\.$/);
 });
 
 test('an auditor sees members and keys but no controls to change them', async ({ page }) => {
