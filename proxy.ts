@@ -1,7 +1,20 @@
 import NextAuth from 'next-auth';
 import { NextResponse, type NextRequest } from 'next/server';
 import { baseAuthConfig } from '@/lib/auth/config';
-import { CROSS_ORIGIN_REFUSAL_PATH, isPageFormPost, originMismatch, REFUSED_ACTION_HEADER, REFUSED_PATH_HEADER } from '@/lib/auth/cross-origin';
+import {
+  CROSS_ORIGIN_REFUSAL_PATH,
+  handedOverRefusal,
+  isPageFormPost,
+  originMismatch,
+  REFUSAL_PROOF_HEADER,
+  REFUSED_ACTION_HEADER,
+  REFUSED_HOST_HEADER,
+  REFUSED_ORIGIN_HEADER,
+  REFUSED_PATH_HEADER,
+  refusalProof,
+  type CrossOriginMismatch,
+} from '@/lib/auth/cross-origin';
+import { getAuthSecret } from '@/lib/auth/secret';
 import { REQUEST_ID_HEADER, REQUEST_URL_HEADER } from '@/lib/auth/session-headers';
 import { uuidv7 } from '@/lib/ids';
 import { contentSecurityPolicy, newNonce, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
@@ -35,13 +48,17 @@ function withSecurityHeaders(res: NextResponse, csp: string) {
  * A cross-origin form or server-action POST: answered 403 by the refusal route (which records it for the signed-in
  * user) instead of Next's 500. The path and whether it was an action are stated here, overwriting anything the client sent.
  */
-function refuseCrossOrigin(req: NextRequest) {
+async function refuseCrossOrigin(req: NextRequest, mismatch: CrossOriginMismatch) {
   const requestId = uuidv7();
   const headers = new Headers(req.headers);
   headers.delete('next-action'); // the refusal route is not an action
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set(REFUSED_PATH_HEADER, req.nextUrl.pathname);
   headers.set(REFUSED_ACTION_HEADER, req.headers.has('next-action') ? '1' : '0');
+  headers.set(REFUSED_ORIGIN_HEADER, mismatch.origin);
+  headers.set(REFUSED_HOST_HEADER, mismatch.host ?? '');
+  const proof = { requestId, origin: mismatch.origin, host: mismatch.host ?? '', path: req.nextUrl.pathname };
+  headers.set(REFUSAL_PROOF_HEADER, await refusalProof(getAuthSecret(), proof));
   const res = NextResponse.rewrite(new URL(CROSS_ORIGIN_REFUSAL_PATH, req.url), { request: { headers } });
   res.headers.set(REQUEST_ID_HEADER, requestId);
   return withSecurityHeaders(res, contentSecurityPolicy(newNonce(), false));
@@ -82,8 +99,13 @@ const pages = Promise.resolve(pageHandler as Handler | Promise<Handler>);
 export async function proxy(...args: Parameters<Handler>) {
   const [req] = args;
   const path = req.nextUrl.pathname;
-  if (!path.startsWith('/api/') && isPageFormPost(req.method, req.headers) && originMismatch(req.headers)) return refuseCrossOrigin(req);
-  if (path.replace(/\/+$/, '') === CROSS_ORIGIN_REFUSAL_PATH) return notFound();
+  const mismatch = !path.startsWith('/api/') && isPageFormPost(req.method, req.headers) ? originMismatch(req.headers) : null;
+  if (mismatch) return refuseCrossOrigin(req, mismatch);
+  if (path.replace(/\/+$/, '') === CROSS_ORIGIN_REFUSAL_PATH) {
+    // Only a refusal this proxy handed over (its proof checks out) reaches the route; anything else is a 404.
+    const handed = await handedOverRefusal(getAuthSecret(), req.headers, req.headers.get(REQUEST_ID_HEADER) ?? '');
+    return handed ? NextResponse.next() : notFound();
+  }
   if (path.startsWith('/api/')) return forward(req, uuidv7());
   return (await pages)(...args);
 }

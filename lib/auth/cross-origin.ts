@@ -42,3 +42,32 @@ export function isPageFormPost(method: string, headers: Headers): boolean {
   const type = headers.get('content-type') ?? '';
   return type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded');
 }
+
+/** Headers the proxy sets on a refused request it hands to the refusal route (never taken from the client). */
+export const REFUSED_ORIGIN_HEADER = 'x-refused-origin';
+export const REFUSED_HOST_HEADER = 'x-refused-host';
+export const REFUSAL_PROOF_HEADER = 'x-refusal-proof';
+
+/**
+ * HMAC-SHA256 (Web Crypto, so it runs wherever the proxy does) over the request id and what was refused, keyed
+ * with the session secret: the refusal route records only what the proxy itself handed over, and a client that
+ * calls the route directly (or forges the x-refused-* headers) cannot make it record anything.
+ */
+export async function refusalProof(secret: string, fields: { requestId: string; origin: string; host: string; path: string }): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const data = new TextEncoder().encode(JSON.stringify([fields.requestId, fields.origin, fields.host, fields.path]));
+  return Buffer.from(await crypto.subtle.sign('HMAC', key, data)).toString('hex');
+}
+
+/** The refusal the proxy handed over, if its proof checks out; null for anything else. */
+export async function handedOverRefusal(secret: string, headers: Headers, requestId: string): Promise<(CrossOriginMismatch & { path: string }) | null> {
+  const origin = headers.get(REFUSED_ORIGIN_HEADER);
+  const host = headers.get(REFUSED_HOST_HEADER) ?? '';
+  const path = headers.get(REFUSED_PATH_HEADER);
+  const proof = headers.get(REFUSAL_PROOF_HEADER);
+  if (origin === null || path === null || proof === null || !/^[0-9a-f]{64}$/.test(proof)) return null;
+  const expected = await refusalProof(secret, { requestId, origin, host, path });
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ proof.charCodeAt(i);
+  return diff === 0 ? { origin, host: host || null, path } : null;
+}

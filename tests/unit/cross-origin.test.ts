@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPageFormPost, originMismatch } from '@/lib/auth/cross-origin';
+import { handedOverRefusal, isPageFormPost, originMismatch, refusalProof } from '@/lib/auth/cross-origin';
 
 const h = (init: Record<string, string>) => new Headers(init);
 
@@ -26,5 +26,28 @@ describe('isPageFormPost', () => {
     expect(isPageFormPost('POST', h({ 'content-type': 'application/x-www-form-urlencoded' }))).toBe(true);
     expect(isPageFormPost('POST', h({ 'content-type': 'application/json' }))).toBe(false);
     expect(isPageFormPost('GET', h({ 'next-action': 'abc' }))).toBe(false);
+  });
+});
+
+describe('the refusal hand-off from the proxy to the recording route', () => {
+  const fields = { requestId: 'req-1', origin: 'https://evil.test', host: 'audit.example', path: '/members' };
+  const handed = async (secret: string, overrides: Record<string, string> = {}) =>
+    new Headers({
+      'x-refused-origin': fields.origin,
+      'x-refused-host': fields.host,
+      'x-refused-path': fields.path,
+      'x-refusal-proof': await refusalProof(secret, fields),
+      ...overrides,
+    });
+
+  it('accepts what the proxy signed, and only for that request id', async () => {
+    expect(await handedOverRefusal('s3cret', await handed('s3cret'), 'req-1')).toEqual({ origin: fields.origin, host: fields.host, path: '/members' });
+    expect(await handedOverRefusal('s3cret', await handed('s3cret'), 'req-2')).toBeNull();
+  });
+
+  it('refuses forged or altered headers and a proof made with another secret', async () => {
+    expect(await handedOverRefusal('s3cret', await handed('other'), 'req-1')).toBeNull();
+    expect(await handedOverRefusal('s3cret', await handed('s3cret', { 'x-refused-path': '/settings' }), 'req-1')).toBeNull();
+    expect(await handedOverRefusal('s3cret', new Headers({ 'x-refused-origin': 'x', 'x-refused-path': '/' }), 'req-1')).toBeNull();
   });
 });
