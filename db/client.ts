@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { paddedApplicationName, resilientClient } from './connection-loss';
+import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
 import { preparingClient } from './prepared-statements';
 import * as schema from './schema';
 
@@ -57,6 +57,8 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
+    // postgres://user@h1:5432,h2:5432/db lists several hosts.
+    const hosts = (/^[a-z]+:\/\/(?:[^@/]*@)?([^/?]*)/i.exec(opts.url)?.[1] ?? '').split(',').length;
     const open = (max: number, name: string) =>
       postgres(opts.url!, {
         max,
@@ -64,8 +66,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
         connect_timeout: CONNECT_TIMEOUT_SECONDS,
         // Idle connections are closed after a minute (reopened on demand): none lingers half-dead behind a proxy.
         idle_timeout: 60,
-        // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts);
-        // the padded name heals a connection postgres.js left broken after a lost connection (./connection-loss).
+        // Recovery from lost connections, around postgres.js bugs (./connection-loss).
+        ...({ socket: startupSocket(hosts) } as object), // postgres.js takes `socket` but does not declare it
+        backoff: reconnectBackoff,
+        // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts).
         connection: { plan_cache_mode: 'force_custom_plan', application_name: paddedApplicationName(name) },
       });
     const client = open(10, 'audit-log');
