@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
 import { preparingClient } from './prepared-statements';
 import * as schema from './schema';
 
@@ -10,22 +11,80 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export type DbKind = 'pglite' | 'postgres';
-export type DbHandle = { db: Db; kind: DbKind; close(): Promise<void> };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'drizzle');
+
+export type DbHandle = {
+  /** Page queries, mutations, everything short. */
+  db: Db;
+  /**
+   * Long work (COPY exports, chain verification): on a server a separate, bounded pool, so a COPY never shares
+   * a connection with a page query; on PGlite the same database as `db`.
+   */
+  bulk: Db;
+  kind: DbKind;
+  close(): Promise<void>;
+};
+
+export type OpenOptions = {
+  url?: string;
+  pgliteDir?: string;
+  /** Connections of the long-work pool on a server (DATABASE_BULK_CONNECTIONS; default 4). */
+  bulkConnections?: number;
+};
+
+// The long-work pool of each opened database, found from its main handle (bulkDbOf).
+const bulkPools = new WeakMap<object, Db>();
+
+/**
+ * The long-work pool of the database `db` belongs to (DbHandle.bulk), or `db` itself: on PGlite, inside a
+ * transaction (the work stays in it), or for a handle opened elsewhere.
+ */
+export function bulkDbOf(db: Db): Db;
+export function bulkDbOf(db: DbOrTx): DbOrTx;
+export function bulkDbOf(db: DbOrTx): DbOrTx {
+  return bulkPools.get(db) ?? db;
+}
+
+/** Seconds before postgres.js gives up a connection attempt; its default (30 s) held requests far too long. */
+const CONNECT_TIMEOUT_SECONDS = 10;
 
 /**
  * Opens the one database the app uses: a PostgreSQL server when `url` is given, otherwise embedded
  * PGlite stored in `pgliteDir` (or in memory for `memory://`).
  */
-export async function openDatabase(opts: { url?: string; pgliteDir?: string }): Promise<DbHandle> {
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts).
-    const client = postgres(opts.url, { max: 10, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
-    const db = drizzle(preparingClient(client), { schema }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    // postgres://user@h1:5432,h2:5432/db lists several hosts.
+    const hosts = (/^[a-z]+:\/\/(?:[^@/]*@)?([^/?]*)/i.exec(opts.url)?.[1] ?? '').split(',').length;
+    const open = (max: number, name: string) =>
+      postgres(opts.url!, {
+        max,
+        onnotice: () => {},
+        connect_timeout: CONNECT_TIMEOUT_SECONDS,
+        // Idle connections are closed after a minute (reopened on demand): none lingers half-dead behind a proxy.
+        idle_timeout: 60,
+        // Recovery from lost connections, around postgres.js bugs (./connection-loss).
+        ...({ socket: startupSocket(hosts) } as object), // postgres.js takes `socket` but does not declare it
+        backoff: reconnectBackoff,
+        // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts).
+        connection: { plan_cache_mode: 'force_custom_plan', application_name: paddedApplicationName(name) },
+      });
+    const client = open(10, 'audit-log');
+    const bulkClient = open(Math.max(1, opts.bulkConnections ?? 4), 'audit-log bulk');
+    const db = drizzle(preparingClient(resilientClient(client)), { schema }) as unknown as Db;
+    const bulk = drizzle(preparingClient(resilientClient(bulkClient)), { schema }) as unknown as Db;
+    bulkPools.set(db, bulk);
+    return {
+      db,
+      bulk,
+      kind: 'postgres',
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), bulkClient.end({ timeout: 5 })]);
+      },
+    };
   }
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -36,7 +95,7 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string }): 
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return { db, bulk: db, kind: 'pglite', close: () => client.close() };
 }
 
 /** Applies the committed migrations in `migrationsFolder` (default drizzle/) the same way to both databases. */

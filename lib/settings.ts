@@ -9,6 +9,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || '.data');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    // Connections of the second pool that runs long reads (COPY exports, chain verification) on a server.
+    bulkConnections: parseBulkConnections(env.DATABASE_BULK_CONNECTIONS),
     dataDir,
     pgliteDir: path.join(dataDir, 'pglite'),
     seedDemo: parseSeedDemo(env.SEED_DEMO, Boolean(env.DATABASE_URL)),
@@ -45,6 +47,12 @@ function parseSeedDemo(raw: string | undefined, hasServerDb: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new Error(`SEED_DEMO must be auto, true or false (got "${raw}")`);
+}
+
+function parseBulkConnections(raw: string | undefined): number {
+  const n = parsePositiveInt(raw, 4, 'DATABASE_BULK_CONNECTIONS');
+  if (n < 1) throw new Error('DATABASE_BULK_CONNECTIONS must be at least 1');
+  return n;
 }
 
 function parsePositiveInt(raw: string | undefined, fallback: number, name: string): number {

@@ -5,10 +5,11 @@ import { openMigratedDatabase } from '@/lib/boot/migrate';
 import { describeVerification, verifyChain } from '@/lib/chain/verify';
 import { getSettings } from '@/lib/settings';
 
-// npm run audit:verify [-- --org <slug>]: one line per organization; exit 1 if any chain is broken.
+// npm run audit:verify [-- --org <slug>]: one line per organization; exit 1 if any chain is broken. Always the
+// whole chain from the retention anchor (the API and the page continue from the last verified entry).
 const { values } = parseArgs({ options: { org: { type: 'string' } } });
 const settings = getSettings();
-const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
+const handle = await openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir, bulkConnections: settings.bulkConnections });
 let broken = 0;
 try {
   const query = handle.db.select({ id: organizations.id, slug: organizations.slug }).from(organizations);

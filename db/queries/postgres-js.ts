@@ -1,4 +1,5 @@
-import type { DbOrTx } from '@/db/client';
+import { bulkDbOf, type DbOrTx } from '@/db/client';
+import { isConnectionLoss } from '@/db/connection-loss';
 
 /**
  * postgres.js's `sql` function (drizzle's `$client` on a server), for the two reads that go around Drizzle's
@@ -6,6 +7,8 @@ import type { DbOrTx } from '@/db/client';
  */
 export type PostgresJsClient = {
   unsafe(query: string, params?: unknown[]): { values(): Promise<unknown[][]>; readable(): Promise<NodeJS.ReadableStream> };
+  /** A connection of the pool for the caller alone until release(). */
+  reserve(): Promise<Omit<PostgresJsClient, 'reserve'> & { release(): void }>;
 };
 
 /** The database's postgres.js client, or null on PGlite (callers then keep Drizzle's portable path). */
@@ -14,6 +17,11 @@ export function postgresJsClient(db: DbOrTx): PostgresJsClient | null {
   return typeof client === 'function' && typeof (client as unknown as Partial<PostgresJsClient>).unsafe === 'function'
     ? (client as unknown as PostgresJsClient)
     : null;
+}
+
+/** The postgres.js client of the long-work pool `db` belongs to (db/client.ts bulkDbOf), or null on PGlite. */
+export function bulkPostgresJsClient(db: DbOrTx): PostgresJsClient | null {
+  return postgresJsClient(bulkDbOf(db));
 }
 
 /**
@@ -32,13 +40,28 @@ function resumeSocket(stream: NodeJS.ReadableStream): void {
 }
 
 /**
- * Runs one `COPY … TO STDOUT` text and hands its bytes to `sink` as they arrive; resolves once the COPY has
- * ended. Rows arrive as one 'data' event each (postgres.js pushes every CopyData message), many per socket
- * read: they are handed over together once that read is handled, so per-chunk work is shared by the rows.
- * A throwing sink rejects the promise; the COPY is still drained so the connection finishes it cleanly.
+ * Runs one `COPY … TO STDOUT` text on a connection reserved for it alone and hands its bytes to `sink` as they
+ * arrive; resolves once the COPY has ended. On a shared connection postgres.js would queue other queries behind
+ * the COPY, and they fail (COPY_IN_PROGRESS). The connection goes back to `client`'s pool once the COPY has
+ * ended or failed - even when the consumer has stopped listening - except a lost one, which the pool reopens.
+ * Rows arrive as one 'data' event each (postgres.js pushes every CopyData message), many per socket read: they
+ * are handed over together once that read is handled, so per-chunk work is shared by the rows. A throwing sink
+ * rejects the promise; the COPY is still drained so the connection finishes it cleanly.
  */
 export async function copyToStdout(client: PostgresJsClient, text: string, sink: (chunk: Buffer) => void): Promise<void> {
-  const stream = await client.unsafe(text).readable();
+  const conn = await client.reserve();
+  let lost = false;
+  try {
+    await streamCopy(await conn.unsafe(text).readable(), sink);
+  } catch (error) {
+    lost = isConnectionLoss(error);
+    throw error;
+  } finally {
+    if (!lost) conn.release();
+  }
+}
+
+function streamCopy(stream: NodeJS.ReadableStream, sink: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let failed = false;
     const fail = (error: unknown) => {

@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'pdf_too_large'
   | 'rate_limited'
+  | 'verification_running'
+  | 'outcome_unknown'
   | 'internal_error';
 
 /** Every API response: JSON, never cached (it carries tenant data), tagged with the request id for support. */

@@ -10,7 +10,7 @@ const holder = globalThis as unknown as { __auditDb?: Promise<DbHandle> };
 export function getDbHandle(): Promise<DbHandle> {
   holder.__auditDb ??= (async () => {
     const settings = getSettings();
-    return openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir });
+    return openMigratedDatabase({ url: settings.databaseUrl, pgliteDir: settings.pgliteDir, bulkConnections: settings.bulkConnections });
   })().catch((error: unknown) => {
     holder.__auditDb = undefined;
     throw error;

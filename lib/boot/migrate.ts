@@ -1,4 +1,4 @@
-import { applyMigrations, openDatabase, type DbHandle } from '@/db/client';
+import { applyMigrations, openDatabase, type DbHandle, type OpenOptions } from '@/db/client';
 import { backfillChains } from '@/lib/chain/backfill';
 
 /**
@@ -12,7 +12,7 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
 }
 
 /** Opens the database at `url` (a server) or `pgliteDir` (embedded) and brings it up to date. */
-export async function openMigratedDatabase(opts: { url?: string; pgliteDir?: string }): Promise<DbHandle> {
+export async function openMigratedDatabase(opts: OpenOptions): Promise<DbHandle> {
   const handle = await openDatabase(opts);
   try {
     await migrateDatabase(handle);

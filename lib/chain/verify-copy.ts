@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { getTableColumns } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import { bulkDbOf, type DbOrTx } from '@/db/client';
+import { isConnectionLoss } from '@/db/connection-loss';
 import { chainCopyStatement, isUuidLiteral } from '@/db/queries/chain-entries';
 import { auditEvents } from '@/db/schema/audit-events';
 import { copyField, splitRows } from '@/lib/format/copy-text';
@@ -28,8 +29,10 @@ import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
  */
 
 /** The postgres.js client behind a Drizzle database or transaction, when that is the driver. */
-type PgClient = {
-  unsafe(query: string): PromiseLike<unknown> & { readable(): Promise<Readable> };
+type CopyConnection = { unsafe(query: string): PromiseLike<unknown> & { readable(): Promise<Readable> } };
+type PgClient = CopyConnection & {
+  /** Present on a pool (not inside a transaction): a connection of its own for each COPY. */
+  reserve?(): Promise<CopyConnection & { release(): void }>;
   options: {
     parsers: Record<number, ((raw: string) => unknown) & { array?: boolean }>;
     transform?: { column?: { from?: unknown }; value?: { from?: unknown }; row?: { from?: unknown } };
@@ -38,8 +41,12 @@ type PgClient = {
 
 const TEXT_ARRAY_OID = 1009;
 
+function clientOf(tx: DbOrTx): Partial<PgClient> | undefined {
+  return (tx as unknown as { session?: { client?: unknown } }).session?.client as Partial<PgClient> | undefined;
+}
+
 function copyClientOf(tx: DbOrTx): PgClient | null {
-  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client as Partial<PgClient> | undefined;
+  const client = clientOf(tx);
   if (!client || typeof client.unsafe !== 'function' || !client.options?.parsers) return null;
   const t = client.options.transform;
   // Value transforms would change what Drizzle receives; the COPY read goes around them, so it steps aside.
@@ -93,14 +100,49 @@ function rowPlan(fields: Field[]): RowPlan {
   };
 }
 
+/** One running COPY: its rows, and close() to call once it has ended or failed (with the failure). */
+export type CopyRange = { stream: Readable; close(failure?: unknown): void };
+
 /** A COPY reader for this database handle and organization, or null when the COPY read cannot serve them. */
 export type CopyReader = {
   plan: RowPlan;
   /** One row's entry: the fast code, or the exact path for the rows it leaves. */
   row(line: string, withCanonical: boolean): FastEntry;
   /** Starts `COPY … TO STDOUT` for afterSeq < seq <= throughSeq. */
-  open(afterSeq: number, throughSeq: number): Promise<Readable>;
+  open(afterSeq: number, throughSeq: number): Promise<CopyRange>;
 };
+
+/**
+ * Where each COPY runs. Inside a transaction: on its connection (nobody else's). On a pool: on a connection
+ * reserved from the long-work pool for that one COPY (postgres.js would otherwise queue page queries onto the
+ * connection that is streaming, and they fail with COPY_IN_PROGRESS), handed back once the COPY has ended -
+ * unless the connection was lost (a dead connection handed back would be given to the next query).
+ */
+function copyOpener(tx: DbOrTx, client: PgClient) {
+  const bulk = clientOf(bulkDbOf(tx));
+  const pool = typeof client.reserve !== 'function' ? null : typeof bulk?.reserve === 'function' ? bulk : client;
+  return async (statement: string): Promise<CopyRange> => {
+    if (!pool?.reserve) {
+      const stream = await client.unsafe(statement).readable();
+      return { stream, close: () => releaseCopy(stream) };
+    }
+    const conn = await pool.reserve();
+    let stream: Readable;
+    try {
+      stream = await conn.unsafe(statement).readable();
+    } catch (error) {
+      if (!isConnectionLoss(error)) conn.release();
+      throw error;
+    }
+    return {
+      stream,
+      close(failure) {
+        releaseCopy(stream);
+        if (!isConnectionLoss(failure)) conn.release();
+      },
+    };
+  };
+}
 
 export function copyReader(tx: DbOrTx, orgId: string): CopyReader | null {
   const client = copyClientOf(tx);
@@ -109,10 +151,11 @@ export function copyReader(tx: DbOrTx, orgId: string): CopyReader | null {
   const plan = rowPlan(fields);
   const fast = makeRowHasher(plan.kinds, plan.prefixes, plan.at, sha256);
   const exact = exactRowHasher(plan, client.options.parsers[TEXT_ARRAY_OID]!);
+  const open = copyOpener(tx, client);
   return {
     plan,
     row: (line, withCanonical) => fast(line, withCanonical) ?? exact(line, withCanonical),
-    open: (afterSeq, throughSeq) => client.unsafe(plan.statement(orgId, afterSeq, throughSeq)).readable(),
+    open: (afterSeq, throughSeq) => open(plan.statement(orgId, afterSeq, throughSeq)),
   };
 }
 
@@ -135,7 +178,9 @@ export async function scanByCopy(reader: CopyReader, afterSeq: number, throughSe
   let stopped = false;
   let error: unknown = null;
   let first: FastEntry | undefined;
-  const stream = await reader.open(afterSeq, throughSeq);
+  const range = await reader.open(afterSeq, throughSeq);
+  const stream = range.stream;
+  let failure: unknown;
   try {
     await new Promise<void>((resolve, reject) => {
       stream.on(
@@ -156,8 +201,11 @@ export async function scanByCopy(reader: CopyReader, afterSeq: number, throughSe
       stream.once('end', () => (error ? reject(error) : resolve()));
       stream.once('error', reject);
     });
+  } catch (e) {
+    failure = e;
+    throw e;
   } finally {
-    releaseCopy(stream);
+    range.close(failure);
   }
   return first;
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BatchRequest, BatchResult, ChainLink, HashWorkerData } from '@/lib/chain/fast/hash-batch';
 import type { FastEntry } from '@/lib/chain/fast/row-hasher';
-import { releaseCopy, type CopyReader } from '@/lib/chain/verify-copy';
+import type { CopyReader } from '@/lib/chain/verify-copy';
 import { besideModule, startWorker } from '@/lib/workers/start-worker';
 
 /**
@@ -89,7 +89,9 @@ export class HashPool {
    */
   async scan(reader: CopyReader, afterSeq: number, throughSeq: number, sink: PoolSink): Promise<FastEntry | undefined> {
     if (this.failure) throw this.failure;
-    const stream = await reader.open(afterSeq, throughSeq);
+    const range = await reader.open(afterSeq, throughSeq);
+    const stream = range.stream;
+    let failure: unknown;
     const limit = this.workers.length * IN_FLIGHT_PER_WORKER;
     let batchNo = 0;
     let chunks: Buffer[] = [];
@@ -180,9 +182,12 @@ export class HashPool {
         });
         stream.once('error', reject);
       });
+    } catch (e) {
+      failure = e;
+      throw e;
     } finally {
       this.onFailure = null;
-      releaseCopy(stream);
+      range.close(failure);
     }
     return firstEntry;
   }

@@ -207,7 +207,15 @@ export type VerifyOptions = {
   batchSize?: number;
   /** Hash worker threads on a server: 0 hashes on the calling thread; unset picks by chain length and cores. */
   hashWorkers?: number;
+  /** Start after this entry, already known intact (./check-chain), instead of at the retention anchor. */
+  from?: ChainPoint;
 };
+
+/** Where the organization's chain starts: its newest retention anchor, or genesis. Tenancy: `orgId` only. */
+export async function getChainStart(tx: DbOrTx, orgId: string): Promise<ChainPoint> {
+  const anchor = await getLatestChainAnchor(tx, orgId);
+  return { seq: anchor?.seq ?? 0, hash: anchor?.hash ?? GENESIS_HASH, occurredAt: null };
+}
 
 /**
  * Recomputes an organization's whole chain from its retention anchor (or genesis) up to its head, in seq
@@ -215,12 +223,12 @@ export type VerifyOptions = {
  * row at or below the head read first is already committed. Tenancy: `orgId` only.
  *
  * On a PostgreSQL server the entries are read with COPY and hashed as they stream in (./verify-copy); on PGlite
- * in keyset batches through Drizzle. `batchSize` sets the batch (or COPY range) size.
+ * in keyset batches through Drizzle. `batchSize` sets the batch (or COPY range) size. With `from`, only the
+ * entries after that point are checked (linked to its hash): ./check-chain's incremental pass.
  */
 export async function verifyChain(tx: DbOrTx, orgId: string, opts: VerifyOptions = {}): Promise<ChainVerification> {
-  const anchor = await getLatestChainAnchor(tx, orgId);
+  const start = opts.from ?? (await getChainStart(tx, orgId));
   const head = await getChainHead(tx, orgId);
-  const start: ChainPoint = { seq: anchor?.seq ?? 0, hash: anchor?.hash ?? GENESIS_HASH, occurredAt: null };
   const headPoint = head ?? { seq: start.seq, hash: start.hash };
   const walk = new Walk(start);
 

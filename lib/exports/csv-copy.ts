@@ -2,7 +2,7 @@ import type { DbOrTx } from '@/db/client';
 import { exportCopyText } from '@/db/queries/audit-export-rows';
 import { keysetCursors, type KeysetRequest } from '@/db/queries/audit-keyset';
 import type { QueryFilters } from '@/db/queries/audit-where';
-import { copyToStdout, postgresJsClient } from '@/db/queries/postgres-js';
+import { bulkPostgresJsClient, copyToStdout } from '@/db/queries/postgres-js';
 import type { Cursor, Sort } from '@/db/vocabulary/sort';
 import { COPY_ROW_FIELDS, CopyCsvParser, type CsvBatch } from './csv-copy-parser';
 import { readAhead, type BatchSource } from './read-batches';
@@ -35,7 +35,8 @@ export function createCsvCopyReader(
   db: DbOrTx,
   opts: { orgId: string; filters: QueryFilters; sort: Sort; batchSize: number; zone: string },
 ): BatchSource<CsvBatch> | null {
-  const client = postgresJsClient(db);
+  // Each batch's COPY runs on a connection of the long-work pool reserved for it (copyToStdout).
+  const client = bulkPostgresJsClient(db);
   if (!client) return null;
   const time = createZoneFormatter(opts.zone);
   const scratch = { out: Buffer.allocUnsafe(1 << 20) };

@@ -5,7 +5,7 @@ import { authenticateApiKey } from '@/lib/auth/api-keys';
 import { apiError, apiJson, internalError, unauthorized } from '@/lib/api/http';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 import { isJsonContentType, parseJsonBytes, readBodyWithLimit } from './read-body';
-import { recordIngestBatch } from './record-batch';
+import { IngestOutcomeUnknown, recordIngestBatch } from './record-batch';
 import { validateBatch } from './validate-batch';
 
 /**
@@ -53,6 +53,20 @@ export async function handleIngestPost(db: Db, req: Request): Promise<Response> 
     }
     return apiJson(outcome.response.status, outcome.response.body, id);
   } catch (error) {
+    // "Nothing was stored" only when the transaction certainly rolled back.
+    if (error instanceof IngestOutcomeUnknown) return outcomeUnknown(id, error);
     return internalError(id, error);
   }
+}
+
+/** 503 for a batch whose COMMIT may or may not have happened: the client retries with the same Idempotency-Key. */
+function outcomeUnknown(requestId: string, error: IngestOutcomeUnknown): Response {
+  console.error(`[ingest] request ${requestId}: the outcome is unknown`, error.cause);
+  return apiError(
+    503,
+    'outcome_unknown',
+    'The batch may or may not have been stored; retry with the same Idempotency-Key, which replays the stored result',
+    requestId,
+    { headers: { 'Retry-After': '1' } },
+  );
 }

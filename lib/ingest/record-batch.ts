@@ -55,25 +55,48 @@ async function storeBatch(tx: Tx, key: ApiKeyPrincipal, request: RequestContext,
 }
 
 /**
- * Stores a validated batch for the key's organization, all or nothing, in ONE transaction that also holds
- * the idempotency claims: a failed batch leaves no events and no keys behind. Tenancy: key.orgId only.
+ * The batch's transaction failed once its work was done: at COMMIT or after it (the connection lost with the
+ * COMMIT sent, or its answer lost). Whether the batch was stored is unknown; the idempotency claim commits with
+ * the events, so a retry with the same Idempotency-Key replays the stored result if it was.
  */
-export async function recordIngestBatch(
-  db: Db,
-  opts: { key: ApiKeyPrincipal; request: RequestContext; events: IngestEvent[]; now: Date; idempotency?: { key: string; bodyHash: string } },
-): Promise<IngestOutcome> {
-  const { key, request, events, now, idempotency } = opts;
-  return db.transaction(async (tx): Promise<IngestOutcome> => {
-    if (idempotency) {
-      const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash, IDEMPOTENCY_WINDOW_HOURS);
-      if (!claim.claimed) {
-        if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { kind: 'key_reused' };
-        return { kind: 'replayed', response: claim.response };
-      }
+export class IngestOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super('the ingest transaction failed at or after COMMIT', { cause });
+    this.name = 'IngestOutcomeUnknown';
+  }
+}
+
+/**
+ * Stores a validated batch for the key's organization, all or nothing, in ONE transaction that also holds
+ * the idempotency claims: a failed batch leaves no events and no keys behind. Throws IngestOutcomeUnknown
+ * when the failure came at or after COMMIT; any other failure certainly rolled back. Tenancy: key.orgId only.
+ */
+type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: IngestEvent[]; now: Date; idempotency?: { key: string; bodyHash: string } };
+
+export async function recordIngestBatch(db: Db, opts: BatchInput): Promise<IngestOutcome> {
+  let committing = false;
+  try {
+    return await db.transaction(async (tx) => {
+      const outcome = await storeOrReplay(tx, opts);
+      // Only COMMIT follows: from here on a failure may come after the batch was stored.
+      committing = true;
+      return outcome;
+    });
+  } catch (error) {
+    throw committing ? new IngestOutcomeUnknown(error) : error;
+  }
+}
+
+async function storeOrReplay(tx: Tx, { key, request, events, now, idempotency }: BatchInput): Promise<IngestOutcome> {
+  if (idempotency) {
+    const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash, IDEMPOTENCY_WINDOW_HOURS);
+    if (!claim.claimed) {
+      if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { kind: 'key_reused' };
+      return { kind: 'replayed', response: claim.response };
     }
-    const body = await storeBatch(tx, key, request, events, now);
-    const response = { status: 201 as const, body };
-    if (idempotency) await saveRequestResponse(tx, key.orgId, idempotency.key, response);
-    return { kind: 'stored', response };
-  });
+  }
+  const body = await storeBatch(tx, key, request, events, now);
+  const response = { status: 201 as const, body };
+  if (idempotency) await saveRequestResponse(tx, key.orgId, idempotency.key, response);
+  return { kind: 'stored', response };
 }

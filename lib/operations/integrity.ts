@@ -1,25 +1,36 @@
 import 'server-only';
 import { z } from 'zod';
 import { createCheckpoint } from '@/lib/chain/checkpoints';
-import { describeVerification, verifyChain, type ChainVerification } from '@/lib/chain/verify';
+import { checkChain, type ChainCheck } from '@/lib/chain/check-chain';
+import { describeVerification } from '@/lib/chain/verify';
+import { DomainError } from '@/lib/errors';
 import { defineOperation } from '@/lib/recording/operation';
 
-/** "Verify now": recomputes the organization's chain; the run itself is recorded, with its outcome. */
+export const VERIFY_MODES = ['incremental', 'full'] as const;
+
+/**
+ * "Verify now" (what was appended since the last verification) and "Verify everything" (from the retention
+ * anchor): one run per organization at a time (lib/chain/check-chain.ts), inside the operation's transaction;
+ * the run itself is recorded, with its outcome.
+ */
 export const verifyChainOperation = defineOperation({
   permission: 'integrity:verify',
   action: 'verify',
   objectType: 'audit_log',
   module: 'Audit',
   describe: 'verify the audit log',
-  schema: z.object({}),
-  async run(tx, _input, ctx): Promise<{ data: ChainVerification; audit: { objectLabel: string; message: string; metadata: Record<string, unknown> } }> {
-    const result = await verifyChain(tx, ctx.org.orgId);
+  schema: z.object({ mode: z.enum(VERIFY_MODES).default('incremental') }),
+  async run(tx, input, ctx): Promise<{ data: ChainCheck; audit: { objectLabel: string; message: string; metadata: Record<string, unknown> } }> {
+    const result = await checkChain(tx, ctx.org.orgId, { full: input.mode === 'full' });
+    if (!result) throw new DomainError('A verification of this organization is already running; try again in a moment.');
+    const base = { mode: input.mode, from_seq: result.fromSeq, incremental: result.incremental, stale: result.stale === true, count: result.count };
     const outcome = result.ok
-      ? { ok: true, verified_through: result.verifiedThrough.seq, count: result.count }
-      : { ok: false, at: result.at, event_id: result.eventId, reason: result.reason, count: result.count };
+      ? { ok: true, verified_through: result.verifiedThrough.seq, ...base }
+      : { ok: false, at: result.at, event_id: result.eventId, reason: result.reason, ...base };
+    const what = result.stale ? 'another verification was running; its last result' : input.mode === 'full' ? 'everything' : `from #${result.fromSeq}`;
     return {
       data: result,
-      audit: { objectLabel: 'Audit log', message: `Verified the audit log: ${describeVerification(result)}`, metadata: { verification: outcome } },
+      audit: { objectLabel: 'Audit log', message: `Verified the audit log (${what}): ${describeVerification(result)}`, metadata: { verification: outcome } },
     };
   },
 });

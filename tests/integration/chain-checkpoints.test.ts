@@ -55,9 +55,11 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
     const ok = await handleIntegrityGet(ctx.db, get('/api/v1/integrity', apiKey));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ data: { ok: true, orgId: org.id, count: 5, verifiedThrough: { seq: 5 } } });
-    await tamper(ctx.db, sql`update audit_events set actor_label = 'someone else' where org_id = ${org.id} and seq = 2`);
+    // The check continues from #5 (the read above is #6): an entry written since is altered.
+    await insertEvents(ctx.db, org.id, 2);
+    await tamper(ctx.db, sql`update audit_events set actor_label = 'someone else' where org_id = ${org.id} and seq = 7`);
     const broken = await (await handleIntegrityGet(ctx.db, get('/api/v1/integrity', apiKey))).json();
-    expect(broken).toMatchObject({ data: { ok: false, at: 2, reason: 'hash_mismatch', eventId: (await eventAt(ctx.db, org.id, 2)).id } });
+    expect(broken).toMatchObject({ data: { ok: false, at: 7, reason: 'hash_mismatch', eventId: (await eventAt(ctx.db, org.id, 7)).id, incremental: true } });
   });
 
   it('GET /api/v1/integrity/checkpoints returns the organization’s checkpoints with the public key', async () => {

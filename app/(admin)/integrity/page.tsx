@@ -4,6 +4,7 @@ import { IntegrityControls } from '@/components/admin/integrity-controls';
 import { PageHeader } from '@/components/admin/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { listCheckpoints } from '@/db/queries/chain-checkpoints';
+import { getStoredVerification } from '@/db/queries/chain-verifications';
 import { getSigningKey } from '@/lib/chain/signing-key';
 import { requirePermission } from '@/lib/auth/session';
 
@@ -11,14 +12,21 @@ export const metadata: Metadata = { title: 'Integrity' };
 
 export default async function IntegrityPage() {
   const { org } = await requirePermission('integrity:verify');
-  const checkpoints = await listCheckpoints(await getDb(), org.orgId, 20);
+  const db = await getDb();
+  const checkpoints = await listCheckpoints(db, org.orgId, 20);
+  const last = await getStoredVerification(db, org.orgId);
   const { fingerprint } = getSigningKey();
   return (
     <div className="space-y-6">
       <PageHeader
         title="Integrity"
-        description="Every entry carries a SHA-256 hash over its content and the previous entry's hash. Verifying recomputes the whole chain; each run is recorded."
+        description="Every entry carries a SHA-256 hash over its content and the previous entry's hash. Verify now checks what was appended since the last verification, linked to the last verified entry; Verify everything recomputes the whole chain. Each run is recorded."
       />
+      {last ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="integrity-last">
+          Last verification {last.verifiedAt.toISOString()}: {last.ok ? `intact through #${last.seq}` : `BROKEN after #${last.seq}`}.
+        </p>
+      ) : null}
       <IntegrityControls />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Signed checkpoints</h2>
