@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { changeRoleAction, removeMemberAction } from '@/app/(admin)/members/actions';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
@@ -10,6 +10,14 @@ import { ActionMessage } from './action-message';
 export function MemberRowActions({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const [roleState, changeRole, changing] = useActionState(changeRoleAction, null);
   const [removeState, remove, removing] = useActionState(removeMemberAction, null);
+  // Controlled: the form resets after its action, and an uncontrolled select would jump back to the old role.
+  const [chosen, setChosen] = useState<Role>(role);
+  const [seen, setSeen] = useState({ role, roleState });
+  // The saved role arrived, or the save was refused: show the role the member really has (render-time sync).
+  if (seen.role !== role || seen.roleState !== roleState) {
+    setSeen({ role, roleState });
+    setChosen(role);
+  }
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
@@ -18,15 +26,15 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
           <label htmlFor={`role-${userId}`} className="sr-only">
             Role of {email}
           </label>
-          <NativeSelect id={`role-${userId}`} name="role" defaultValue={role} className="h-8">
+          <NativeSelect id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(e.target.value as Role)} className="h-8">
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>
             ))}
           </NativeSelect>
-          <Button type="submit" size="sm" variant="outline" disabled={changing}>
-            Save role
+          <Button type="submit" size="sm" variant="outline" disabled={changing || chosen === role}>
+            {changing ? 'Saving…' : 'Save role'}
           </Button>
         </form>
         <form
@@ -41,7 +49,7 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
           </Button>
         </form>
       </div>
-      <ActionMessage state={roleState?.ok ? null : roleState} />
+      <ActionMessage state={roleState} success={`Saved: ${email} is now ${role === 'member' ? 'a' : 'an'} ${role}.`} />
       <ActionMessage state={removeState?.ok ? null : removeState} />
     </div>
   );
