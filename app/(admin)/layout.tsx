@@ -6,6 +6,7 @@ import { NavLinks } from '@/components/layout/nav-links';
 import { OrgSwitcher } from '@/components/layout/org-switcher';
 import { TimeZoneSync } from '@/components/layout/time-zone-sync';
 import { Button } from '@/components/ui/button';
+import { hasPermission } from '@/lib/auth/roles';
 import { requireSession } from '@/lib/auth/session';
 import { getBrowserTimeZone } from '@/lib/format/viewer-time-zone';
 import { signOutAction } from './actions';
@@ -14,6 +15,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const ctx = await requireSession();
   const browserZone = await getBrowserTimeZone();
   const nav = navItemsFor(ctx.org?.role ?? null);
+  const readsLog = Boolean(ctx.org && hasPermission(ctx.org.role, 'audit:read'));
   const orgs = ctx.orgs.map((o) => ({ orgId: o.orgId, name: o.name, role: o.role }));
   const signOut = (
     <form action={signOutAction}>
@@ -46,7 +48,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         </div>
       </header>
       <main id="main" className="mx-auto max-w-[1600px] px-4 py-6">
-        <MemberNotice ctx={ctx} />
+        {readsLog ? null : <MemberNotice role={ctx.org?.role ?? null} orgName={ctx.org?.name ?? null} />}
         {children}
       </main>
     </div>

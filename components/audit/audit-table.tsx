@@ -26,9 +26,9 @@ const isSortable = (c: string): c is SortColumn => (SORT_COLUMNS as readonly str
  * and its place in the phone card (the row becomes a wrapping flex box: time and result, actor, what, message).
  */
 const LAYOUT: Record<Column, { width: string; card: string }> = {
-  time: { width: 'md:w-[10.5rem]', card: 'max-md:order-1 max-md:flex-1' },
-  actor: { width: 'md:w-[9.5rem]', card: 'max-md:order-3 max-md:basis-full max-md:font-medium' },
-  ip: { width: 'md:w-[8rem]', card: 'max-md:order-8 max-md:text-zinc-500' },
+  time: { width: 'md:w-[10rem]', card: 'max-md:order-1 max-md:flex-1' },
+  actor: { width: 'md:w-[11rem]', card: 'max-md:order-3 max-md:basis-full max-md:font-medium' },
+  ip: { width: 'md:w-[8rem]', card: 'max-md:order-8 max-md:text-zinc-600 dark:max-md:text-zinc-400' },
   action: { width: 'md:w-[7.5rem]', card: 'max-md:order-4' },
   type: { width: 'md:w-[7.5rem]', card: 'max-md:order-5 max-md:text-xs' },
   object: { width: 'md:w-[7rem]', card: 'max-md:order-6 max-md:min-w-0 max-md:flex-1' },
@@ -91,7 +91,7 @@ function columns(state: AuditViewState, timeZone: string) {
       id: 'object',
       cell: (c) => {
         const id = c.getValue();
-        if (!id) return <span className="text-zinc-400">—</span>;
+        if (!id) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
         const history = hrefWith(state, {
           filters: { ...state.filters, objectId: id, include: { ...state.filters.include, type: [c.row.original.objectType] } },
         });
@@ -129,7 +129,7 @@ function columns(state: AuditViewState, timeZone: string) {
           <span className="font-medium text-red-700 dark:text-red-400">failure</span>
         ),
     }),
-    col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-500">{c.getValue()}</span> }),
+    col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-600 dark:text-zinc-400">{c.getValue()}</span> }),
   ];
 }
 
@@ -246,7 +246,7 @@ export function AuditTable({
                 }}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id} className={cn('px-2', LAYOUT[cell.column.id as Column].card, 'max-md:p-0')}>
+                  <TableCell key={cell.id} className={cn('px-2', LAYOUT[cell.column.id as Column].card, 'max-md:min-w-0 max-md:max-w-full max-md:p-0')}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </TableCell>
                 ))}

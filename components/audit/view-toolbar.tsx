@@ -28,7 +28,7 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
   const { go } = useViewNavigation(state);
   const [visible, setVisible] = useOptimistic<Column[]>(state.cols ?? [...COLUMNS]);
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <div className="flex items-center gap-2 md:flex-wrap">
       <Button variant="outline" size="sm" onClick={() => startRefresh(() => router.refresh())} disabled={refreshing} title="Run the same view again">
         {refreshing ? 'Refreshing…' : 'Refresh'}
       </Button>

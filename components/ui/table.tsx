@@ -3,7 +3,8 @@ import { cn } from '@/lib/utils';
 /** A bordered table that scrolls sideways inside its own box rather than widening the page. */
 export function Table({ className, wrapperClassName, ...props }: React.ComponentProps<'table'> & { wrapperClassName?: string }) {
   return (
-    <div className={cn('w-full overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800', wrapperClassName)}>
+    // `relative`: visually hidden labels inside (absolutely positioned) are clipped by this box, not the page's.
+    <div className={cn('relative w-full overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800', wrapperClassName)}>
       <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props} />
     </div>
   );

@@ -71,7 +71,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <div className="flex flex-wrap items-end justify-between gap-2">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-            <p className="text-sm text-zinc-500 dark:text-zinc-400">
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
             </p>
           </div>
@@ -81,18 +81,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </Suspense>
           </PendingRegion>
         </div>
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex flex-wrap items-start gap-2">
           <QueryBox state={state} />
-          <SavedViews
-            views={views}
-            currentQuery={serializeAuditSearchParams(state)}
-            canSave={hasPermission(org.role, 'views:save')}
-            canManageShared={hasPermission(org.role, 'views:manage')}
-          />
-          <ViewToolbar state={state} pinnedHref={pinnedHref} />
-          <Suspense fallback={null}>
-            <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
-          </Suspense>
+          {/* On a phone the view tools are one row that scrolls sideways, so the events start near the top. */}
+          <div className="flex max-w-full items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1">
+            <SavedViews
+              views={views}
+              currentQuery={serializeAuditSearchParams(state)}
+              canSave={hasPermission(org.role, 'views:save')}
+              canManageShared={hasPermission(org.role, 'views:manage')}
+            />
+            <ViewToolbar state={state} pinnedHref={pinnedHref} />
+            <Suspense fallback={null}>
+              <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
+            </Suspense>
+          </div>
         </div>
         <FilterBar state={state} options={options} />
         <ActiveFilters state={state} />
