@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { changeRoleAction, removeMemberAction } from '@/app/(admin)/members/actions';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
@@ -10,14 +10,6 @@ import { ActionMessage } from './action-message';
 export function MemberRowActions({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const [roleState, changeRole, changing] = useActionState(changeRoleAction, null);
   const [removeState, remove, removing] = useActionState(removeMemberAction, null);
-  // Controlled: the form resets after its action, and an uncontrolled select would jump back to the old role.
-  const [chosen, setChosen] = useState<Role>(role);
-  const [seen, setSeen] = useState({ role, roleState });
-  // The saved role arrived, or the save was refused: show the role the member really has (render-time sync).
-  if (seen.role !== role || seen.roleState !== roleState) {
-    setSeen({ role, roleState });
-    setChosen(role);
-  }
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
@@ -26,14 +18,15 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
           <label htmlFor={`role-${userId}`} className="sr-only">
             Role of {email}
           </label>
-          <NativeSelect id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(e.target.value as Role)} className="h-8">
+          {/* Keyed by the saved role: the form resets after its action, back to this default, which is the role now saved. */}
+          <NativeSelect key={role} id={`role-${userId}`} name="role" defaultValue={role} className="h-8">
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>
             ))}
           </NativeSelect>
-          <Button type="submit" size="sm" variant="outline" disabled={changing || chosen === role}>
+          <Button type="submit" size="sm" variant="outline" disabled={changing}>
             {changing ? 'Saving…' : 'Save role'}
           </Button>
         </form>

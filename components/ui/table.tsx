@@ -24,5 +24,6 @@ export function TableHead({ className, ...props }: React.ComponentProps<'th'>) {
   return <th scope="col" className={cn('whitespace-nowrap px-3 py-2 font-medium', className)} {...props} />;
 }
 export function TableCell({ className, ...props }: React.ComponentProps<'td'>) {
-  return <td className={cn('px-3 py-2 align-top', className)} {...props} />;
+  // Baseline, so mono ids, pills and text of different sizes line up along a row.
+  return <td className={cn('px-3 py-2 align-baseline', className)} {...props} />;
 }
