@@ -42,9 +42,11 @@ function columns(state: AuditViewState, timeZone: string) {
   return [
     col.accessor('occurredAt', {
       id: 'time',
+      // Not prefetched: two links a row would cost a hundred server renders on every page view.
       cell: (c) => (
         <ViewLink
           href={detailHref(c.row.original.id)}
+          prefetch={false}
           className="whitespace-nowrap font-mono text-xs tabular-nums hover:underline"
           title={c.getValue().toISOString()}
         >
@@ -98,6 +100,7 @@ function columns(state: AuditViewState, timeZone: string) {
         return (
           <ViewLink
             href={history}
+            prefetch={false}
             onClick={(e) => e.stopPropagation()}
             className="block truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
             title={`All events for ${c.row.original.objectType} ${id}`}
