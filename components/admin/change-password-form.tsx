@@ -18,7 +18,7 @@ export function ChangePasswordForm() {
       <div className="space-y-1.5">
         <Label htmlFor="new-password">New password</Label>
         <Input id="new-password" name="newPassword" type="password" autoComplete="new-password" minLength={12} required aria-describedby="new-password-help" />
-        <p id="new-password-help" className="text-xs text-zinc-500">
+        <p id="new-password-help" className="text-xs text-zinc-600 dark:text-zinc-400">
           At least 12 characters.
         </p>
       </div>

@@ -18,7 +18,8 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
           <label htmlFor={`role-${userId}`} className="sr-only">
             Role of {email}
           </label>
-          <NativeSelect id={`role-${userId}`} name="role" defaultValue={role} className="h-8">
+          {/* Keyed by the saved role: the form resets after its action, back to this default, which is the role now saved. */}
+          <NativeSelect key={role} id={`role-${userId}`} name="role" defaultValue={role} className="h-8">
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -26,7 +27,7 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
             ))}
           </NativeSelect>
           <Button type="submit" size="sm" variant="outline" disabled={changing}>
-            Save role
+            {changing ? 'Saving…' : 'Save role'}
           </Button>
         </form>
         <form
@@ -41,7 +42,7 @@ export function MemberRowActions({ userId, email, role }: { userId: string; emai
           </Button>
         </form>
       </div>
-      <ActionMessage state={roleState?.ok ? null : roleState} />
+      <ActionMessage state={roleState} success={`Saved: ${email} is now ${role === 'member' ? 'a' : 'an'} ${role}.`} />
       <ActionMessage state={removeState?.ok ? null : removeState} />
     </div>
   );

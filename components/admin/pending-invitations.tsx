@@ -39,7 +39,8 @@ export function PendingInvitations({ rows, canManage }: { rows: PendingInvitatio
         {rows.map((r) => (
           <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2" data-invitation={r.email}>
             <span>
-              <span className="font-mono text-xs">{r.email}</span> as {r.role} <span className="text-zinc-500">· link valid until {r.expires}</span>
+              <span className="font-mono text-xs">{r.email}</span> as {r.role}{' '}
+              <span className="text-zinc-600 dark:text-zinc-400">· link valid until {r.expires}</span>
             </span>
             {canManage ? <RevokeInvitation id={r.id} email={r.email} /> : null}
           </li>

@@ -13,5 +13,9 @@ const TONES: Record<string, string> = {
 };
 
 export function ActionPill({ action }: { action: string }) {
-  return <Badge className={cn('font-mono', TONES[action] ?? 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200')}>{action}</Badge>;
+  return (
+    <Badge className={cn('inline-block max-w-full truncate font-mono', TONES[action] ?? 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-200')}>
+      {action}
+    </Badge>
+  );
 }

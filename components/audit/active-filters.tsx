@@ -1,7 +1,7 @@
-import Link from 'next/link';
 import { chipText } from '@/lib/view/describe-filters';
 import { emptyFilterValues, FILTER_KEYS, readFilter, withFilter } from '@/lib/view/filters';
 import { hrefWith, type AuditViewState } from '@/lib/view/search-params';
+import { ViewLink } from './view-pending';
 
 /** The active filters as removable chips (each chip is a link to the view without it). */
 export function ActiveFilters({ state }: { state: AuditViewState }) {
@@ -32,25 +32,23 @@ export function ActiveFilters({ state }: { state: AuditViewState }) {
     <ul className="flex flex-wrap items-center gap-1.5" aria-label="Active filters">
       {chips.map((c) => (
         <li key={c.label}>
-          <Link
+          <ViewLink
             href={c.href}
-            scroll={false}
             className="inline-flex items-center gap-1 rounded-full border border-sky-200 bg-sky-50 px-2.5 py-0.5 text-xs text-sky-900 hover:bg-sky-100 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100"
             aria-label={`Remove filter ${c.label}`}
           >
             {c.label}
             <span aria-hidden>×</span>
-          </Link>
+          </ViewLink>
         </li>
       ))}
       <li>
-        <Link
+        <ViewLink
           href={hrefWith(state, { filters: { ...f, ...emptyFilterValues() } })}
-          scroll={false}
-          className="text-xs text-zinc-500 underline hover:text-zinc-900 dark:hover:text-white"
+          className="text-xs text-zinc-600 underline dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-white"
         >
           Clear all
-        </Link>
+        </ViewLink>
       </li>
     </ul>
   );

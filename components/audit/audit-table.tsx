@@ -1,17 +1,18 @@
 'use client';
 
-import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { use, useMemo } from 'react';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from '@tanstack/react-table';
 import type { AuditListRow } from '@/db/queries/audit-events';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { cn } from '@/lib/utils';
 import type { Cursor } from '@/lib/view/cursor';
 import { COLUMNS, hrefWith, SORT_COLUMNS, type AuditViewState, type Column, type SortColumn } from '@/lib/view/search-params';
 import { formatInZone } from '@/lib/format/time-zone';
 import { ActionPill } from './action-pill';
 import { ChangeSummary } from './change-summary';
 import { Pagination } from './pagination';
+import { offersWiderRange } from './range-widening';
+import { PendingRegion, useViewPush, ViewLink } from './view-pending';
 import { COLUMN_LABELS } from './view-toolbar';
 
 export type AuditPage = { rows: AuditListRow[]; next: Cursor | null; prev: Cursor | null };
@@ -20,20 +21,37 @@ const col = createColumnHelper<AuditListRow>();
 const ACTOR_KIND: Record<AuditListRow['actorType'], string | null> = { user: null, api_key: 'API key', system: 'System' };
 const isSortable = (c: string): c is SortColumn => (SORT_COLUMNS as readonly string[]).includes(c);
 
+/**
+ * Per column: a fixed width from md up (the message takes what is left, so every default column fits 1280 px),
+ * and its place in the phone card (the row becomes a wrapping flex box: time and result, actor, what, message).
+ */
+const LAYOUT: Record<Column, { width: string; card: string }> = {
+  time: { width: 'md:w-[10rem]', card: 'max-md:order-1 max-md:flex-1' },
+  actor: { width: 'md:w-[11rem]', card: 'max-md:order-3 max-md:basis-full max-md:font-medium' },
+  ip: { width: 'md:w-[8rem]', card: 'max-md:order-8 max-md:text-zinc-600 dark:max-md:text-zinc-400' },
+  action: { width: 'md:w-[7.5rem]', card: 'max-md:order-4' },
+  type: { width: 'md:w-[7.5rem]', card: 'max-md:order-5 max-md:text-xs' },
+  object: { width: 'md:w-[7rem]', card: 'max-md:order-6 max-md:min-w-0 max-md:flex-1' },
+  message: { width: '', card: 'max-md:order-7 max-md:basis-full' },
+  result: { width: 'md:w-[5.5rem]', card: 'max-md:order-2' },
+  source: { width: 'md:w-[5.5rem]', card: 'max-md:order-9' },
+};
+
 function columns(state: AuditViewState, timeZone: string) {
   const detailHref = (id: string) => hrefWith(state, { event: id, after: state.after, before: state.before });
   return [
     col.accessor('occurredAt', {
       id: 'time',
+      // Not prefetched: two links a row would cost a hundred server renders on every page view.
       cell: (c) => (
-        <Link
+        <ViewLink
           href={detailHref(c.row.original.id)}
-          scroll={false}
+          prefetch={false}
           className="whitespace-nowrap font-mono text-xs tabular-nums hover:underline"
           title={c.getValue().toISOString()}
         >
           <time dateTime={c.getValue().toISOString()}>{formatInZone(c.getValue(), timeZone)}</time>
-        </Link>
+        </ViewLink>
       ),
     }),
     col.accessor('actorLabel', {
@@ -41,44 +59,65 @@ function columns(state: AuditViewState, timeZone: string) {
       cell: (c) => {
         const kind = ACTOR_KIND[c.row.original.actorType];
         return (
-          <span className="flex items-center gap-1.5 whitespace-nowrap">
-            <span className="max-w-[14rem] truncate" title={c.getValue()}>
+          <span className="flex min-w-0 items-center gap-1.5 whitespace-nowrap">
+            <span className="min-w-0 truncate" title={c.getValue()}>
               {c.getValue()}
             </span>
-            {kind ? <span className="rounded border border-zinc-300 px-1 text-[10px] uppercase text-zinc-500 dark:border-zinc-700">{kind}</span> : null}
+            {kind ? (
+              <span className="shrink-0 rounded border border-zinc-300 px-1 text-[10px] uppercase text-zinc-600 dark:border-zinc-600 dark:text-zinc-300">
+                {kind}
+              </span>
+            ) : null}
           </span>
         );
       },
     }),
-    col.accessor('ip', { id: 'ip', cell: (c) => <span className="whitespace-nowrap font-mono text-xs">{c.getValue() ?? '—'}</span> }),
+    col.accessor('ip', {
+      id: 'ip',
+      cell: (c) => (
+        <span className="block truncate whitespace-nowrap font-mono text-xs" title={c.getValue() ?? undefined}>
+          {c.getValue() ?? '—'}
+        </span>
+      ),
+    }),
     col.accessor('action', { id: 'action', cell: (c) => <ActionPill action={c.getValue()} /> }),
-    col.accessor('objectType', { id: 'type', cell: (c) => <span className="whitespace-nowrap">{c.getValue()}</span> }),
+    col.accessor('objectType', {
+      id: 'type',
+      cell: (c) => (
+        <span className="block truncate whitespace-nowrap" title={c.getValue()}>
+          {c.getValue()}
+        </span>
+      ),
+    }),
     col.accessor('objectId', {
       id: 'object',
       cell: (c) => {
         const id = c.getValue();
-        if (!id) return <span className="text-zinc-400">—</span>;
+        if (!id) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
         const history = hrefWith(state, {
           filters: { ...state.filters, objectId: id, include: { ...state.filters.include, type: [c.row.original.objectType] } },
         });
         return (
-          <Link
+          <ViewLink
             href={history}
-            scroll={false}
+            prefetch={false}
             onClick={(e) => e.stopPropagation()}
-            className="block max-w-[9rem] truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
+            className="block truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
             title={`All events for ${c.row.original.objectType} ${id}`}
           >
             {id}
-          </Link>
+          </ViewLink>
         );
       },
     }),
     col.accessor('message', {
       id: 'message',
       cell: (c) => (
-        <div className="min-w-[14rem] max-w-[22rem]">
-          <span className="line-clamp-2">{c.getValue()}</span>
+        <div className="min-w-0">
+          {/* Two lines at most; the full text on hover and in the detail. */}
+          <span className="line-clamp-2 break-words" title={c.getValue()}>
+            {c.getValue()}
+          </span>
           {c.row.original.errorMessage ? <span className="block text-xs text-red-700 dark:text-red-400">{c.row.original.errorMessage}</span> : null}
           <ChangeSummary changes={c.row.original.changes} />
         </div>
@@ -93,7 +132,7 @@ function columns(state: AuditViewState, timeZone: string) {
           <span className="font-medium text-red-700 dark:text-red-400">failure</span>
         ),
     }),
-    col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-500">{c.getValue()}</span> }),
+    col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-600 dark:text-zinc-400">{c.getValue()}</span> }),
   ];
 }
 
@@ -112,7 +151,7 @@ export function AuditTable({
   emptyLines: string[];
 }) {
   const { rows, next, prev } = use(page);
-  const router = useRouter();
+  const { push } = useViewPush();
   const cols = useMemo(() => columns(state, timeZone), [state, timeZone]);
   const visibility: VisibilityState = Object.fromEntries(COLUMNS.map((c) => [c, (state.cols ?? COLUMNS).includes(c)]));
   // TanStack's table object is mutable by design; the React Compiler skips this component, which is fine.
@@ -134,55 +173,66 @@ export function AuditTable({
     // First click sorts time newest-first and text A-Z; clicking again reverses.
     const dir = active ? (state.sort.dir === 'asc' ? 'desc' : 'asc') : id === 'time' ? 'desc' : 'asc';
     return (
-      <Link
+      <ViewLink
         href={hrefWith(state, { sort: { column: id, dir } })}
-        scroll={false}
-        className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-white"
+        className="inline-flex items-center gap-1 hover:text-zinc-900 max-md:rounded-full max-md:border max-md:border-zinc-300 max-md:px-2 max-md:py-1 dark:hover:text-white max-md:dark:border-zinc-700"
         aria-label={`Sort by ${label}${active ? `, currently ${state.sort.dir === 'asc' ? 'ascending' : 'descending'}` : ''}`}
       >
         {label}
         <span aria-hidden className={active ? 'text-zinc-900 dark:text-white' : 'text-zinc-300 dark:text-zinc-600'}>
           {active ? (state.sort.dir === 'asc' ? '▲' : '▼') : '↕'}
         </span>
-      </Link>
+      </ViewLink>
     );
   };
 
+  const visible = table.getVisibleLeafColumns().map((c) => c.id as Column);
+  const widen = offersWiderRange(state.filters.range, new Date());
+
   return (
-    <div className="space-y-3">
-      <Table aria-label="Audit events">
-        <TableHeader>
+    <PendingRegion className="space-y-3">
+      {/* From md up a fixed-layout table; below it each row is a card (the same cells, wrapped). */}
+      <Table aria-label="Audit events" className="max-md:block md:table-fixed" wrapperClassName="max-md:overflow-x-visible">
+        <TableHeader className="max-md:block max-md:bg-transparent dark:max-md:bg-transparent">
           {table.getHeaderGroups().map((g) => (
-            <tr key={g.id}>
+            <tr key={g.id} className="max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-1.5 max-md:px-3 max-md:py-2">
               {g.headers.map((h) => (
-                <TableHead key={h.id} aria-sort={state.sort.column === h.id ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <TableHead
+                  key={h.id}
+                  aria-sort={state.sort.column === h.id ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  className={cn('px-2', LAYOUT[h.id as Column].width, 'max-md:p-0', !isSortable(h.id) && 'max-md:hidden')}
+                >
                   {header(h.id as Column)}
                 </TableHead>
               ))}
             </tr>
           ))}
         </TableHeader>
-        <TableBody>
+        <TableBody className="max-md:block">
           {rows.length === 0 ? (
-            <tr>
-              <TableCell colSpan={table.getVisibleLeafColumns().length} className="py-12 text-center">
+            <tr className="max-md:block">
+              <TableCell colSpan={visible.length} className="py-12 text-center max-md:block">
                 <p className="font-medium">No events match this view.</p>
-                <ul className="mt-2 text-sm text-zinc-500" aria-label="Active filters">
+                <ul className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" aria-label="Active filters">
                   {emptyLines.map((l) => (
                     <li key={l}>{l}</li>
                   ))}
                 </ul>
                 <p className="mt-3 text-sm">
-                  <Link
-                    href={hrefWith(state, { filters: { ...state.filters, range: { preset: '30d' } } })}
-                    className="text-sky-700 underline dark:text-sky-400"
-                  >
-                    Widen to the last 30 days
-                  </Link>{' '}
-                  or{' '}
-                  <Link href="/audit" className="text-sky-700 underline dark:text-sky-400">
-                    reset all filters
-                  </Link>
+                  {widen ? (
+                    <>
+                      <ViewLink
+                        href={hrefWith(state, { filters: { ...state.filters, range: { preset: '30d' } } })}
+                        className="text-sky-700 underline dark:text-sky-400"
+                      >
+                        Widen to the last 30 days
+                      </ViewLink>{' '}
+                      or{' '}
+                    </>
+                  ) : null}
+                  <ViewLink href="/audit" className="text-sky-700 underline dark:text-sky-400">
+                    {widen ? 'reset all filters' : 'Reset all filters'}
+                  </ViewLink>
                   .
                 </p>
               </TableCell>
@@ -192,14 +242,16 @@ export function AuditTable({
               <TableRow
                 key={row.id}
                 data-event-id={row.id}
-                className="cursor-pointer"
+                className="cursor-pointer max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:gap-y-1 max-md:px-3 max-md:py-3"
                 onClick={(e) => {
                   if ((e.target as HTMLElement).closest('a,button')) return;
-                  router.push(hrefWith(state, { event: row.id, after: state.after, before: state.before }), { scroll: false });
+                  push(hrefWith(state, { event: row.id, after: state.after, before: state.before }));
                 }}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
+                  <TableCell key={cell.id} className={cn('px-2', LAYOUT[cell.column.id as Column].card, 'max-md:min-w-0 max-md:max-w-full max-md:p-0')}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </TableCell>
                 ))}
               </TableRow>
             ))
@@ -207,7 +259,7 @@ export function AuditTable({
         </TableBody>
       </Table>
       <Pagination state={state} rowCount={rows.length} next={next} prev={prev} />
-    </div>
+    </PendingRegion>
   );
 }
 

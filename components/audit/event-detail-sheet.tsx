@@ -1,9 +1,9 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
-import { useRouter } from 'next/navigation';
 import { Dialog } from 'radix-ui';
 import { Button } from '@/components/ui/button';
+import { useViewPush } from './view-pending';
 
 type EventDetailSheetProps = {
   title: ReactNode;
@@ -13,24 +13,24 @@ type EventDetailSheetProps = {
   children?: ReactNode;
 };
 
-/** Right-side sheet on Radix Dialog, open on mount; Esc, an overlay click or the close button navigate to `closeHref`. */
+/** Right-side sheet on Radix Dialog (the full screen on a phone), open on mount; Esc, an overlay click or the close button navigate to `closeHref`. */
 export function EventDetailSheet({ title, description, closeHref, children }: EventDetailSheetProps) {
-  const router = useRouter();
+  const { push } = useViewPush();
   // Closes at once rather than after the server round trip that drops `event` from the page.
   const [open, setOpen] = useState(true);
 
   function onOpenChange(next: boolean) {
     if (next) return;
     setOpen(false);
-    router.push(closeHref, { scroll: false });
+    push(closeHref);
   }
 
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 dark:bg-black/60" />
-        <Dialog.Content className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-l border-zinc-200 bg-white text-zinc-900 shadow-2xl outline-none dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100">
-          <header className="flex items-start gap-4 border-b border-zinc-200 px-6 py-4 dark:border-zinc-800">
+        <Dialog.Content className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-zinc-200 sm:border-l bg-white text-zinc-900 shadow-2xl outline-none dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100">
+          <header className="flex items-start gap-3 border-b border-zinc-200 px-4 py-3 sm:gap-4 sm:px-6 sm:py-4 dark:border-zinc-800">
             <div className="min-w-0 flex-1 space-y-2">
               <Dialog.Title className="text-lg leading-snug font-semibold break-words">{title}</Dialog.Title>
               <Dialog.Description asChild>
@@ -38,14 +38,14 @@ export function EventDetailSheet({ title, description, closeHref, children }: Ev
               </Dialog.Description>
             </div>
             <Dialog.Close asChild>
-              <Button variant="ghost" size="sm" aria-label="Close event details" className="-mr-2 shrink-0">
+              <Button variant="ghost" size="sm" aria-label="Close event details" className="-mr-2 size-9 shrink-0 p-0">
                 <span aria-hidden="true" className="text-lg leading-none">
                   ×
                 </span>
               </Button>
             </Dialog.Close>
           </header>
-          <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">{children}</div>
+          <div className="min-h-0 flex-1 overflow-y-auto px-4 py-4 sm:px-6 sm:py-5">{children}</div>
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>

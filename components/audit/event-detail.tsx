@@ -1,7 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import Link from 'next/link';
+import { ViewLink } from './view-pending';
 import type { AuditEventRow } from '@/db/schema/audit-events';
 import { isValidTimeZone } from '@/lib/format/time-zone';
 import { ActionPill } from './action-pill';
@@ -68,14 +68,14 @@ function EventDetailView({ event, closeHref, recordHref, actorHref, timeZone }: 
         {recordHref || actorHref ? (
           <nav aria-label="Related events" className="flex flex-wrap gap-2">
             {recordHref ? (
-              <Link href={recordHref} className={linkClass}>
+              <ViewLink href={recordHref} className={linkClass}>
                 All events for this record
-              </Link>
+              </ViewLink>
             ) : null}
             {actorHref ? (
-              <Link href={actorHref} className={linkClass}>
+              <ViewLink href={actorHref} className={linkClass}>
                 All events by this user
-              </Link>
+              </ViewLink>
             ) : null}
           </nav>
         ) : null}
@@ -114,9 +114,9 @@ function EventDetailView({ event, closeHref, recordHref, actorHref, timeZone }: 
 export function EventNotFound({ closeHref }: { closeHref: string }) {
   return (
     <EventDetailSheet closeHref={closeHref} title="Event not found" description="Event not found — it does not exist or belongs to another organization.">
-      <Link href={closeHref} scroll={false} className={linkClass}>
+      <ViewLink href={closeHref} className={linkClass}>
         Back to the events
-      </Link>
+      </ViewLink>
     </EventDetailSheet>
   );
 }

@@ -55,7 +55,7 @@ export function FacetFilter({ facet, options, state }: { facet: Facet; options: 
             />
           ) : null}
           <fieldset className="max-h-72 space-y-0.5 overflow-y-auto" aria-label={`${label} values`}>
-            {shown.length === 0 ? <p className="px-2 py-3 text-sm text-zinc-500">No values recorded yet.</p> : null}
+            {shown.length === 0 ? <p className="px-2 py-3 text-sm text-zinc-600 dark:text-zinc-400">No values recorded yet.</p> : null}
             {shown.map((value) => (
               <label key={value} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
                 <input type="checkbox" checked={selected.includes(value)} onChange={() => toggle(value)} className="size-4 accent-sky-600" />

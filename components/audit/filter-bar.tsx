@@ -8,12 +8,15 @@ import { RangeFilter } from './range-filter';
 /** The filter controls; they and the query box edit the same URL state. */
 export function FilterBar({ state, options }: { state: AuditViewState; options: Record<Facet, string[]> }) {
   return (
-    <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
+    <div className="flex flex-col gap-2 md:flex-row md:flex-wrap md:items-center" role="group" aria-label="Filters">
       <RangeFilter key={JSON.stringify(state.filters.range)} state={state} />
-      {FACETS.map((facet) => (
-        <FacetFilter key={facet} facet={facet} options={options[facet]} state={state} />
-      ))}
-      <MoreFilters state={state} />
+      {/* A row that scrolls sideways on a phone; on wider screens its buttons simply wrap with the rest. */}
+      <div className="flex items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1 md:contents">
+        {FACETS.map((facet) => (
+          <FacetFilter key={facet} facet={facet} options={options[facet]} state={state} />
+        ))}
+        <MoreFilters state={state} />
+      </div>
     </div>
   );
 }

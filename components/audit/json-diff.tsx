@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useId, useState, useSyncExternalStore } from 'react';
 import dynamic from 'next/dynamic';
 import { Button } from '@/components/ui/button';
 import { canonical } from '@/lib/recording/diff';
@@ -25,10 +25,29 @@ const VIEWS = [
   { split: false, label: 'Unified' },
 ] as const;
 
-/** "View difference": a before/after comparison of the snapshots, shown on demand, split or unified. */
+// Below this width two columns of JSON side by side are unreadable: the diff is always unified.
+const NARROW_QUERY = '(max-width: 767px)';
+
+function subscribeToWidth(onChange: () => void) {
+  const media = window.matchMedia(NARROW_QUERY);
+  media.addEventListener('change', onChange);
+  return () => media.removeEventListener('change', onChange);
+}
+
+function useNarrowScreen(): boolean {
+  return useSyncExternalStore(
+    subscribeToWidth,
+    () => window.matchMedia(NARROW_QUERY).matches,
+    () => false,
+  );
+}
+
+/** "View difference": a before/after comparison of the snapshots, shown on demand, split or unified (unified on a phone). */
 export function JsonDiff({ before, after }: { before: unknown; after: unknown }) {
   const [shown, setShown] = useState(false);
-  const [splitView, setSplitView] = useState(true);
+  const [chosenSplit, setSplitView] = useState(true);
+  const narrow = useNarrowScreen();
+  const splitView = chosenSplit && !narrow;
   const panelId = useId();
 
   if ((before === null || before === undefined) && (after === null || after === undefined)) {
@@ -41,7 +60,7 @@ export function JsonDiff({ before, after }: { before: unknown; after: unknown })
         <Button type="button" variant="outline" size="sm" aria-expanded={shown} aria-controls={panelId} onClick={() => setShown((s) => !s)}>
           {shown ? 'Hide difference' : 'View difference'}
         </Button>
-        {shown ? (
+        {shown && !narrow ? (
           <div role="group" aria-label="Difference layout" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
             {VIEWS.map((v) => (
               <button

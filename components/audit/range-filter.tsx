@@ -54,7 +54,7 @@ export function RangeFilter({ state }: { state: AuditViewState }) {
             if (!invalid) goFilters({ range: { from: from ? new Date(from) : null, to: to ? new Date(to) : null } });
           }}
         >
-          <label className="flex items-center gap-1 text-xs text-zinc-500">
+          <label className="flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
             From
             <input
               type="datetime-local"
@@ -63,7 +63,7 @@ export function RangeFilter({ state }: { state: AuditViewState }) {
               className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
             />
           </label>
-          <label className="flex items-center gap-1 text-xs text-zinc-500">
+          <label className="flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
             To
             <input
               type="datetime-local"

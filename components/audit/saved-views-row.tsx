@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { ViewLink } from './view-pending';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { deleteSavedViewAction, renameSavedViewAction, shareSavedViewAction } from '@/app/(admin)/audit/saved-views-actions';
 import { ActionMessage } from '@/components/admin/action-message';
@@ -88,7 +88,7 @@ export function SavedViewsRow({
       ) : (
         <div className="flex items-start gap-2">
           <div className="min-w-0 flex-1">
-            <Link
+            <ViewLink
               href={`/audit${view.query}`}
               onClick={onOpen}
               aria-current={current ? 'true' : undefined}
@@ -102,7 +102,7 @@ export function SavedViewsRow({
               ) : null}
               {view.name}
               {current ? <span className="sr-only"> (current view)</span> : null}
-            </Link>
+            </ViewLink>
             <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={owner}>
               {owner}
             </p>

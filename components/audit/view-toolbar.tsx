@@ -1,12 +1,12 @@
 'use client';
 
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useOptimistic, useState, useTransition } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
 import { COLUMNS, hrefWith, type AuditViewState, type Column } from '@/lib/view/search-params';
 import { useViewNavigation } from './use-view-navigation';
+import { ViewLink } from './view-pending';
 
 export const COLUMN_LABELS: Record<Column, string> = {
   time: 'Time',
@@ -28,14 +28,14 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
   const { go } = useViewNavigation(state);
   const [visible, setVisible] = useOptimistic<Column[]>(state.cols ?? [...COLUMNS]);
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <div className="flex items-center gap-2 md:flex-wrap">
       <Button variant="outline" size="sm" onClick={() => startRefresh(() => router.refresh())} disabled={refreshing} title="Run the same view again">
         {refreshing ? 'Refreshing…' : 'Refresh'}
       </Button>
       <Button variant="outline" size="sm" asChild>
-        <Link href="/audit" title="Back to the default view: last 24 hours, newest first, no filters">
+        <ViewLink href="/audit" title="Back to the default view: last 24 hours, newest first, no filters">
           Reset
-        </Link>
+        </ViewLink>
       </Button>
       <Button
         variant="outline"
@@ -83,10 +83,9 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
       </Popover.Root>
       <div role="group" aria-label="Time zone" className="inline-flex overflow-hidden rounded-md border border-zinc-300 text-xs dark:border-zinc-700">
         {(['local', 'utc'] as const).map((tz) => (
-          <Link
+          <ViewLink
             key={tz}
             href={hrefWith(state, { tz, after: state.after, before: state.before })}
-            scroll={false}
             aria-current={state.tz === tz ? 'true' : undefined}
             className={
               state.tz === tz
@@ -95,7 +94,7 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
             }
           >
             {tz === 'utc' ? 'UTC' : 'Local'}
-          </Link>
+          </ViewLink>
         ))}
       </div>
     </div>

@@ -89,7 +89,11 @@ export function parseQuery(query: string, zone: string): { filters: FilterValues
       continue;
     }
     if (key === 'created') {
-      issue(applyCreated((range ??= { from: null, to: null }), value, zone));
+      // A bad bound leaves the window as it was, rather than opening it to "from the beginning".
+      const next: Range = { ...(range ?? { from: null, to: null }) };
+      const problem = applyCreated(next, value, zone);
+      if (problem) issue(problem);
+      else range = next;
       continue;
     }
     // An unquoted list value is comma-separated (`action:create,delete`); a quoted one is one value.

@@ -29,6 +29,12 @@ describe('query language', () => {
     expect(issues).toHaveLength(5);
   });
 
+  it('a bad created: bound leaves the time window alone instead of opening it to the beginning', () => {
+    expect(parseQuery('created:yesterdayish action:update', 'UTC').filters.range).toBeNull();
+    const { filters } = parseQuery('created:>=2026-11-01 created:<=soon', 'UTC');
+    expect(filters.range).toEqual({ from: new Date('2026-11-01T00:00:00Z'), to: null });
+  });
+
   it('round-trips: toQuery of parsed filters parses back to the same filters', () => {
     const base = defaultFilters();
     const { filters } = parseQuery('action:update -result:success actor:"Ann Lee" ip:2001:db8::/32 field:limits.rate object:flo_1 "two words" single', 'UTC');

@@ -40,7 +40,7 @@ export default async function ApiKeysPage() {
         <TableBody>
           {keys.length === 0 ? (
             <tr>
-              <TableCell colSpan={7} className="py-8 text-center text-zinc-500">
+              <TableCell colSpan={7} className="py-8 text-center text-zinc-600 dark:text-zinc-400">
                 No API keys yet.
               </TableCell>
             </tr>
@@ -53,7 +53,11 @@ export default async function ApiKeysPage() {
                 <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.createdAt, zone)}</TableCell>
                 <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.lastUsedAt, zone)}</TableCell>
                 <TableCell data-testid="api-key-status">
-                  {k.revokedAt ? <span className="text-zinc-500">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}
+                  {k.revokedAt ? (
+                    <span className="text-zinc-600 dark:text-zinc-400">revoked</span>
+                  ) : (
+                    <span className="text-emerald-700 dark:text-emerald-400">active</span>
+                  )}
                 </TableCell>
                 {canManage ? <TableCell>{k.revokedAt ? null : <RevokeApiKeyButton keyId={k.id} name={k.name} />}</TableCell> : null}
               </TableRow>

@@ -13,6 +13,7 @@ import { FilterBar } from '@/components/audit/filter-bar';
 import { QueryBox } from '@/components/audit/query-box';
 import { SavedViews } from '@/components/audit/saved-views';
 import { TotalCount } from '@/components/audit/total-count';
+import { PendingRegion, ViewPendingProvider } from '@/components/audit/view-pending';
 import { ViewToolbar } from '@/components/audit/view-toolbar';
 import { Alert } from '@/components/ui/alert';
 import { hasPermission } from '@/lib/auth/roles';
@@ -65,53 +66,60 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const closeHref = hrefWith(state, { after: state.after, before: state.before });
 
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-2">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-          <p className="text-sm text-zinc-500 dark:text-zinc-400">
-            {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
-          </p>
+    <ViewPendingProvider>
+      <div className="space-y-4">
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          <div>
+            <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
+            </p>
+          </div>
+          <PendingRegion>
+            <Suspense fallback={<span className="text-sm text-zinc-600 dark:text-zinc-400">Counting…</span>}>
+              <TotalCount count={count} />
+            </Suspense>
+          </PendingRegion>
         </div>
-        <Suspense fallback={<span className="text-sm text-zinc-400">Counting…</span>}>
-          <TotalCount count={count} />
+        <div className="flex flex-wrap items-start gap-2">
+          <QueryBox state={state} />
+          {/* On a phone the view tools are one row that scrolls sideways, so the events start near the top. */}
+          <div className="flex max-w-full items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1">
+            <SavedViews
+              views={views}
+              currentQuery={serializeAuditSearchParams(state)}
+              canSave={hasPermission(org.role, 'views:save')}
+              canManageShared={hasPermission(org.role, 'views:manage')}
+            />
+            <ViewToolbar state={state} pinnedHref={pinnedHref} />
+            <Suspense fallback={null}>
+              <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
+            </Suspense>
+          </div>
+        </div>
+        <FilterBar state={state} options={options} />
+        <ActiveFilters state={state} />
+        {issues.length > 0 ? (
+          <Alert tone="warning" data-testid="param-issues">
+            <p className="font-medium">Some parts of this link could not be used and were ignored:</p>
+            <ul className="mt-1 list-disc pl-5">
+              {issues.map((i, n) => (
+                <li key={n}>{i.message}</li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
+        <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
+          <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
         </Suspense>
+        {state.event ? (
+          detail ? (
+            <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} />
+          ) : (
+            <EventNotFound closeHref={closeHref} />
+          )
+        ) : null}
       </div>
-      <div className="flex flex-wrap items-center gap-2">
-        <QueryBox state={state} />
-        <SavedViews
-          views={views}
-          currentQuery={serializeAuditSearchParams(state)}
-          canSave={hasPermission(org.role, 'views:save')}
-          canManageShared={hasPermission(org.role, 'views:manage')}
-        />
-        <ViewToolbar state={state} pinnedHref={pinnedHref} />
-        <Suspense fallback={null}>
-          <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
-        </Suspense>
-      </div>
-      <FilterBar state={state} options={options} />
-      <ActiveFilters state={state} />
-      {issues.length > 0 ? (
-        <Alert tone="warning" data-testid="param-issues">
-          <p className="font-medium">Some parts of this link could not be used and were ignored:</p>
-          <ul className="mt-1 list-disc pl-5">
-            {issues.map((i, n) => (
-              <li key={n}>{i.message}</li>
-            ))}
-          </ul>
-        </Alert>
-      ) : null}
-      <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
-        <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
-      </Suspense>
-      {state.event ? (
-        detail ? (
-          <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} />
-        ) : (
-          <EventNotFound closeHref={closeHref} />
-        )
-      ) : null}
-    </div>
+    </ViewPendingProvider>
   );
 }

@@ -43,7 +43,7 @@ export default async function MembersPage() {
             <TableRow key={m.userId} data-member={m.email}>
               <TableCell>
                 {m.name}
-                {m.userId === user.id ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
+                {m.userId === user.id ? <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">(you)</span> : null}
               </TableCell>
               <TableCell className="font-mono text-xs">{m.email}</TableCell>
               <TableCell data-testid="member-role">{m.role}</TableCell>
