@@ -18,7 +18,8 @@ export async function switchOrganizationAction(formData: FormData) {
   const target = ctx.orgs.find((o) => o.orgId === orgId);
   if (!target) redirect('/audit'); // not a member: nothing changes
   (await cookies()).set(ORG_COOKIE, target.orgId, orgCookieOptions(getSettings().secureCookies));
-  redirect('/audit');
+  // '/' lands each role on a page it may open (a member of the new organization on their account).
+  redirect('/');
 }
 
 /** Signs this browser out: its session row ends first, so a copy of the cookie stops working too. */

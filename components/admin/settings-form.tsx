@@ -43,7 +43,7 @@ export function SettingsForm({
               </option>
             ))}
           </NativeSelect>
-          <p id="org-tz-help" className="text-xs text-zinc-500">
+          <p id="org-tz-help" className="text-xs text-zinc-500 dark:text-zinc-400">
             Used for members whose browser has not reported its own zone, and for exports.
           </p>
         </div>
@@ -61,7 +61,7 @@ export function SettingsForm({
             aria-describedby="org-retention-help"
             className="w-40"
           />
-          <p id="org-retention-help" className="text-xs text-zinc-500">
+          <p id="org-retention-help" className="text-xs text-zinc-500 dark:text-zinc-400">
             Audit entries older than this are removed by the retention job; at least {policy.minDays} days. A longer period applies at once. Only owners can
             shorten it, and a shorter period takes effect {policy.delayDays} day{policy.delayDays === 1 ? '' : 's'} later (an owner can cancel it until then).
           </p>
@@ -82,7 +82,7 @@ export function SettingsForm({
             />
             <Label htmlFor="org-legal-hold">Legal hold: suspend retention</Label>
           </div>
-          <p id="org-legal-hold-help" className="text-xs text-zinc-500">
+          <p id="org-legal-hold-help" className="text-xs text-zinc-500 dark:text-zinc-400">
             While on, no audit entries are removed, whatever their age. Only owners can change this.
           </p>
         </div>
