@@ -26,6 +26,7 @@ const DEMO_PASSWORD = 'audit-demo-2026';
 
 type Sample = { ms: number; status: number };
 const samples: Record<string, Sample[]> = { audit: [], ingest: [], integrity: [], export: [] };
+const dropped: string[] = [];
 
 async function timed(kind: string, fn: () => Promise<Response>, drain = true) {
   const started = performance.now();
@@ -37,8 +38,9 @@ async function timed(kind: string, fn: () => Promise<Response>, drain = true) {
       const reader = res.body.getReader();
       while (!(await reader.read()).done);
     }
-  } catch {
+  } catch (error) {
     status = -1; // connection dropped or reset: counted as a server error
+    dropped.push(`${kind}: ${error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error)}`);
   }
   samples[kind]!.push({ ms: performance.now() - started, status });
 }
@@ -155,6 +157,7 @@ async function main() {
       '```',
     );
     const ok = serverErrors === 0 && auditP99 < 2000 && verify.status === 0;
+    if (dropped.length) lines.push('', 'dropped requests:', ...dropped.slice(0, 10).map((d) => `- ${d}`));
     lines.push(`result: ${ok ? 'PASS' : 'FAIL'} (server errors ${serverErrors}, /audit p99 ${Math.round(auditP99)} ms)`);
     const out = lines.join('\n');
     console.log(out);

@@ -38,3 +38,8 @@ export async function tryLockChainVerification(tx: Tx, orgId: string): Promise<b
   const result = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${`audit_chain_verification:${orgId}`}::text, 0)) as locked`);
   return rowsOf<{ locked: boolean }>(result)[0]?.locked === true;
 }
+
+/** Waits for the organization's verification lock and holds it for the rest of `tx` (the first run of an org). */
+export async function lockChainVerification(tx: Tx, orgId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`audit_chain_verification:${orgId}`}::text, 0))`);
+}

@@ -1,6 +1,6 @@
 import type { Tx } from '@/db/client';
 import { listHashedEntries } from '@/db/queries/chain-entries';
-import { getStoredVerification, saveVerification, tryLockChainVerification } from '@/db/queries/chain-verifications';
+import { getStoredVerification, saveVerification, lockChainVerification, tryLockChainVerification } from '@/db/queries/chain-verifications';
 import { computeEntryHash } from '@/lib/chain/entry-hash';
 import { getChainStart, verifyChain, type ChainPoint, type ChainVerification, type VerifyOptions } from '@/lib/chain/verify';
 
@@ -33,14 +33,16 @@ async function storedStart(tx: Tx, orgId: string, stored: { seq: number; hash: s
 
 /**
  * Verifies an organization's chain inside `tx`, at most one run per organization at a time: the run holds a
- * transaction-scoped advisory lock; a concurrent caller gets the last stored result marked `stale` (or null
- * when there is none yet). By default only what was appended since the stored position is checked, linked to
+ * transaction-scoped advisory lock; a concurrent caller gets the last stored result marked `stale` (or, when there
+ * is none yet, waits for the running one and continues from what it stored). By default only what was appended since the stored position is checked, linked to
  * the stored entry hash; the position and result are stored in `tx`. Tenancy: `orgId` only.
  */
 export async function checkChain(tx: Tx, orgId: string, opts: CheckOptions = {}): Promise<ChainCheck | null> {
   if (!(await tryLockChainVerification(tx, orgId))) {
     const last = await getStoredVerification(tx, orgId);
-    return last ? { ...(last.result as ChainCheck), stale: true } : null;
+    if (last) return { ...(last.result as ChainCheck), stale: true };
+    // Nothing stored yet (the organization's first run is going): wait for it, then continue from what it stored.
+    await lockChainVerification(tx, orgId);
   }
   const stored = opts.full ? undefined : await getStoredVerification(tx, orgId);
   const anchor = await getChainStart(tx, orgId);
