@@ -19,6 +19,10 @@ export async function startServer({ dev = false, port = 3000, hostname = '0.0.0.
       res.end();
     });
   });
+  // Keep idle connections longer than clients and proxies do (Node closes them after 5 s): a client that reuses a
+  // socket the server is closing at that moment gets ECONNRESET, more often while long work holds the event loop.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   console.log(`[server] ${dev ? 'development' : 'production'} server on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
   const stop = () => server.close(() => process.exit(0));
