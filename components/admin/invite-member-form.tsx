@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { inviteMemberAction } from '@/app/(admin)/members/actions';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -8,10 +8,10 @@ import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { ROLES } from '@/lib/auth/roles';
 import { ActionMessage } from './action-message';
+import { ShownOnce } from './shown-once';
 
 export function InviteMemberForm({ canGrantOwner }: { canGrantOwner: boolean }) {
   const [state, action, pending] = useActionState(inviteMemberAction, null);
-  const [copied, setCopied] = useState(false);
   const link = state?.ok && typeof window !== 'undefined' ? `${window.location.origin}${state.data.path}` : '';
   return (
     <form action={action} className="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" aria-labelledby="invite-member-title">
@@ -55,22 +55,7 @@ export function InviteMemberForm({ canGrantOwner }: { canGrantOwner: boolean }) 
               <p>
                 Invitation for <strong>{state.data.email}</strong> as {state.data.role}. Send them this link; it is shown only now.
               </p>
-              <div className="flex flex-wrap items-center gap-2">
-                <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900" data-testid="invitation-link">
-                  {link}
-                </code>
-                <Button
-                  type="button"
-                  size="sm"
-                  variant="outline"
-                  onClick={async () => {
-                    await navigator.clipboard.writeText(link);
-                    setCopied(true);
-                  }}
-                >
-                  {copied ? 'Copied' : 'Copy'}
-                </Button>
-              </div>
+              <ShownOnce value={link} testId="invitation-link" />
             </div>
           ) : null
         }

@@ -5,27 +5,15 @@ import { apiError, apiJson, internalError, unauthorized } from '@/lib/api/http';
 import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { checkChain, type ChainCheck } from '@/lib/chain/check-chain';
 import { getSigningKey } from '@/lib/chain/signing-key';
-import { apiKeyActor } from '@/lib/ingest/to-audit-entry';
+import { apiReadEntry } from '@/lib/api/read-entry';
 import { RATE_RULES, takeRate, type RateRule } from '@/lib/rate-limits';
 import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
 
 type Deps = { rateRule?: RateRule; now?: Date };
 
-/** A read of integrity data by an API key, as its audit entry (PCI DSS 10.2.1.3: access to audit trails is logged). */
-function readEntry(key: ApiKeyPrincipal, request: RequestContext, what: Pick<AuditEntry, 'message' | 'metadata' | 'result' | 'errorMessage'>): AuditEntry {
-  return {
-    orgId: key.orgId,
-    actor: apiKeyActor(key),
-    source: 'api',
-    ip: request.ip,
-    userAgent: request.userAgent,
-    requestId: request.requestId,
-    action: 'read',
-    objectType: 'integrity',
-    objectLabel: 'Audit log integrity',
-    ...what,
-  };
-}
+/** A read of integrity data by an API key, as its audit entry. */
+const readEntry = (key: ApiKeyPrincipal, request: RequestContext, what: Pick<AuditEntry, 'message' | 'metadata' | 'result' | 'errorMessage'>) =>
+  apiReadEntry(key, request, { type: 'integrity', label: 'Audit log integrity' }, what);
 
 /**
  * The key's share of RATE_RULES.integrityApi (both integrity endpoints together): null to go on, else the 429.

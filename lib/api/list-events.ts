@@ -7,7 +7,7 @@ import type { ParamIssue } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
-import { apiKeyActor } from '@/lib/ingest/to-audit-entry';
+import { apiReadEntry } from '@/lib/api/read-entry';
 
 /** One event as the API returns it (snake_case, the same nesting as the ingest format). */
 export type ApiEvent = {
@@ -65,19 +65,18 @@ export async function listEventsForApiKey(
       after: state.after,
       before: state.before,
     });
-    await recordAuditEvent(tx, {
-      orgId: key.orgId,
-      actor: apiKeyActor(key),
-      source: 'api',
-      ip: request.ip,
-      userAgent: request.userAgent,
-      requestId: request.requestId,
-      action: 'read',
-      objectType: 'audit_log',
-      objectLabel: 'Audit log',
-      message: `Listed ${rows.length} audit event${rows.length === 1 ? '' : 's'} through the API`,
-      metadata: { query: Object.fromEntries(params.entries()), row_count: rows.length },
-    });
+    await recordAuditEvent(
+      tx,
+      apiReadEntry(
+        key,
+        request,
+        { type: 'audit_log', label: 'Audit log' },
+        {
+          message: `Listed ${rows.length} audit event${rows.length === 1 ? '' : 's'} through the API`,
+          metadata: { query: Object.fromEntries(params.entries()), row_count: rows.length },
+        },
+      ),
+    );
     const page = { data: rows.map(toApiEvent), next_cursor: next ? encodeCursor(next) : null, request_id: request.requestId };
     return { ok: true as const, page };
   });
