@@ -1,0 +1,47 @@
+/**
+ * The contract between the log-stream delivery loop and a destination kind (webhook, Splunk HEC, Datadog, syslog).
+ * The loop reads a batch of one organization's entries in chain order, formats it for the destination and hands
+ * it to the destination's sink; a sink either delivers the whole batch or throws a DeliveryError.
+ */
+
+/** One audit entry as it leaves the product: the API's event JSON plus its place in the chain. */
+export type StreamEvent = {
+  id: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  occurred_at: string;
+  org_id: string;
+  [field: string]: unknown;
+};
+
+/** A batch of consecutive entries (seq first..last, no gaps) for one destination. */
+export type StreamBatch = {
+  /** Stable across retries and instances: the same batch always has the same id (a receiver can drop duplicates). */
+  id: string;
+  orgId: string;
+  destinationId: string;
+  events: StreamEvent[];
+  /** When the loop started this attempt (used for timestamps in signatures and envelopes). */
+  attemptAt: Date;
+};
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    /** false when retrying the same request cannot help (e.g. 400/401/403/404/413 from the receiver). */
+    readonly retryable: boolean,
+    /** The receiver's status code, when there was one. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+export interface Sink {
+  /** Delivers the whole batch or throws DeliveryError. Must honour `signal` (the loop's timeout) and never hang. */
+  send(batch: StreamBatch, signal: AbortSignal): Promise<void>;
+  /** Releases sockets (syslog keeps a connection open between batches). */
+  close(): Promise<void>;
+}
