@@ -8,7 +8,17 @@ import { createTestPki, type TestPki } from './test-pki';
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
 
 /** One message as rsyslog parsed and wrote it (the template below: one JSON object per line). */
-export type ReceivedSyslog = { raw: string; msg: string; msgid: string; sd: string; pri: string; hostname: string; appname: string; timestamp: string; input: string };
+export type ReceivedSyslog = {
+  raw: string;
+  msg: string;
+  msgid: string;
+  sd: string;
+  pri: string;
+  hostname: string;
+  appname: string;
+  timestamp: string;
+  input: string;
+};
 
 export type RsyslogReceiver = {
   pki: TestPki;

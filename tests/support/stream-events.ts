@@ -11,11 +11,21 @@ export type EventSeed = {
   actorLabel?: string;
 };
 
+/** A fixture event: a StreamEvent whose API fields are typed. */
+export type FixtureEvent = StreamEvent & {
+  action: string;
+  message: string;
+  result: 'success' | 'failure';
+  ip: string | null;
+  actor: { type: string; id: string | null; label: string };
+  object: { type: string; id: string | null; label: string | null };
+};
+
 /**
  * A chain of stream events for one organization (seq 1..n, each prev_hash the previous hash, each hash the real
  * entry hash), in the API's nested shape plus the chain fields, as the delivery loop hands them to a sink.
  */
-export function chainedEvents(seeds: readonly EventSeed[], orgId: string = randomUUID(), start = { seq: 1, prevHash: GENESIS_HASH }): StreamEvent[] {
+export function chainedEvents(seeds: readonly EventSeed[], orgId: string = randomUUID(), start = { seq: 1, prevHash: GENESIS_HASH }): FixtureEvent[] {
   let prevHash = start.prevHash;
   const base = Date.parse('2026-11-28T12:00:00.000Z');
   return seeds.map((seed, i) => {

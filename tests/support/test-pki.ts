@@ -27,7 +27,23 @@ function signedBy(dir: string, ca: string, name: string, subjectAltName: string 
   openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
   const ext = [`basicConstraints=CA:FALSE`, `extendedKeyUsage=${usage}`, ...(subjectAltName ? [`subjectAltName=${subjectAltName}`] : [])];
   writeFileSync(path.join(dir, `${name}.ext`), `${ext.join('\n')}\n`);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}-key.pem`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 /** Generates the PKI into `dir` with the openssl CLI (RSA keys: every TLS library in the tests accepts them). */

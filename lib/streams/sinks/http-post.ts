@@ -39,7 +39,10 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
  * (it would carry the credentials elsewhere).
  */
 export function errorForStatus(receiver: string, status: number, body: string, retryAfter?: string): DeliveryError {
-  const detail = body.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200);
+  const detail = body
+    .replace(/[\x00-\x1f\x7f]+/g, ' ')
+    .trim()
+    .slice(0, 200);
   const message = `${receiver} answered ${status}${detail ? `: ${detail}` : ''}`;
   if (status >= 300 && status < 400) return new DeliveryError(`${message} (redirects are not followed)`, false, status);
   const retryable = status === 408 || status === 429 || status >= 500;
