@@ -64,7 +64,18 @@ export function createHttpPoster(receiver: string, target: { url: string; caCert
   const agent = secure ? new https.Agent({ keepAlive: true, ca: target.caCertificate }) : new http.Agent({ keepAlive: true });
   const request = secure ? https.request : http.request;
 
-  function post(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<void> {
+  async function post(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<void> {
+    try {
+      await postOnce(headers, body, signal);
+    } catch (error) {
+      // A kept-alive connection the receiver closed while idle fails the next request at once: that request
+      // never reached it, so sending it again on a fresh connection is safe (Node's documented pattern).
+      if (!(error instanceof StaleConnection)) throw error;
+      await postOnce(headers, body, signal);
+    }
+  }
+
+  function postOnce(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(new DeliveryError(`${receiver}: timed out before sending`, true));
       const req = request(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
@@ -83,13 +94,19 @@ export function createHttpPoster(receiver: string, target: { url: string; caCert
           reject(errorForStatus(receiver, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
         });
       });
-      req.on('error', (error) => reject(networkError(receiver, error, signal)));
+      req.on('error', (error) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (req.reusedSocket && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE')) reject(new StaleConnection());
+        else reject(networkError(receiver, error, signal));
+      });
       req.end(body);
     });
   }
 
   return { post, close: () => agent.destroy() };
 }
+
+class StaleConnection extends Error {}
 
 function networkError(receiver: string, error: Error, signal: AbortSignal): DeliveryError {
   if (signal.aborted) return new DeliveryError(`${receiver}: timed out`, true);
