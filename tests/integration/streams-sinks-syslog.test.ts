@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError, type StreamEvent } from '@/lib/streams/sink';
 import { createSyslogSink, type SyslogConfig } from '@/lib/streams/sinks/syslog';
 import { parseCef } from '@/tests/support/cef-parse';
-import { startRsyslog, type ReceivedSyslog, type RsyslogReceiver } from '@/tests/support/rsyslog';
+import { jsonBody, startRsyslog, type ReceivedSyslog, type RsyslogReceiver } from '@/tests/support/rsyslog';
 import { AWKWARD_SEEDS, batchOf, chainedEvents, type EventSeed } from '@/tests/support/stream-events';
 
 // Debian's rsyslogd is the receiver: what it parsed out of our bytes (PRI, MSGID, STRUCTURED-DATA, MSG) is what
@@ -67,7 +67,7 @@ describe('syslog sink (RFC 5424, octet-counted) into rsyslog', () => {
     const received = await receivedBy('json-tcp', events.length);
     expect(received).toHaveLength(events.length);
     expectSameChain(received, events);
-    received.forEach((r, i) => expect(JSON.parse(r.msg.slice(1))).toEqual(events[i]));
+    received.forEach((r, i) => expect(jsonBody(r)).toEqual(events[i]));
     expect(received.every((r) => r.appname === 'audit-log' && r.input === 'tcp')).toBe(true);
   });
 
@@ -157,6 +157,36 @@ describe('syslog sink (RFC 5424, octet-counted) into rsyslog', () => {
     expect(attempts).toBe(1);
     const received = await receivedBy('restart', 20);
     expectSameChain(received, events);
+  });
+
+  it('keeps one connection for many batches, each frame counted in bytes', async () => {
+    let connections = 0;
+    const bytes: Buffer[] = [];
+    const server = net.createServer((socket) => {
+      connections++;
+      socket.on('data', (chunk: Buffer) => bytes.push(chunk));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const events = chainedEvents([...AWKWARD_SEEDS, ...AWKWARD_SEEDS]);
+      const s = createSyslogSink({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, transport: 'tcp' });
+      for (const event of events) await s.send(batchOf([event]), AbortSignal.timeout(5000));
+      await s.close();
+      await new Promise((r) => setTimeout(r, 100));
+      // Read the stream back by RFC 6587 octet counting alone: "<length> <exactly length bytes>" repeated.
+      const stream = Buffer.concat(bytes);
+      const messages: string[] = [];
+      for (let at = 0; at < stream.length;) {
+        const space = stream.indexOf(0x20, at);
+        const length = Number(stream.subarray(at, space).toString('ascii'));
+        messages.push(stream.subarray(space + 1, space + 1 + length).toString('utf8'));
+        at = space + 1 + length;
+      }
+      expect(connections).toBe(1);
+      expect(messages.map((m) => JSON.parse(m.slice(m.indexOf('\ufeff') + 1)))).toEqual(events);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('gives up with a retryable error when the receiver stops reading, instead of hanging', async () => {

@@ -20,6 +20,11 @@ export type ReceivedSyslog = {
   input: string;
 };
 
+/** The MSG of a message sent in JSON (or OCSF) format, parsed: what a receiver would hand to the verifier. */
+export function jsonBody(record: ReceivedSyslog): unknown {
+  return JSON.parse(record.msg.replace(/^\ufeff/, ''));
+}
+
 export type RsyslogReceiver = {
   pki: TestPki;
   /** imtcp without TLS; TLS with any client; TLS that demands a client certificate signed by the test CA. */
@@ -102,6 +107,10 @@ export async function startRsyslog(): Promise<RsyslogReceiver> {
   async function start() {
     const proc = spawn(RSYSLOGD, ['-n', '-f', confFile, '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    // Should the test process end without stop() (a crash, a killed worker), take this rsyslogd with it.
+    const orphanGuard = () => proc.kill('SIGTERM');
+    process.once('exit', orphanGuard);
+    proc.once('exit', () => process.off('exit', orphanGuard));
     proc.stdout?.on('data', (d) => (log += d));
     proc.stderr?.on('data', (d) => (log += d));
     for (let i = 0; i < 100; i++) {
