@@ -33,6 +33,8 @@ export class DeliveryError extends Error {
     readonly retryable: boolean,
     /** The receiver's status code, when there was one. */
     readonly status?: number,
+    /** How long the receiver asked us to wait before the next attempt (HTTP Retry-After), when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DeliveryError';
