@@ -42,6 +42,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     streamTimeoutSeconds: parseRange(env.STREAM_TIMEOUT_SECONDS, 10, 'STREAM_TIMEOUT_SECONDS', 1, 300),
     // Longest wait between retries of a failing destination (backoff doubles from 1 s up to this, with jitter).
     streamRetryMaxSeconds: parseRange(env.STREAM_RETRY_MAX_SECONDS, 300, 'STREAM_RETRY_MAX_SECONDS', 1, 86_400),
+    // How long a claimed destination stays with one instance unless renewed (after each batch); an instance that dies
+    // is taken over this long after. Must exceed STREAM_TIMEOUT_SECONDS.
+    streamLeaseSeconds: parseRange(env.STREAM_LEASE_SECONDS, 60, 'STREAM_LEASE_SECONDS', 2, 3600),
     // Consecutive failed attempts after which a destination is shown (and recorded) as unhealthy.
     streamUnhealthyAfter: parseRange(env.STREAM_UNHEALTHY_AFTER, 5, 'STREAM_UNHEALTHY_AFTER', 1, 1000),
     // Signs session cookies; unset: generated once into DATA_DIR/auth-secret (lib/auth/secret.ts).

@@ -33,7 +33,7 @@ export function streamLoopOptionsFromSettings(): StreamLoopOptions {
     retryMaxMs: s.streamRetryMaxSeconds * 1000,
     unhealthyAfter: s.streamUnhealthyAfter,
     // Longer than any one send, so a live instance never loses its lease mid-batch; renewed after each batch.
-    leaseSeconds: Math.max(30, s.streamTimeoutSeconds * 3),
+    leaseSeconds: Math.max(s.streamLeaseSeconds, s.streamTimeoutSeconds + 1),
     maxBatchesPerClaim: 20,
     concurrency: 4,
     pollMs: 500,
