@@ -34,11 +34,7 @@ export type StreamDestinationStatus = StreamDestinationRow & { headSeq: number; 
  * first entry it has not passed yet (null when caught up). Tenancy: `orgId`.
  */
 export async function listStreamDestinations(db: DbOrTx, orgId: string): Promise<StreamDestinationStatus[]> {
-  const rows = await db
-    .select()
-    .from(d)
-    .where(eq(d.orgId, orgId))
-    .orderBy(asc(d.createdAt), asc(d.id));
+  const rows = await db.select().from(d).where(eq(d.orgId, orgId)).orderBy(asc(d.createdAt), asc(d.id));
   const [head] = rowsOf<{ seq: string | null }>(await db.execute(sql`select seq::text as seq from audit_chain_heads where org_id = ${orgId}`));
   const headSeq = Number(head?.seq ?? 0);
   const out: StreamDestinationStatus[] = [];
@@ -90,12 +86,7 @@ export async function deleteStreamDestination(db: DbOrTx, orgId: string, id: str
 
 /** The lowest seq still stored for the organization (retention removes a prefix), or null when none. Tenancy: `orgId`. */
 export async function firstRetainedSeq(db: DbOrTx, orgId: string): Promise<number | null> {
-  const [row] = await db
-    .select({ seq: auditEvents.seq })
-    .from(auditEvents)
-    .where(eq(auditEvents.orgId, orgId))
-    .orderBy(asc(auditEvents.seq))
-    .limit(1);
+  const [row] = await db.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.orgId, orgId)).orderBy(asc(auditEvents.seq)).limit(1);
   return row?.seq ?? null;
 }
 

@@ -45,7 +45,9 @@ export const streamDestinations = pgTable(
   (t) => [
     primaryKey({ name: 'stream_destinations_pkey', columns: [t.orgId, t.id] }),
     // The loop's claim looks for due, unpaused rows across organizations.
-    index('stream_destinations_due_idx').on(t.nextAttemptAt).where(sql`not ${t.paused}`),
+    index('stream_destinations_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`not ${t.paused}`),
     check('stream_destinations_cursor_nonnegative', sql`${t.cursor} >= 0`),
   ],
 );

@@ -188,7 +188,12 @@ export const deleteStreamDestinationOperation = defineOperation({
     if (!row) throw new DomainError('That stream destination does not exist (it may have been deleted).');
     return {
       data: { id: row.id },
-      audit: { objectId: row.id, objectLabel: row.name, message: `Deleted stream destination "${row.name}" (delivered through #${row.cursor})`, before: destinationSnapshot(row) },
+      audit: {
+        objectId: row.id,
+        objectLabel: row.name,
+        message: `Deleted stream destination "${row.name}" (delivered through #${row.cursor})`,
+        before: destinationSnapshot(row),
+      },
     };
   },
 });

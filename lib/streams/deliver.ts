@@ -66,7 +66,12 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
     const nowUnhealthy = unhealthy || isUnhealthy(consecutiveFailures, opts.unhealthyAfter, retryable);
     const retryInMs = retryDelayMs(consecutiveFailures, opts.retryMaxMs);
     await db.transaction(async (tx) => {
-      const held = await recordDeliveryFailure(tx, dest.orgId, dest.id, opts.owner, cursor, { consecutiveFailures, lastError, unhealthy: nowUnhealthy, retryInMs });
+      const held = await recordDeliveryFailure(tx, dest.orgId, dest.id, opts.owner, cursor, {
+        consecutiveFailures,
+        lastError,
+        unhealthy: nowUnhealthy,
+        retryInMs,
+      });
       if (held && nowUnhealthy && !unhealthy) {
         await recordAuditEvent(tx, healthChangeEntry({ ...dest, cursor }, { unhealthy: true, consecutiveFailures, lastError }));
       }
@@ -80,20 +85,30 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
       if (pending === null) {
         if (cursor >= head) head = (await getChainHead(db, dest.orgId))?.seq ?? 0;
         if (cursor >= head) break;
-        const rows = await readChainOrder<HashedEntryRow>(db, { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: head, limit: opts.batchSize }, hashedColumns);
+        const rows = await readChainOrder<HashedEntryRow>(
+          db,
+          { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: head, limit: opts.batchSize },
+          hashedColumns,
+        );
         // A full batch ends at its last entry; a short one covers the whole window up to the head.
         through = rows.length === opts.batchSize ? rows[rows.length - 1]!.seq : head;
         if (rows.length === 0) {
-          if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return { delivered, batches, result: 'lease_lost' };
+          if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds)))
+            return { delivered, batches, result: 'lease_lost' };
           cursor = through;
           continue;
         }
-        if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return { delivered, batches, result: 'lease_lost' };
+        if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds)))
+          return { delivered, batches, result: 'lease_lost' };
         pending = through;
       }
       through = pending;
       // The same window and filter read again give the same entries: a retry resends exactly the batch it failed with.
-      const rows = await readChainOrder<HashedEntryRow>(db, { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize }, hashedColumns);
+      const rows = await readChainOrder<HashedEntryRow>(
+        db,
+        { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize },
+        hashedColumns,
+      );
       if (rows.length > 0) {
         const batch = {
           id: streamBatchId(dest.id, dest.generation, cursor, through),

@@ -68,7 +68,13 @@ const secretText = (label: string) =>
     .max(2000, { error: `Keep the ${label} under 2000 characters.` });
 
 const urlField = (hint: string): KindField => ({ name: 'url', label: 'URL', input: 'url', required: true, hint });
-const caField: KindField = { name: 'ca_cert', label: 'CA certificate (PEM, optional)', input: 'pem', required: false, hint: 'Trusted in addition to the system roots' };
+const caField: KindField = {
+  name: 'ca_cert',
+  label: 'CA certificate (PEM, optional)',
+  input: 'pem',
+  required: false,
+  hint: 'Trusted in addition to the system roots',
+};
 
 const webhook: KindSpec<{ url: string; ca_cert?: string }> = {
   label: 'HTTPS webhook (Standard Webhooks)',

@@ -43,7 +43,10 @@ export async function sendTestEvent(dest: StreamDestinationRow, actorLabel: stri
   try {
     const sink = sinkForDestination(dest);
     try {
-      await sink.send({ id: `test_${fields.id}`, orgId: dest.orgId, destinationId: dest.id, events: [event], attemptAt: now, test: true }, AbortSignal.timeout(timeoutMs));
+      await sink.send(
+        { id: `test_${fields.id}`, orgId: dest.orgId, destinationId: dest.id, events: [event], attemptAt: now, test: true },
+        AbortSignal.timeout(timeoutMs),
+      );
     } finally {
       await sink.close().catch(() => {});
     }

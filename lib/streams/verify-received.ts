@@ -104,7 +104,9 @@ export function describeVerification(v: ReceivedVerification): string {
     v.duplicates ? ` (${v.duplicates} duplicate${v.duplicates === 1 ? '' : 's'} dropped)` : ''
   }`;
   const from = v.firstSeq !== null && v.firstSeq > 1 ? ` from #${v.firstSeq}` : '';
-  const filtered = v.filter ? `; filtered stream (${v.filter}): ${v.expectedGaps} gap${v.expectedGaps === 1 ? '' : 's'} between matching entries expected, batch windows contiguous, every hash checked` : '';
+  const filtered = v.filter
+    ? `; filtered stream (${v.filter}): ${v.expectedGaps} gap${v.expectedGaps === 1 ? '' : 's'} between matching entries expected, batch windows contiguous, every hash checked`
+    : '';
   if (v.events === 0) return `${received} -> nothing to verify`;
   if (v.problem === null) return `${received} -> verified${from} through #${v.verifiedThrough}${filtered}`;
   const through = v.verifiedThrough === null ? 'nothing verified' : `verified${from} through #${v.verifiedThrough}`;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { getChainHead } from '@/db/queries/chain-head';
 import { getStreamDestination } from '@/db/queries/stream-destinations';
@@ -80,7 +80,9 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     expect(v.verifiedThrough).toBe((await getChainHead(ctx.db, orgId))!.seq);
 
     // No audit entry holds the signing secret.
-    const [leak] = await ctx.db.execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId} and to_jsonb(audit_events)::text like ${`%${secret.slice(6, 30)}%`}`).then((r) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows));
+    const [leak] = await ctx.db
+      .execute(sql`select count(*)::int as n from audit_events where org_id = ${orgId} and to_jsonb(audit_events)::text like ${`%${secret.slice(6, 30)}%`}`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows));
     expect((leak as { n: number }).n).toBe(0);
     await loop.stop();
   });
@@ -101,7 +103,10 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
       message: `e${i}`,
       result: i % 3 === 0 ? ('failure' as const) : ('success' as const),
     });
-    await recordAuditEvents(ctx.db, Array.from({ length: 90 }, (_, i) => entry(i)));
+    await recordAuditEvents(
+      ctx.db,
+      Array.from({ length: 90 }, (_, i) => entry(i)),
+    );
     const loop = testLoop(ctx.db);
     await drain(ctx.db, loop, orgId, dest.id);
     const results = filtered.stored.flatMap((b) => b.body.events.map((e) => e.result));
@@ -194,4 +199,3 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     expect(!result.ok && result.error).toMatch(/Permission denied/);
   });
 });
-
