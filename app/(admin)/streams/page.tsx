@@ -37,10 +37,9 @@ export default async function StreamsPage() {
         title="Streams"
         description={`Every entry of ${org.name}'s audit log delivered to your SIEM or endpoint, in chain order, at least once, each with its seq, prev_hash and hash so the receiver can prove nothing is missing or changed.`}
       />
-      {canManage ? <StreamDestinationForm kinds={KIND_OPTIONS} /> : null}
       {destinations.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          No destinations yet.{canManage ? ' Add one above.' : ''}
+          No destinations yet.{canManage ? ' Add one below.' : ''}
         </p>
       ) : (
         <div className="space-y-4">
@@ -49,6 +48,7 @@ export default async function StreamsPage() {
           ))}
         </div>
       )}
+      {canManage ? <StreamDestinationForm kinds={KIND_OPTIONS} startOpen={destinations.length === 0} /> : null}
     </div>
   );
 }
