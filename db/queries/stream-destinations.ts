@@ -133,9 +133,9 @@ export async function claimDueDestinations(db: DbOrTx, owner: string, leaseSecon
   return out;
 }
 
-/** The lease holder's condition: this owner, not expired, the cursor where the holder read it. */
+/** The lease holder's condition: this owner, not expired, the cursor where the holder read it, not paused meanwhile. */
 const leaseHeld = (orgId: string, id: string, owner: string, cursor: number) =>
-  and(mine(orgId, id), eq(d.leaseOwner, owner), sql`${d.leaseUntil} > now()`, eq(d.cursor, cursor));
+  and(mine(orgId, id), eq(d.leaseOwner, owner), sql`${d.leaseUntil} > now()`, eq(d.cursor, cursor), eq(d.paused, false));
 
 /** Fixes the batch about to be attempted (retries resend exactly it) and extends the lease; false when the lease is lost. Tenancy: `orgId`. */
 export async function fixPendingBatch(db: DbOrTx, orgId: string, id: string, owner: string, cursor: number, throughSeq: number, leaseSeconds: number) {

@@ -59,6 +59,12 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
   }
   const filters = streamQueryFilters(dest.filter);
 
+  // Paused, replayed, deleted or expired meanwhile: stop here; hand the lease back if it is still ours (a resume is then due at once).
+  async function lost(): Promise<ClaimOutcome> {
+    await releaseLease(db, dest.orgId, dest.id, opts.owner);
+    return { delivered, batches, result: 'lease_lost' };
+  }
+
   async function fail(error: unknown) {
     const retryable = error instanceof DeliveryError ? error.retryable : true;
     const consecutiveFailures = dest.consecutiveFailures + 1;
@@ -93,13 +99,11 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
         // A full batch ends at its last entry; a short one covers the whole window up to the head.
         through = rows.length === opts.batchSize ? rows[rows.length - 1]!.seq : head;
         if (rows.length === 0) {
-          if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds)))
-            return { delivered, batches, result: 'lease_lost' };
+          if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return lost();
           cursor = through;
           continue;
         }
-        if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds)))
-          return { delivered, batches, result: 'lease_lost' };
+        if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return lost();
         pending = through;
       }
       through = pending;
@@ -133,7 +137,7 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
         if (unhealthy) await recordAuditEvent(tx, healthChangeEntry({ ...dest, cursor }, { unhealthy: false, deliveredThrough: through }));
         return true;
       });
-      if (!moved) return { delivered, batches, result: 'lease_lost' };
+      if (!moved) return lost();
       unhealthy = false;
       dest.consecutiveFailures = 0;
       delivered += rows.length;
