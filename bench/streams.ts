@@ -80,7 +80,11 @@ async function main() {
   const receiver = await startWebhookReceiver(() => secret);
   const rows: string[] = [];
   try {
-    for (let i = 0; i < BACKLOG; i += 1000) await recordAuditEvents(db, Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => entry(orgId, i + j)));
+    for (let i = 0; i < BACKLOG; i += 1000)
+      await recordAuditEvents(
+        db,
+        Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => entry(orgId, i + j)),
+      );
     for (const batchSize of [100, 500]) {
       const created = await executeAudited(db, createStreamDestinationOperation, ctx, {
         name: `backlog ${batchSize}`,
@@ -95,21 +99,46 @@ async function main() {
       const head = (await getChainHead(db, orgId))!.seq;
       receiver.stored.length = 0;
       const started = performance.now();
-      const loop = createStreamLoop(async () => db, { batchSize, timeoutMs: 10_000, retryMaxMs: 1000, unhealthyAfter: 5, leaseSeconds: 60, maxBatchesPerClaim: 20, concurrency: 4, pollMs: 50 });
+      const loop = createStreamLoop(async () => db, {
+        batchSize,
+        timeoutMs: 10_000,
+        retryMaxMs: 1000,
+        unhealthyAfter: 5,
+        leaseSeconds: 60,
+        maxBatchesPerClaim: 20,
+        concurrency: 4,
+        pollMs: 50,
+      });
       while ((await getStreamDestination(db, orgId, created.data.id))!.cursor < head) await sleep(20);
       const ms = performance.now() - started;
       await loop.stop();
       const v = verifyReceived(receiver.stored.map((b) => b.body));
-      rows.push(`| backlog of ${head} entries, batch ${batchSize} | ${args.db} | ${Math.round((head / ms) * 1000)} events/s | ${(ms / 1000).toFixed(1)} s | ${v.ok ? `verified through #${v.verifiedThrough}` : 'FAILED'} |`);
+      rows.push(
+        `| backlog of ${head} entries, batch ${batchSize} | ${args.db} | ${Math.round((head / ms) * 1000)} events/s | ${(ms / 1000).toFixed(1)} s | ${v.ok ? `verified through #${v.verifiedThrough}` : 'FAILED'} |`,
+      );
       await db.execute((await import('drizzle-orm')).sql`update stream_destinations set paused = true`);
     }
 
     // Steady ingest with one caught-up destination.
-    const created = await executeAudited(db, createStreamDestinationOperation, ctx, { name: 'steady', kind: 'webhook', url: receiver.url, ca_cert: TEST_CA_PEM });
+    const created = await executeAudited(db, createStreamDestinationOperation, ctx, {
+      name: 'steady',
+      kind: 'webhook',
+      url: receiver.url,
+      ca_cert: TEST_CA_PEM,
+    });
     if (!created.ok) throw new Error(created.error);
     secret = created.data.secret!.value;
     receiver.stored.length = 0;
-    const loop = createStreamLoop(async () => db, { batchSize: 100, timeoutMs: 10_000, retryMaxMs: 1000, unhealthyAfter: 5, leaseSeconds: 60, maxBatchesPerClaim: 20, concurrency: 4, pollMs: 100 });
+    const loop = createStreamLoop(async () => db, {
+      batchSize: 100,
+      timeoutMs: 10_000,
+      retryMaxMs: 1000,
+      unhealthyAfter: 5,
+      leaseSeconds: 60,
+      maxBatchesPerClaim: 20,
+      concurrency: 4,
+      pollMs: 100,
+    });
     const lagEvents: number[] = [];
     const lagSeconds: number[] = [];
     let writing = true;
@@ -133,7 +162,10 @@ async function main() {
       // Always yield to timers: the embedded database runs queries on this thread, and a writer that never
       // waits would starve the delivery loop in a way no real server (which waits for requests) does.
       await sleep(Math.max(0, due - performance.now()));
-      await recordAuditEvents(db, Array.from({ length: perTick }, (_, j) => entry(orgId, written + j)));
+      await recordAuditEvents(
+        db,
+        Array.from({ length: perTick }, (_, j) => entry(orgId, written + j)),
+      );
       written += perTick;
     }
     const ingestSeconds = (performance.now() - started) / 1000;

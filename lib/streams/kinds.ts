@@ -96,12 +96,12 @@ const splunkHec: KindSpec<{ url: string; ca_cert?: string }> = {
 };
 
 // Datadog logs intake: `DD-API-KEY`, e.g. https://http-intake.logs.datadoghq.eu/api/v2/logs.
-const datadog: KindSpec<{ url: string }> = {
+const datadog: KindSpec<{ url: string; ca_cert?: string }> = {
   label: 'Datadog logs',
-  config: z.object({ url: httpsUrl }),
+  config: z.object({ url: httpsUrl, ca_cert: caCert }),
   secretFields: [{ name: 'api_key', label: 'Datadog API key', input: 'secret', required: true }],
   formats: ['json', 'ocsf'],
-  fields: [urlField('https://http-intake.logs.datadoghq.com/api/v2/logs')],
+  fields: [urlField('https://http-intake.logs.datadoghq.com/api/v2/logs'), caField],
 };
 
 const hostFields: KindField[] = [
@@ -114,7 +114,7 @@ const syslogTcp: KindSpec<{ host: string; port: number }> = {
   label: 'Syslog over TCP (RFC 5424, octet counting)',
   config: z.object({ host, port }),
   secretFields: [],
-  formats: ['json', 'cef'],
+  formats: ['json', 'cef', 'ocsf'],
   fields: hostFields,
 };
 
@@ -123,7 +123,7 @@ const syslogTls: KindSpec<{ host: string; port: number; ca_cert?: string }> = {
   label: 'Syslog over TLS (RFC 5425)',
   config: z.object({ host, port, ca_cert: caCert }),
   secretFields: [],
-  formats: ['json', 'cef'],
+  formats: ['json', 'cef', 'ocsf'],
   fields: [...hostFields, caField],
 };
 

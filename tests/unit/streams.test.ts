@@ -57,7 +57,12 @@ const batch = (events: ReturnType<typeof chain>, after: number, through: number,
 describe('the stream verifier', () => {
   it('verifies an unbroken stream through its last seq, dropping exact duplicates and test events', () => {
     const e = chain(10);
-    const items = [batch(e.slice(0, 5), 0, 5), batch(e.slice(0, 5), 0, 5), { type: 'audit.test', batch: {}, events: [{ ...e[0]!, seq: 0 }] }, batch(e.slice(5), 5, 10)];
+    const items = [
+      batch(e.slice(0, 5), 0, 5),
+      batch(e.slice(0, 5), 0, 5),
+      { type: 'audit.test', batch: {}, events: [{ ...e[0]!, seq: 0 }] },
+      batch(e.slice(5), 5, 10),
+    ];
     const v = verifyReceived(JSON.parse(JSON.stringify(items)));
     expect(v.ok).toBe(true);
     expect(describeVerification(v)).toBe('received 10 events in 3 batches (5 duplicates dropped) -> verified through #10');
@@ -121,7 +126,10 @@ describe('stream secrets and settings', () => {
 
   it('filters parse through the viewer schema: parameters, a viewer URL or a search', () => {
     expect(parseStreamFilter('result=failure&action=delete')).toMatchObject({ ok: true, value: { filter: 'action=delete&result=failure' } });
-    expect(parseStreamFilter('https://audit.example.com/audit?range=7d&result=failure&sort=actor.asc')).toMatchObject({ ok: true, value: { filter: 'result=failure' } });
+    expect(parseStreamFilter('https://audit.example.com/audit?range=7d&result=failure&sort=actor.asc')).toMatchObject({
+      ok: true,
+      value: { filter: 'result=failure' },
+    });
     expect(parseStreamFilter('action:delete -result:success')).toMatchObject({ ok: true, value: { filter: 'action=delete&not.result=success' } });
     expect(parseStreamFilter('bogus=1').ok).toBe(false);
   });
