@@ -152,7 +152,7 @@ test('a member lands on their account with a sentence on who reads the log, and 
 test('an auditor sees no link to the owners-only integrity page', async ({ page }) => {
   await signInAt(page, '/audit', 'carol@acme.test');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Events', 'Members', 'API keys', 'Settings', 'Account']);
+  await expect(nav.getByRole('link')).toHaveText(['Events', 'Members', 'API keys', 'Streams', 'Settings', 'Account']);
 });
 
 test('Members: the saved role stays selected and a success message says so', async ({ page }) => {

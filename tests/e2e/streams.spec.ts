@@ -92,6 +92,11 @@ test('an admin streams the log to a webhook: every entry arrives signed, survive
     await expect(carol.getByText('Add a destination')).toHaveCount(0);
     await expect(carol.getByRole('button', { name: 'Pause' })).toHaveCount(0);
 
+    // Members get a 403.
+    const dave = await (await page.context().browser()!.newContext()).newPage();
+    await signInAt(dave, '/account', 'dave@acme.test');
+    expect((await dave.goto('/streams'))?.status()).toBe(403);
+
     // Screenshots of the screen for review (phone and desktop, light and dark).
     for (const [w, h] of [
       [390, 844],
