@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { signIn, signInAt, visibleEventIds } from './helpers';
 
 const PHONE = { width: 390, height: 844 };
-const OWNER_PAGES = ['/audit?range=30d', '/members', '/api-keys', '/settings', '/account', '/integrity'] as const;
+const OWNER_PAGES = ['/audit?range=30d', '/members', '/api-keys', '/streams', '/settings', '/account', '/integrity'] as const;
 
 async function noSidewaysScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
