@@ -31,7 +31,7 @@ export function StreamDestinationControls({ id, name, paused, firstSeq }: { id: 
         </form>
         <form action={replayAction} className="flex flex-wrap items-end gap-2">
           <input type="hidden" name="destinationId" value={id} />
-          <div className="space-y-1">
+          <div className="flex items-center gap-2">
             <Label htmlFor={`replay-${id}`} className="text-xs">
               Replay from
             </Label>
