@@ -140,15 +140,24 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     await filtered.close();
   });
 
-  it('replay refuses a seq removed by retention and finds the first seq from a time', async () => {
+  it('replay refuses a seq removed by retention, a malformed position or one past the head, and finds the first seq from a time', async () => {
     const owner = await actingAs(ctx.db, 'replay@streams.test', 'admin');
+    await insertEvents(ctx.db, owner.org.orgId, 10);
     const dest = await addWebhook(ctx.db, owner, receiver.url, { name: 'R' });
+    await ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
+      await tx.execute(sql`delete from audit_events where org_id = ${owner.org.orgId} and seq <= 4`);
+    });
+    const removed = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '#3' });
+    expect(!removed.ok && removed.error).toBe('Entries before #5 were removed by retention; replay from #5 or later.');
+    const kept = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '#5' });
+    expect(kept.ok && kept.data.fromSeq).toBe(5);
     const bad = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: 'yesterday-ish' });
     expect(bad.ok).toBe(false);
     const future = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '#99999' });
     expect(future.ok).toBe(false);
-    const fromTime = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '2000-01-01T00:00:00Z' });
-    expect(fromTime.ok && fromTime.data.fromSeq).toBe(1);
+    const fromTime = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '2026-11-01T00:00:07Z' });
+    expect(fromTime.ok && fromTime.data.fromSeq).toBe(8);
   });
 
   it('two loops share the work through leases; a killed one is taken over when its lease expires, duplicates keep their webhook-id', async () => {
@@ -197,5 +206,19 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/Permission denied/);
+
+    // A refused attempt records its parameters, with secret fields redacted.
+    const owner = await actingAs(ctx.db, 'own@streams.test', 'owner', org.id);
+    const refused = await executeAudited(ctx.db, (await import('@/lib/operations/streams')).createStreamDestinationOperation, owner, {
+      name: 'HEC',
+      kind: 'splunk_hec',
+      url: 'http://not-https.example.com',
+      token: 'hec-token-must-not-leak',
+      api_key: 'dd-key-must-not-leak',
+    });
+    expect(refused.ok).toBe(false);
+    const entries = await streamEntries(ctx.db, org.id);
+    expect(entries.length).toBe(2);
+    expect(JSON.stringify(entries)).not.toMatch(/must-not-leak/);
   });
 });
