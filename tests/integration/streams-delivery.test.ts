@@ -10,7 +10,8 @@ import { actingAs } from './context';
 import { insertEvents, createOrg } from './fixtures';
 import { recordAuditEvents } from '@/lib/recording/record';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { addWebhook, drain, seqsAfter, streamEntries, testLoop } from './streams-helpers';
+import { addWebhook, drain, seqsAfter, streamEntries, TEST_LOOP, testLoop } from './streams-helpers';
+import { createStreamLoop } from '@/lib/streams/delivery-loop';
 
 describeEachDatabase('log streams: webhook delivery', (ctx) => {
   let receiver: WebhookReceiver;
@@ -194,6 +195,36 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     expect(verifyReceived(r.stored.map((x) => x.body)).ok).toBe(true);
     await b.stop();
     await r.close();
+  });
+
+  it('a hanging receiver holds only its own destination: another catches up meanwhile', async () => {
+    await ctx.db.execute(sql`update stream_destinations set paused = true`);
+    const owner = await actingAs(ctx.db, 'hang@streams.test', 'owner');
+    const orgId = owner.org.orgId;
+    let slowSecret: string | null = null;
+    let fastSecret: string | null = null;
+    const slowReceiver = await startWebhookReceiver(() => slowSecret);
+    const fastReceiver = await startWebhookReceiver(() => fastSecret);
+    slowReceiver.setMode('hang');
+    const slow = await addWebhook(ctx.db, owner, slowReceiver.url, { name: 'Slow' });
+    slowSecret = slow.secret;
+    const fast = await addWebhook(ctx.db, owner, fastReceiver.url, { name: 'Fast' });
+    fastSecret = fast.secret;
+    const start = (await getStreamDestination(ctx.db, orgId, fast.id))!.cursor;
+    await insertEvents(ctx.db, orgId, 120);
+    // The real loop (timers), with a timeout far longer than the other destination needs.
+    const loop = createStreamLoop(async () => ctx.db, { ...TEST_LOOP, timeoutMs: 30_000, pollMs: 20 });
+    const head = (await getChainHead(ctx.db, orgId))!.seq;
+    for (let i = 0; i < 1000 && (await getStreamDestination(ctx.db, orgId, fast.id))!.cursor < head; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fastReceiver.seqs()).toEqual(await seqsAfter(ctx.db, orgId, start));
+    // The slow destination's first attempt is still waiting for its receiver: nothing failed, nothing moved.
+    expect(slowReceiver.attempts.length).toBe(1);
+    const slowNow = (await getStreamDestination(ctx.db, orgId, slow.id))!;
+    expect(slowNow.consecutiveFailures).toBe(0);
+    expect(slowNow.cursor).toBe(start - 1);
+    await loop.stop();
+    await slowReceiver.close();
+    await fastReceiver.close();
   });
 
   it('auditors and members cannot add destinations (recorded as failures)', async () => {
