@@ -70,7 +70,9 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
     const consecutiveFailures = dest.consecutiveFailures + 1;
     const lastError = errorText(error);
     const nowUnhealthy = unhealthy || isUnhealthy(consecutiveFailures, opts.unhealthyAfter, retryable);
-    const retryInMs = retryDelayMs(consecutiveFailures, opts.retryMaxMs);
+    // A receiver's Retry-After (sinks that read it set retryAfterMs) lengthens the wait, within the configured maximum.
+    const asked = error instanceof DeliveryError ? ((error as DeliveryError & { retryAfterMs?: number }).retryAfterMs ?? 0) : 0;
+    const retryInMs = Math.max(retryDelayMs(consecutiveFailures, opts.retryMaxMs), Math.min(asked, opts.retryMaxMs));
     await db.transaction(async (tx) => {
       const held = await recordDeliveryFailure(tx, dest.orgId, dest.id, opts.owner, cursor, {
         consecutiveFailures,
