@@ -32,6 +32,21 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     retentionMinDays: parseDays(env.AUDIT_RETENTION_MIN_DAYS, 365, 'AUDIT_RETENTION_MIN_DAYS', 1, 3650),
     // How long a shortened retention period waits (cancellable by an owner) before the job may act on it.
     retentionDelayDays: parseDays(env.AUDIT_RETENTION_DELAY_DAYS, 7, 'AUDIT_RETENTION_DELAY_DAYS', 1, 365),
+    // AES-256 key (64 hex characters or 44 base64) sealing log-stream secrets; unset: generated once into DATA_DIR/stream-key.
+    streamSecretKey: env.STREAM_SECRET_KEY?.trim() || undefined,
+    // Whether this server process runs the log-stream delivery loop (several instances may: leases share the work).
+    streamDelivery: parseBoolean(env.STREAM_DELIVERY, true, 'STREAM_DELIVERY'),
+    // Entries per delivered batch (1-1000).
+    streamBatchSize: parseRange(env.STREAM_BATCH_SIZE, 100, 'STREAM_BATCH_SIZE', 1, 1000),
+    // Seconds a receiver has to answer one batch before the attempt counts as failed.
+    streamTimeoutSeconds: parseRange(env.STREAM_TIMEOUT_SECONDS, 10, 'STREAM_TIMEOUT_SECONDS', 1, 300),
+    // Longest wait between retries of a failing destination (backoff doubles from 1 s up to this, with jitter).
+    streamRetryMaxSeconds: parseRange(env.STREAM_RETRY_MAX_SECONDS, 300, 'STREAM_RETRY_MAX_SECONDS', 1, 86_400),
+    // How long a claimed destination stays with one instance unless renewed (after each batch); an instance that dies
+    // is taken over this long after. Must exceed STREAM_TIMEOUT_SECONDS.
+    streamLeaseSeconds: parseRange(env.STREAM_LEASE_SECONDS, 60, 'STREAM_LEASE_SECONDS', 2, 3600),
+    // Consecutive failed attempts after which a destination is shown (and recorded) as unhealthy.
+    streamUnhealthyAfter: parseRange(env.STREAM_UNHEALTHY_AFTER, 5, 'STREAM_UNHEALTHY_AFTER', 1, 1000),
     // Signs session cookies; unset: generated once into DATA_DIR/auth-secret (lib/auth/secret.ts).
     authSecret: env.AUTH_SECRET || undefined,
     // Trust the Host header (the deployer's own proxy in front); only AUTH_TRUST_HOST=false turns it off.
@@ -47,6 +62,19 @@ function parseSeedDemo(raw: string | undefined, hasServerDb: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new Error(`SEED_DEMO must be auto, true or false (got "${raw}")`);
+}
+
+function parseBoolean(raw: string | undefined, fallback: boolean, name: string): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false (got "${raw}")`);
+}
+
+function parseRange(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
+  const n = parsePositiveInt(raw, fallback, name);
+  if (n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return n;
 }
 
 function parseBulkConnections(raw: string | undefined): number {

@@ -5,6 +5,7 @@ export const NAV_ITEMS = [
   { href: '/audit', label: 'Events', permission: 'audit:read' },
   { href: '/members', label: 'Members', permission: 'audit:read' },
   { href: '/api-keys', label: 'API keys', permission: 'audit:read' },
+  { href: '/streams', label: 'Streams', permission: 'audit:read' },
   { href: '/settings', label: 'Settings', permission: 'audit:read' },
   { href: '/integrity', label: 'Integrity', permission: 'integrity:verify' },
   { href: '/account', label: 'Account', permission: null },

@@ -90,3 +90,21 @@ export async function readKeysetPage<R extends { occurredAt: Date; id: string }>
   });
   return keysetPage(req, rows, sortValues);
 }
+
+/** A read in chain order: the entries afterSeq < seq <= throughSeq that the filters match, seq ascending. */
+export type ChainOrderRequest = { orgId: string; filters: QueryFilters; afterSeq: number; throughSeq: number; limit: number };
+
+/**
+ * The keyset read in chain order (cursor = seq) for log streams: the where-builder's filters within a seq
+ * window, served by audit_events_org_seq_idx. `throughSeq` is the committed chain head the caller read first,
+ * so an append still in flight (its seq above that head) is never passed over. Tenancy: `orgId` only.
+ */
+export function readChainOrder<R>(db: DbOrTx, req: ChainOrderRequest, projection: KeysetProjection): Promise<R[]> {
+  const query = db
+    .select(projection)
+    .from(auditEvents)
+    .where(and(buildAuditWhere(req.orgId, req.filters), sql`${auditEvents.seq} > ${req.afterSeq}`, sql`${auditEvents.seq} <= ${req.throughSeq}`))
+    .orderBy(sql`${auditEvents.seq} asc`)
+    .limit(req.limit);
+  return query as unknown as Promise<R[]>;
+}

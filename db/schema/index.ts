@@ -10,3 +10,4 @@ export * from './rate-limits';
 export * from './user-sessions';
 export * from './invitations';
 export * from './audit-chain-verifications';
+export * from './stream-destinations';

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   'views:manage': ['owner', 'admin'],
   // Running a hash-chain verification and signing a checkpoint of the chain head.
   'integrity:verify': ['owner', 'admin'],
+  // Adding, pausing, replaying and deleting log-stream destinations (auditors see them, read-only).
+  'streams:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

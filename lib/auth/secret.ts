@@ -3,29 +3,37 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getSettings } from '@/lib/settings';
 
-let cached: string | undefined;
+const cached = new Map<string, string>();
+
+/**
+ * A random secret (32 bytes, base64url) generated once into DATA_DIR/<fileName> (mode 0600) and read back on
+ * later starts, so the embedded default never ships a shared secret. Safe when processes race to create it.
+ */
+export function dataDirSecret(fileName: string): string {
+  const file = path.join(getSettings().dataDir, fileName);
+  const known = cached.get(file);
+  if (known) return known;
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    secret = randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another process won the race: use what it wrote.
+      secret = fs.readFileSync(file, 'utf8').trim();
+    }
+  }
+  cached.set(file, secret);
+  return secret;
+}
 
 /**
  * AUTH_SECRET when set; otherwise a random secret generated once into DATA_DIR/auth-secret, so the
  * embedded default never ships a shared secret and sessions survive restarts.
  */
 export function getAuthSecret(): string {
-  const settings = getSettings();
-  if (settings.authSecret) return settings.authSecret;
-  if (cached) return cached;
-  const file = path.join(settings.dataDir, 'auth-secret');
-  try {
-    cached = fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const secret = randomBytes(32).toString('base64url');
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-      cached = secret;
-    } catch {
-      // Another process won the race: use what it wrote.
-      cached = fs.readFileSync(file, 'utf8').trim();
-    }
-  }
-  return cached!;
+  return getSettings().authSecret ?? dataDirSecret('auth-secret');
 }

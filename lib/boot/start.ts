@@ -3,6 +3,7 @@ import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
 import { startRetentionSchedule } from '@/lib/lifecycle/retention-schedule';
 import { seedDemoIfEmpty } from '@/lib/seed/demo';
 import { getSettings } from '@/lib/settings';
+import { createStreamLoop, streamLoopOptionsFromSettings } from '@/lib/streams/delivery-loop';
 import { getDb, getDbHandle } from './app-db';
 import { analyzeEmbedded } from './embedded-analyze';
 
@@ -10,7 +11,7 @@ import { analyzeEmbedded } from './embedded-analyze';
  * Everything a server process does once at start, in order: open + migrate the app database (chain backfill
  * included), create audit_events partitions for this month and the next 3, seed the demo organizations when
  * SEED_DEMO allows and the database is empty, refresh the embedded database's planner statistics, then start the
- * timers (signed chain checkpoints, retention, daily ANALYZE of the embedded database). Safe to call on every start.
+ * timers (signed chain checkpoints, retention, daily ANALYZE of the embedded database) and the log-stream delivery loop. Safe to call on every start.
  */
 export async function startServer(): Promise<void> {
   const settings = getSettings();
@@ -29,4 +30,5 @@ export async function startServer(): Promise<void> {
   await analyzeEmbedded(handle);
   startCheckpointSchedule(getDb, settings.checkpointMinutes);
   startRetentionSchedule(getDb, settings.retentionHours);
+  if (settings.streamDelivery) createStreamLoop(getDb, streamLoopOptionsFromSettings());
 }

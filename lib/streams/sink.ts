@@ -24,6 +24,16 @@ export type StreamBatch = {
   events: StreamEvent[];
   /** When the loop started this attempt (used for timestamps in signatures and envelopes). */
   attemptAt: Date;
+  /**
+   * The chain window the batch covers, afterSeq < seq <= throughSeq: with a filter, entries in it that are not
+   * in `events` did not match. Consecutive batches' windows meet, so a receiver can tell a lost batch from a filter.
+   * Absent on a test event.
+   */
+  window?: { afterSeq: number; throughSeq: number };
+  /** The destination's filter (the viewer's URL parameters), empty for every entry. */
+  filter?: string;
+  /** A test event sent from the Streams screen: not part of the chain. */
+  test?: boolean;
 };
 
 export class DeliveryError extends Error {

@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { signIn, signInAt, visibleEventIds } from './helpers';
 
 const PHONE = { width: 390, height: 844 };
-const OWNER_PAGES = ['/audit?range=30d', '/members', '/api-keys', '/settings', '/account', '/integrity'] as const;
+const OWNER_PAGES = ['/audit?range=30d', '/members', '/api-keys', '/streams', '/settings', '/account', '/integrity'] as const;
 
 async function noSidewaysScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
@@ -152,7 +152,7 @@ test('a member lands on their account with a sentence on who reads the log, and 
 test('an auditor sees no link to the owners-only integrity page', async ({ page }) => {
   await signInAt(page, '/audit', 'carol@acme.test');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Events', 'Members', 'API keys', 'Settings', 'Account']);
+  await expect(nav.getByRole('link')).toHaveText(['Events', 'Members', 'API keys', 'Streams', 'Settings', 'Account']);
 });
 
 test('Members: the saved role stays selected and a success message says so', async ({ page }) => {

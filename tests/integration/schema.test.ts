@@ -29,6 +29,7 @@ describeEachDatabase('schema and migrations', (ctx) => {
       'organizations',
       'rate_limits',
       'saved_views',
+      'stream_destinations',
       'user_sessions',
       'users',
     ]);
