@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { Sink } from './sink';
+import { createDatadogLogsSink } from './sinks/datadog-logs';
+import { createSplunkHecSink } from './sinks/splunk-hec';
+import { createSyslogSink } from './sinks/syslog';
 import { createWebhookSink } from './sinks/webhook';
 import { generateWebhookSecret } from './webhook-signature';
 
@@ -93,6 +96,8 @@ const splunkHec: KindSpec<{ url: string; ca_cert?: string }> = {
   secretFields: [{ name: 'token', label: 'HEC token', input: 'secret', required: true }],
   formats: ['json', 'ocsf'],
   fields: [urlField('https://splunk.example.com:8088/services/collector/event'), caField],
+  createSink: ({ config, secrets, format }) =>
+    createSplunkHecSink({ url: config.url, caCertificate: config.ca_cert, format: httpFormat(format) }, secrets.token ?? ''),
 };
 
 // Datadog logs intake: `DD-API-KEY`, e.g. https://http-intake.logs.datadoghq.eu/api/v2/logs.
@@ -102,6 +107,8 @@ const datadog: KindSpec<{ url: string; ca_cert?: string }> = {
   secretFields: [{ name: 'api_key', label: 'Datadog API key', input: 'secret', required: true }],
   formats: ['json', 'ocsf'],
   fields: [urlField('https://http-intake.logs.datadoghq.com/api/v2/logs'), caField],
+  createSink: ({ config, secrets, format }) =>
+    createDatadogLogsSink({ url: config.url, caCertificate: config.ca_cert, format: httpFormat(format) }, secrets.api_key ?? ''),
 };
 
 const hostFields: KindField[] = [
@@ -116,6 +123,7 @@ const syslogTcp: KindSpec<{ host: string; port: number }> = {
   secretFields: [],
   formats: ['json', 'cef', 'ocsf'],
   fields: hostFields,
+  createSink: ({ config, format }) => createSyslogSink({ host: config.host, port: config.port, transport: 'tcp', format }),
 };
 
 // The same over TLS (RFC 5425).
@@ -125,7 +133,14 @@ const syslogTls: KindSpec<{ host: string; port: number; ca_cert?: string }> = {
   secretFields: [],
   formats: ['json', 'cef', 'ocsf'],
   fields: [...hostFields, caField],
+  createSink: ({ config, format }) => createSyslogSink({ host: config.host, port: config.port, transport: 'tls', caCertificate: config.ca_cert, format }),
 };
+
+/** The HTTP kinds take JSON or OCSF (CEF is a syslog line format; their schemas refuse it before this is reached). */
+function httpFormat(format: StreamFormat): 'json' | 'ocsf' {
+  if (format === 'cef') throw new Error('CEF is offered for syslog destinations only.');
+  return format;
+}
 
 /**
  * THE registry of destination kinds: settings schema, secret fields, formats and sink factory. A kind whose
