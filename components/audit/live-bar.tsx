@@ -68,7 +68,7 @@ export function LiveBar() {
   return (
     <>
       <div ref={marker} className="mb-0 h-0 scroll-mt-4" aria-hidden />
-      <div className="pointer-events-none sticky top-3 z-20 mb-0 flex h-0 justify-center" data-testid="live-bar">
+      <div className="pointer-events-none sticky top-3 z-20 mb-0 flex h-0 items-start justify-center" data-testid="live-bar">
         {pill}
       </div>
       <p className="sr-only" aria-live="polite">
