@@ -98,6 +98,19 @@ describeEachDatabase('live tail: notifications fanned out by organization, read 
     expect(hub.size()).toBe(0);
   });
 
+  it('stops reading when the browser goes away (the response body is cancelled)', async () => {
+    const response = handleLiveRequest(
+      new Request('http://localhost/api/audit/live?since=0'),
+      { userId: 'u', sessionId: 's', orgId: a.id, zone: 'UTC' },
+      { db: ctx.db, hub, slots: createStreamSlots(), stillAllowed: async () => true, debounceMs: 10 },
+    );
+    const reader = response.body!.getReader();
+    await reader.read(); // the `ready` message: the feed is being opened
+    await vi.waitFor(() => expect(hub.size()).toBe(1));
+    await reader.cancel();
+    expect(hub.size()).toBe(0);
+  });
+
   it('applies the view’s filters exactly as the page does (facets, exclusions, free text)', async () => {
     const stream = open(a.id, 'action=delete&not.result=failure&text=invoice', await head(ctx.db, a.id));
     await vi.waitFor(() => expect(hub.size()).toBe(1));
