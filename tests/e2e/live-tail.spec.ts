@@ -64,6 +64,16 @@ test('Live shows events ingested through the API at the top without a reload, ne
   await expect(firstRow(page)).toHaveAttribute('data-event-id', third);
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
 
+  // Scrolled down the table: new rows are held too (nothing moves under the reader); the bar shows them at the top.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const fourth = await ingest(request, acmeKey, { message: 'Live four while reading further down' });
+  const scrolledBar = page.getByRole('button', { name: /^1 new event/ });
+  await expect(scrolledBar).toBeInViewport();
+  await expect(page.locator(`tr[data-event-id="${fourth}"]`)).toHaveCount(0);
+  await scrolledBar.click();
+  await expect(firstRow(page)).toHaveAttribute('data-event-id', fourth);
+  await expect(firstRow(page)).toBeInViewport();
+
   expect(await page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark)).toBe(true);
 
   // The view's filters apply live: with action=delete, a publish does not show and a delete does.
