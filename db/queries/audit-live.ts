@@ -1,6 +1,7 @@
-import { and, asc, gt, lte } from 'drizzle-orm';
+import { and, asc, gt, inArray, lte } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { auditEvents } from '@/db/schema';
+import { auditChainHeads } from '@/db/schema/audit-chain';
 import { auditListColumns, type AuditListRow } from './audit-events';
 import { buildAuditWhere, type QueryFilters } from './audit-where';
 
@@ -22,4 +23,16 @@ export function listAuditEventsAfterSeq(
     .where(and(buildAuditWhere(opts.orgId, opts.filters), gt(auditEvents.seq, opts.afterSeq), lte(auditEvents.seq, opts.throughSeq)))
     .orderBy(asc(auditEvents.seq))
     .limit(opts.limit + 1) as Promise<LiveAuditRow[]>;
+}
+
+/**
+ * The chain heads of the given organizations, in one primary-key read (the live-tail hub's check for appends whose
+ * notification it missed while its listening connection was down). Tenancy: exactly the listed organizations.
+ */
+export async function listChainHeadSeqs(db: DbOrTx, orgIds: readonly string[]): Promise<{ orgId: string; seq: number }[]> {
+  if (orgIds.length === 0) return [];
+  return db
+    .select({ orgId: auditChainHeads.orgId, seq: auditChainHeads.seq })
+    .from(auditChainHeads)
+    .where(inArray(auditChainHeads.orgId, [...orgIds]));
 }

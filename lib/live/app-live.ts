@@ -8,7 +8,7 @@ const holder = globalThis as unknown as { __auditLiveHub?: Promise<LiveHub>; __a
 
 /** The process-wide live-tail hub, listening on the app database. */
 export function getLiveHub(): Promise<LiveHub> {
-  holder.__auditLiveHub ??= getDbHandle().then(createLiveHub);
+  holder.__auditLiveHub ??= getDbHandle().then((handle) => createLiveHub(handle, { db: handle.db }));
   return holder.__auditLiveHub;
 }
 

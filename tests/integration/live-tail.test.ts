@@ -212,6 +212,32 @@ describeEachDatabase('live tail: notifications fanned out by organization, read 
     }
   });
 
+  it('a missed notification is made up for by the hub’s periodic head check', async () => {
+    // A listening connection that hears nothing (as if notifications were lost while it reconnected).
+    const deaf = createLiveHub({ listen: async () => async () => {} }, { db: ctx.db, reconcileMs: 50 });
+    const seen: string[] = [];
+    const feed = await openLiveFeed({
+      db: ctx.db,
+      hub: deaf,
+      orgId: a.id,
+      filters: () => ({ ...NO_FILTERS, from: null, to: null }),
+      since: await head(ctx.db, a.id),
+      onRows: (rows) => seen.push(...rows.map((r) => r.message)),
+      onOverflow: () => {},
+      onError: (e) => {
+        throw e;
+      },
+      debounceMs: 10,
+    });
+    try {
+      await recordAuditEvent(ctx.db, entry(a.id, 'heard without a notification'));
+      await vi.waitFor(() => expect(seen).toEqual(['heard without a notification']));
+    } finally {
+      feed.close();
+      await deaf.close();
+    }
+  });
+
   it('ends the stream at the next heartbeat once the session is revoked', async () => {
     const user = await createUser(ctx.db, 'live-viewer@example.com');
     await addMember(ctx.db, a.id, user.id, 'auditor');
@@ -256,7 +282,7 @@ describeEachDatabase('live tail: notifications fanned out by organization, read 
 
 describeOnServer('live tail across app instances on one PostgreSQL server', (ctx) => {
   it('a second instance (its own pool and LISTEN connection) hears the appends the first one makes', async () => {
-    const [{ name }] = resultRows<{ name: string }>(await ctx.db.execute(sql`select current_database() as name`));
+    const name = resultRows<{ name: string }>(await ctx.db.execute(sql`select current_database() as name`))[0]!.name;
     const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     url.pathname = `/${name}`;
     const other = await openDatabase({ url: url.toString() });
