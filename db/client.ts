@@ -23,6 +23,13 @@ export type DbHandle = {
    */
   bulk: Db;
   kind: DbKind;
+  /**
+   * LISTEN on `channel`: `onPayload` gets each notification's payload (after the notifying transaction commits).
+   * On a server a dedicated connection (postgres.js re-listens after losing it and then calls `onListening` again,
+   * so a caller can catch up on what it missed); on PGlite the embedded database's own notifications.
+   * Resolves to the function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -81,6 +88,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       db,
       bulk,
       kind: 'postgres',
+      listen: async (channel, onPayload, onListening) => {
+        const { unlisten } = await client.listen(channel, onPayload, onListening);
+        return unlisten;
+      },
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), bulkClient.end({ timeout: 5 })]);
       },
@@ -95,7 +106,17 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, bulk: db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    bulk: db,
+    kind: 'pglite',
+    listen: async (channel, onPayload, onListening) => {
+      const stop = await client.listen(channel, onPayload);
+      onListening?.();
+      return () => stop();
+    },
+    close: () => client.close(),
+  };
 }
 
 /** Applies the committed migrations in `migrationsFolder` (default drizzle/) the same way to both databases. */

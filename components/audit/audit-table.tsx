@@ -10,6 +10,7 @@ import { COLUMNS, hrefWith, SORT_COLUMNS, type AuditViewState, type Column, type
 import { formatInZone } from '@/lib/format/time-zone';
 import { ActionPill } from './action-pill';
 import { ChangeSummary } from './change-summary';
+import { useLiveTail } from './live-tail';
 import { Pagination } from './pagination';
 import { offersWiderRange } from './range-widening';
 import { PendingRegion, useViewPush, ViewLink } from './view-pending';
@@ -150,8 +151,16 @@ export function AuditTable({
   zoneLabel: string;
   emptyLines: string[];
 }) {
-  const { rows, next, prev } = use(page);
+  const { rows: pageRows, next, prev } = use(page);
   const { push } = useViewPush();
+  // Live rows go on top of the first newest-first page (the live tail keeps none elsewhere); a row the page has too is shown once.
+  const liveRows = useLiveTail()?.shown;
+  const { rows, liveIds } = useMemo(() => {
+    if (!liveRows?.length) return { rows: pageRows, liveIds: null };
+    const onPage = new Set(pageRows.map((r) => r.id));
+    const fresh = liveRows.filter((r) => !onPage.has(r.id));
+    return { rows: fresh.length ? [...fresh, ...pageRows] : pageRows, liveIds: new Set(fresh.map((r) => r.id)) };
+  }, [pageRows, liveRows]);
   const cols = useMemo(() => columns(state, timeZone), [state, timeZone]);
   const visibility: VisibilityState = Object.fromEntries(COLUMNS.map((c) => [c, (state.cols ?? COLUMNS).includes(c)]));
   // TanStack's table object is mutable by design; the React Compiler skips this component, which is fine.
@@ -242,6 +251,7 @@ export function AuditTable({
               <TableRow
                 key={row.id}
                 data-event-id={row.id}
+                data-live={liveIds?.has(row.id) || undefined}
                 className="cursor-pointer max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:gap-y-1 max-md:px-3 max-md:py-3"
                 onClick={(e) => {
                   if ((e.target as HTMLElement).closest('a,button')) return;
@@ -258,7 +268,7 @@ export function AuditTable({
           )}
         </TableBody>
       </Table>
-      <Pagination state={state} rowCount={rows.length} next={next} prev={prev} />
+      <Pagination state={state} rowCount={pageRows.length} next={next} prev={prev} />
     </PendingRegion>
   );
 }

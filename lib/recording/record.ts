@@ -4,6 +4,7 @@ import type { FieldChange } from '@/db/schema/audit-events';
 import { uuidv7 } from '@/lib/ids';
 import { getSettings } from '@/lib/settings';
 import { insertChainedRows } from '@/db/queries/chain-entries';
+import { notifyAuditAppended, type AuditAppended } from '@/db/queries/audit-notify';
 import { groupByOrg, linkPrepared, lockChainHead, prepareRow, withCanonicalIps, type PreparedRow, type UnchainedRow } from '@/lib/chain/append';
 import { changedFieldPaths, diffSnapshots } from '@/lib/recording/diff';
 import { createRedactor, type Redactor } from '@/lib/recording/redact';
@@ -113,9 +114,14 @@ async function appendRows(tx: Tx, rows: UnchainedRow[]): Promise<void> {
   // Serialized before any lock is taken: a concurrent writer to the organization waits only for the insert.
   const groups: [string, PreparedRow[]][] = [];
   for (const [orgId, orgRows] of groupByOrg(await withCanonicalIps(tx, rows))) groups.push([orgId, await mapInSlices(orgRows, prepareRow)]);
+  const heads: AuditAppended[] = [];
   for (const [orgId, prepared] of groups) {
-    await insertChainedRows(tx, orgId, linkPrepared(prepared, await lockChainHead(tx, orgId)));
+    const linked = linkPrepared(prepared, await lockChainHead(tx, orgId));
+    await insertChainedRows(tx, orgId, linked);
+    heads.push({ orgId, seq: linked.head.seq });
   }
+  // One call per appending transaction (delivered at commit): the live tail's only signal (lib/live).
+  await notifyAuditAppended(tx, heads);
 }
 
 /**

@@ -4,12 +4,16 @@ import { Suspense } from 'react';
 import { getDb } from '@/lib/boot/app-db';
 import { countAuditEvents, listAuditEvents, listFacetOptions, type AuditCount } from '@/db/queries/audit-events';
 import { getAuditEvent } from '@/db/queries/audit-event';
+import { getChainHead } from '@/db/queries/chain-head';
 import { listSavedViews } from '@/db/queries/saved-views';
 import { ActiveFilters } from '@/components/audit/active-filters';
 import { EventDetail, EventNotFound } from '@/components/audit/event-detail';
 import { AuditTable, AuditTableSkeleton, type AuditPage } from '@/components/audit/audit-table';
 import { ExportMenu } from '@/components/audit/export-menu';
 import { FilterBar } from '@/components/audit/filter-bar';
+import { LiveBar } from '@/components/audit/live-bar';
+import { LiveTailProvider } from '@/components/audit/live-tail';
+import { LiveToggle } from '@/components/audit/live-toggle';
 import { QueryBox } from '@/components/audit/query-box';
 import { SavedViews } from '@/components/audit/saved-views';
 import { TotalCount } from '@/components/audit/total-count';
@@ -21,7 +25,7 @@ import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { actorTrail, recordTrail } from '@/lib/view/related-views';
-import { hrefWith, serializeAuditSearchParams } from '@/lib/view/search-params';
+import { DEFAULT_SORT, hrefWith, serializeAuditSearchParams } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { PDF_ROW_CAP } from '@/lib/exports/limits';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
@@ -45,6 +49,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const now = new Date();
   const filters = resolveQueryFilters(state.filters, now, zone);
   const db = await getDb();
+  // Read before the page: the live tail continues from here, so nothing recorded while the page loads is missed.
+  const liveSince = (await getChainHead(db, org.orgId))?.seq ?? 0;
   const page: Promise<AuditPage> = listAuditEvents(db, {
     orgId: org.orgId,
     filters,
@@ -64,62 +70,74 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const recordHref = recordFilters ? hrefWith(state, { filters: recordFilters }) : null;
   const actorHref = detail ? hrefWith(state, { filters: actorTrail(detail) }) : null;
   const closeHref = hrefWith(state, { after: state.after, before: state.before });
+  // The live tail follows the view's filters on its first newest-first page.
+  const newestFirst = hrefWith(state, { sort: DEFAULT_SORT });
+  const liveEligible = state.sort.column === DEFAULT_SORT.column && state.sort.dir === DEFAULT_SORT.dir && !state.after && !state.before;
 
   return (
     <ViewPendingProvider>
-      <div className="space-y-4">
-        <div className="flex flex-wrap items-end justify-between gap-2">
-          <div>
-            <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
-            </p>
+      <LiveTailProvider
+        query={hrefWith({ ...state, cols: null, tz: 'local' }, { sort: DEFAULT_SORT }, '')}
+        since={liveSince}
+        eligible={liveEligible}
+        liveHref={newestFirst}
+      >
+        <div className="space-y-4">
+          <div className="flex flex-wrap items-end justify-between gap-2">
+            <div>
+              <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                {org.name} · {describeSort(state.sort).toLowerCase()} · times in {displayZone}
+              </p>
+            </div>
+            <PendingRegion>
+              <Suspense fallback={<span className="text-sm text-zinc-600 dark:text-zinc-400">Counting…</span>}>
+                <TotalCount count={count} />
+              </Suspense>
+            </PendingRegion>
           </div>
-          <PendingRegion>
-            <Suspense fallback={<span className="text-sm text-zinc-600 dark:text-zinc-400">Counting…</span>}>
-              <TotalCount count={count} />
-            </Suspense>
-          </PendingRegion>
-        </div>
-        <div className="flex flex-wrap items-start gap-2">
-          <QueryBox state={state} />
-          {/* On a phone the view tools are one row that scrolls sideways, so the events start near the top. */}
-          <div className="flex max-w-full items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1">
-            <SavedViews
-              views={views}
-              currentQuery={serializeAuditSearchParams(state)}
-              canSave={hasPermission(org.role, 'views:save')}
-              canManageShared={hasPermission(org.role, 'views:manage')}
-            />
-            <ViewToolbar state={state} pinnedHref={pinnedHref} />
-            <Suspense fallback={null}>
-              <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
-            </Suspense>
+          <div className="flex flex-wrap items-start gap-2">
+            <QueryBox state={state} />
+            {/* On a phone the view tools are one row that scrolls sideways, so the events start near the top. */}
+            <div className="flex max-w-full items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1">
+              <LiveToggle />
+              <SavedViews
+                views={views}
+                currentQuery={serializeAuditSearchParams(state)}
+                canSave={hasPermission(org.role, 'views:save')}
+                canManageShared={hasPermission(org.role, 'views:manage')}
+              />
+              <ViewToolbar state={state} pinnedHref={pinnedHref} />
+              <Suspense fallback={null}>
+                <ExportMenuCounted count={count} query={serializeAuditSearchParams(state)} />
+              </Suspense>
+            </div>
           </div>
+          <FilterBar state={state} options={options} />
+          <ActiveFilters state={state} />
+          {issues.length > 0 ? (
+            <Alert tone="warning" data-testid="param-issues">
+              <p className="font-medium">Some parts of this link could not be used and were ignored:</p>
+              <ul className="mt-1 list-disc pl-5">
+                {issues.map((i, n) => (
+                  <li key={n}>{i.message}</li>
+                ))}
+              </ul>
+            </Alert>
+          ) : null}
+          <LiveBar />
+          <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
+            <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
+          </Suspense>
+          {state.event ? (
+            detail ? (
+              <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} />
+            ) : (
+              <EventNotFound closeHref={closeHref} />
+            )
+          ) : null}
         </div>
-        <FilterBar state={state} options={options} />
-        <ActiveFilters state={state} />
-        {issues.length > 0 ? (
-          <Alert tone="warning" data-testid="param-issues">
-            <p className="font-medium">Some parts of this link could not be used and were ignored:</p>
-            <ul className="mt-1 list-disc pl-5">
-              {issues.map((i, n) => (
-                <li key={n}>{i.message}</li>
-              ))}
-            </ul>
-          </Alert>
-        ) : null}
-        <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
-          <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
-        </Suspense>
-        {state.event ? (
-          detail ? (
-            <EventDetail event={detail} closeHref={closeHref} recordHref={recordHref} actorHref={actorHref} timeZone={displayZone} />
-          ) : (
-            <EventNotFound closeHref={closeHref} />
-          )
-        ) : null}
-      </div>
+      </LiveTailProvider>
     </ViewPendingProvider>
   );
 }
