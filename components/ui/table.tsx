@@ -47,7 +47,7 @@ export function StackedCell({ label, className, ...props }: React.ComponentProps
       data-label={label}
       className={cn(
         'max-md:flex max-md:min-w-0 max-md:items-baseline max-md:gap-3 max-md:px-0 max-md:py-0.5 max-md:break-words',
-        'max-md:before:w-24 max-md:before:shrink-0 max-md:before:text-xs max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400',
+        'max-md:before:w-24 max-md:before:shrink-0 max-md:before:font-sans max-md:before:text-xs max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400',
         className,
       )}
       {...props}

@@ -91,9 +91,9 @@ test('a wrong current password shows one message, at the field', async ({ page }
 test.describe('on a phone', () => {
   test.use({ viewport: PHONE });
 
-  test('members, API keys and settings fit the screen: nothing scrolls sideways, not even inside a box', async ({ page }) => {
+  test('members, API keys, settings, account and integrity fit the screen: nothing scrolls sideways, not even inside a box', async ({ page }) => {
     await signInAt(page, '/members', 'alice@acme.test');
-    for (const path of ['/members', '/api-keys', '/settings']) {
+    for (const path of ['/members', '/api-keys', '/settings', '/account', '/integrity']) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       // No box that scrolls sideways (the tables used to, inside their border), and nothing drawn past the right edge.
