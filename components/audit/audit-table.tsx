@@ -1,6 +1,6 @@
 'use client';
 
-import { use, useMemo, type CSSProperties } from 'react';
+import { use, useEffect, useMemo, type CSSProperties } from 'react';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from '@tanstack/react-table';
 import type { AuditListRow } from '@/db/queries/audit-events';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -13,6 +13,7 @@ import { ChangeList, ChangeSummary } from './change-summary';
 import { SnapshotPair } from './snapshot-pair';
 import { Pagination } from './pagination';
 import { offersWiderRange } from './range-widening';
+import { restoreRowFocus } from './return-focus';
 import { PendingRegion, useViewPush, ViewLink } from './view-pending';
 import { COLUMN_LABELS } from './view-toolbar';
 
@@ -184,6 +185,8 @@ export function AuditTable({
 }) {
   const { rows, next, prev } = use(page);
   const { push } = useViewPush();
+  // The detail closed: its row's link may be a new element now (cells render anew for a new URL).
+  useEffect(() => restoreRowFocus(state.event));
   const shown = visibleColumns(state);
   const changesColumn = shown.includes('changes');
   const cols = useMemo(() => columns(state, timeZone, changesColumn), [state, timeZone, changesColumn]);

@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from 'react';
 import { Dialog } from 'radix-ui';
 import { Button } from '@/components/ui/button';
+import { returnFocusToRow } from './return-focus';
 import { useViewPush } from './view-pending';
 
 type EventDetailSheetProps = {
@@ -14,13 +15,6 @@ type EventDetailSheetProps = {
   eventId?: string;
   children?: ReactNode;
 };
-
-/** Focuses the link of the row that opened the detail (else the page's main region), so Tab continues from there. */
-function focusOpener(eventId: string | undefined) {
-  const row = eventId ? document.querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(eventId)}"]`) : null;
-  const target = row?.querySelector<HTMLElement>('a[href]') ?? document.getElementById('main');
-  target?.focus();
-}
 
 /** Right-side sheet on Radix Dialog (the full screen on a phone), open on mount; Esc, an overlay click or the close button navigate to `closeHref`. */
 export function EventDetailSheet({ title, description, closeHref, eventId, children }: EventDetailSheetProps) {
@@ -42,7 +36,7 @@ export function EventDetailSheet({ title, description, closeHref, eventId, child
           onCloseAutoFocus={(e) => {
             // The element focused before the sheet opened may be gone (the sheet can open from a link); the row stays.
             e.preventDefault();
-            focusOpener(eventId);
+            returnFocusToRow(eventId);
           }}
           className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-zinc-200 sm:border-l bg-white text-zinc-900 shadow-2xl outline-none dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100"
         >
