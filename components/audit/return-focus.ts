@@ -10,7 +10,8 @@ const rowLink = (eventId: string) => document.querySelector<HTMLElement>(`tr[dat
 /** Focuses the row of `eventId` (else the page's main region) and remembers it until the table has re-rendered. */
 export function returnFocusToRow(eventId: string | undefined) {
   pendingEventId = eventId ?? null;
-  (eventId ? rowLink(eventId) : null)?.focus() ?? document.getElementById('main')?.focus();
+  const target = (eventId ? rowLink(eventId) : null) ?? document.getElementById('main');
+  target?.focus();
 }
 
 /**
