@@ -10,6 +10,7 @@ import { ORG_COOKIE, orgCookieOptions } from '@/lib/auth/org-cookie';
 import { getSessionContext, requireSession } from '@/lib/auth/session';
 import { endUserSession } from '@/lib/auth/user-sessions';
 import { getSettings } from '@/lib/settings';
+import { pathAfterOrgSwitch } from '@/lib/view/org-switch';
 
 /** Switches the current organization; only to one the user is a member of. */
 export async function switchOrganizationAction(formData: FormData) {
@@ -18,8 +19,9 @@ export async function switchOrganizationAction(formData: FormData) {
   const target = ctx.orgs.find((o) => o.orgId === orgId);
   if (!target) redirect('/audit'); // not a member: nothing changes
   (await cookies()).set(ORG_COOKIE, target.orgId, orgCookieOptions(getSettings().secureCookies));
-  // '/' lands each role on a page it may open (a member of the new organization on their account).
-  redirect('/');
+  // Straight to the same page and view when the new role may open it (one render, no hop through '/'),
+  // else to the role's home (a member of the new organization lands on their account).
+  redirect(pathAfterOrgSwitch(String(formData.get('returnTo') ?? ''), target.role));
 }
 
 /** Signs this browser out: its session row ends first, so a copy of the cookie stops working too. */

@@ -26,6 +26,13 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   );
   return (
     <div className="min-h-screen">
+      {/* The first Tab stop: past the header and its menus straight to the page. */}
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-3 focus:z-[60] focus:rounded-md focus:bg-zinc-900 focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-white focus:outline-2 focus:outline-offset-2 focus:outline-sky-600 dark:focus:bg-zinc-100 dark:focus:text-zinc-900"
+      >
+        Skip to content
+      </a>
       <TimeZoneSync serverZone={browserZone} />
       <header className="relative border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
         <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-6 px-4">
@@ -47,7 +54,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           </MobileMenu>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-[1600px] px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-6 outline-none">
         {readsLog ? null : <MemberNotice role={ctx.org?.role ?? null} orgName={ctx.org?.name ?? null} />}
         {children}
       </main>

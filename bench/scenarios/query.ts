@@ -88,7 +88,7 @@ export function comboGrid(slug: string): Combo[] {
       raw: (f, a) => [...time(f, a), `action in (${a('update')})`, `object_type in (${a('member')})`, `changed_fields && array[${a('role')}]::text[]`],
     },
     { name: 'sorted by action, all time', params: { range: 'all', sort: 'action.asc' }, raw: time, sort: 'action asc, occurred_at asc, id asc' },
-    { name: 'sorted by user, 30 days', params: { range: '30d', sort: 'actor.desc' }, raw: time, sort: 'actor_label desc, occurred_at desc, id desc' },
+    { name: 'sorted by user, 30 days', params: { range: '30d', sort: 'actor.desc' }, raw: time, sort: 'lower(actor_label) desc, occurred_at desc, id desc' },
   ];
 }
 

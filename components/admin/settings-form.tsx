@@ -48,7 +48,9 @@ export function SettingsForm({
           </p>
         </div>
         <div className="space-y-1.5">
-          <Label htmlFor="org-retention">Retention period (days)</Label>
+          <Label htmlFor="org-retention" className="block">
+            Retention period (days)
+          </Label>
           <Input
             id="org-retention"
             name="retentionDays"

@@ -1,18 +1,20 @@
 'use client';
 
-import { use, useMemo } from 'react';
+import { use, useEffect, useMemo, type CSSProperties } from 'react';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from '@tanstack/react-table';
 import type { AuditListRow } from '@/db/queries/audit-events';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { cn } from '@/lib/utils';
 import type { Cursor } from '@/lib/view/cursor';
-import { COLUMNS, hrefWith, SORT_COLUMNS, type AuditViewState, type Column, type SortColumn } from '@/lib/view/search-params';
+import { COLUMNS, DEFAULT_COLUMNS, hrefWith, SORT_COLUMNS, visibleColumns, type AuditViewState, type Column, type SortColumn } from '@/lib/view/search-params';
 import { formatInZone } from '@/lib/format/time-zone';
 import { ActionPill } from './action-pill';
-import { ChangeSummary } from './change-summary';
+import { ChangeList, ChangeSummary } from './change-summary';
 import { useLiveTail } from './live-tail';
+import { SnapshotPair } from './snapshot-pair';
 import { Pagination } from './pagination';
 import { offersWiderRange } from './range-widening';
+import { restoreRowFocus } from './return-focus';
 import { PendingRegion, useViewPush, ViewLink } from './view-pending';
 import { COLUMN_LABELS } from './view-toolbar';
 
@@ -23,22 +25,47 @@ const ACTOR_KIND: Record<AuditListRow['actorType'], string | null> = { user: nul
 const isSortable = (c: string): c is SortColumn => (SORT_COLUMNS as readonly string[]).includes(c);
 
 /**
- * Per column: a fixed width from md up (the message takes what is left, so every default column fits 1280 px),
+ * Per column: a fixed width in rem from md up (the message takes what is left, so every default column fits 1280 px;
+ * with more columns chosen the table keeps the message 18rem and scrolls inside its box),
  * and its place in the phone card (the row becomes a wrapping flex box: time and result, actor, what, message).
  */
-const LAYOUT: Record<Column, { width: string; card: string }> = {
-  time: { width: 'md:w-[10rem]', card: 'max-md:order-1 max-md:flex-1' },
-  actor: { width: 'md:w-[11rem]', card: 'max-md:order-3 max-md:basis-full max-md:font-medium' },
-  ip: { width: 'md:w-[8rem]', card: 'max-md:order-8 max-md:text-zinc-600 dark:max-md:text-zinc-400' },
-  action: { width: 'md:w-[7.5rem]', card: 'max-md:order-4' },
-  type: { width: 'md:w-[7.5rem]', card: 'max-md:order-5 max-md:text-xs' },
-  object: { width: 'md:w-[7rem]', card: 'max-md:order-6 max-md:min-w-0 max-md:flex-1' },
-  message: { width: '', card: 'max-md:order-7 max-md:basis-full' },
-  result: { width: 'md:w-[5.5rem]', card: 'max-md:order-2' },
-  source: { width: 'md:w-[5.5rem]', card: 'max-md:order-9' },
+const LAYOUT: Record<Column, { width: number | null; card: string }> = {
+  time: { width: 10, card: 'max-md:order-1 max-md:flex-1' },
+  actor: { width: 11, card: 'max-md:order-3 max-md:basis-full max-md:font-medium' },
+  actor_id: { width: 8, card: 'max-md:order-8 max-md:text-xs' },
+  ip: { width: 8, card: 'max-md:order-8 max-md:text-zinc-600 dark:max-md:text-zinc-400' },
+  action: { width: 7.5, card: 'max-md:order-4' },
+  type: { width: 7.5, card: 'max-md:order-5 max-md:text-xs' },
+  object: { width: 7, card: 'max-md:order-6 max-md:min-w-0 max-md:flex-1' },
+  module: { width: 7, card: 'max-md:order-6 max-md:text-xs' },
+  project: { width: 7, card: 'max-md:order-6 max-md:text-xs' },
+  message: { width: null, card: 'max-md:order-7 max-md:basis-full' },
+  changes: { width: 16, card: 'max-md:order-7 max-md:basis-full' },
+  data: { width: 16, card: 'max-md:order-7 max-md:basis-full' },
+  result: { width: 5.5, card: 'max-md:order-2' },
+  source: { width: 5.5, card: 'max-md:order-9' },
+  request_id: { width: 9, card: 'max-md:order-9 max-md:text-xs' },
 };
 
-function columns(state: AuditViewState, timeZone: string) {
+/** With more than the default columns, a floor under the table's width (the message keeps 16rem); it then scrolls in its box. */
+function tableMinWidth(visible: Column[]): CSSProperties | undefined {
+  if (visible.every((c) => DEFAULT_COLUMNS.includes(c))) return undefined;
+  return { '--table-min': `${visible.reduce((sum, c) => sum + (LAYOUT[c].width ?? 16), 0) + 1}rem` } as CSSProperties;
+}
+
+const colWidth = (rem: number | null) => (rem === null ? undefined : ({ '--col-w': `${rem}rem` } as CSSProperties));
+
+/** A short text cell: one line, the full value on hover, a dash when empty. */
+function TextCell({ value, mono }: { value: string | null; mono?: boolean }) {
+  if (!value) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
+  return (
+    <span className={cn('block truncate whitespace-nowrap', mono && 'font-mono text-xs')} title={value}>
+      {value}
+    </span>
+  );
+}
+
+function columns(state: AuditViewState, timeZone: string, changesColumn: boolean) {
   const detailHref = (id: string) => hrefWith(state, { event: id, after: state.after, before: state.before });
   return [
     col.accessor('occurredAt', {
@@ -73,6 +100,7 @@ function columns(state: AuditViewState, timeZone: string) {
         );
       },
     }),
+    col.accessor('actorId', { id: 'actor_id', cell: (c) => <TextCell value={c.getValue()} mono /> }),
     col.accessor('ip', {
       id: 'ip',
       cell: (c) => (
@@ -111,6 +139,8 @@ function columns(state: AuditViewState, timeZone: string) {
         );
       },
     }),
+    col.accessor('module', { id: 'module', cell: (c) => <TextCell value={c.getValue()} /> }),
+    col.accessor('project', { id: 'project', cell: (c) => <TextCell value={c.getValue()} /> }),
     col.accessor('message', {
       id: 'message',
       cell: (c) => (
@@ -120,10 +150,12 @@ function columns(state: AuditViewState, timeZone: string) {
             {c.getValue()}
           </span>
           {c.row.original.errorMessage ? <span className="block text-xs text-red-700 dark:text-red-400">{c.row.original.errorMessage}</span> : null}
-          <ChangeSummary changes={c.row.original.changes} />
+          {changesColumn ? null : <ChangeSummary changes={c.row.original.changes} />}
         </div>
       ),
     }),
+    col.accessor('changes', { id: 'changes', cell: (c) => <ChangeList changes={c.getValue()} /> }),
+    col.display({ id: 'data', cell: (c) => <SnapshotPair before={c.row.original.before} after={c.row.original.after} /> }),
     col.accessor('result', {
       id: 'result',
       cell: (c) =>
@@ -134,6 +166,7 @@ function columns(state: AuditViewState, timeZone: string) {
         ),
     }),
     col.accessor('source', { id: 'source', cell: (c) => <span className="text-xs uppercase text-zinc-600 dark:text-zinc-400">{c.getValue()}</span> }),
+    col.accessor('requestId', { id: 'request_id', cell: (c) => <TextCell value={c.getValue()} mono /> }),
   ];
 }
 
@@ -161,8 +194,12 @@ export function AuditTable({
     const fresh = liveRows.filter((r) => !onPage.has(r.id));
     return { rows: fresh.length ? [...fresh, ...pageRows] : pageRows, liveIds: new Set(fresh.map((r) => r.id)) };
   }, [pageRows, liveRows]);
-  const cols = useMemo(() => columns(state, timeZone), [state, timeZone]);
-  const visibility: VisibilityState = Object.fromEntries(COLUMNS.map((c) => [c, (state.cols ?? COLUMNS).includes(c)]));
+  // The detail closed: its row's link may be a new element now (cells render anew for a new URL).
+  useEffect(() => restoreRowFocus(state.event));
+  const shown = visibleColumns(state);
+  const changesColumn = shown.includes('changes');
+  const cols = useMemo(() => columns(state, timeZone, changesColumn), [state, timeZone, changesColumn]);
+  const visibility: VisibilityState = Object.fromEntries(COLUMNS.map((c) => [c, shown.includes(c)]));
   // TanStack's table object is mutable by design; the React Compiler skips this component, which is fine.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -201,7 +238,12 @@ export function AuditTable({
   return (
     <PendingRegion className="space-y-3">
       {/* From md up a fixed-layout table; below it each row is a card (the same cells, wrapped). */}
-      <Table aria-label="Audit events" className="max-md:block md:table-fixed" wrapperClassName="max-md:overflow-x-visible">
+      <Table
+        aria-label="Audit events"
+        className="max-md:block md:min-w-(--table-min) md:table-fixed"
+        style={tableMinWidth(visible)}
+        wrapperClassName="max-md:overflow-x-visible"
+      >
         <TableHeader className="max-md:block max-md:bg-transparent dark:max-md:bg-transparent">
           {table.getHeaderGroups().map((g) => (
             <tr key={g.id} className="max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-1.5 max-md:px-3 max-md:py-2">
@@ -209,7 +251,8 @@ export function AuditTable({
                 <TableHead
                   key={h.id}
                   aria-sort={state.sort.column === h.id ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-                  className={cn('px-2', LAYOUT[h.id as Column].width, 'max-md:p-0', !isSortable(h.id) && 'max-md:hidden')}
+                  style={colWidth(LAYOUT[h.id as Column].width)}
+                  className={cn('px-2 md:w-(--col-w)', 'max-md:p-0', !isSortable(h.id) && 'max-md:hidden')}
                 >
                   {header(h.id as Column)}
                 </TableHead>

@@ -24,3 +24,24 @@ export function ChangeSummary({ changes }: { changes: AuditListRow['changes'] })
     </ul>
   );
 }
+
+/** Every field change as `field: old → new` lines (the Changes column): creates and deletes too, cut on screen, whole on hover. */
+export function ChangeList({ changes }: { changes: AuditListRow['changes'] }) {
+  if (!changes?.length) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
+  return (
+    <ul className="space-y-0.5 font-mono text-[11px]" aria-label="Changes">
+      {changes.slice(0, MAX).map((c) => {
+        const text = `${c.path}: ${show(c.before)} → ${show(c.after)}`;
+        return (
+          <li key={c.path} className="truncate" title={text}>
+            <span className="text-zinc-900 dark:text-zinc-100">{c.path}</span>
+            <span className="text-zinc-600 dark:text-zinc-400">
+              : {show(c.before)} → {show(c.after)}
+            </span>
+          </li>
+        );
+      })}
+      {changes.length > MAX ? <li className="text-zinc-600 dark:text-zinc-400">+{changes.length - MAX} more</li> : null}
+    </ul>
+  );
+}

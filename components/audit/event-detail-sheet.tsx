@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from 'react';
 import { Dialog } from 'radix-ui';
 import { Button } from '@/components/ui/button';
+import { returnFocusToRow } from './return-focus';
 import { useViewPush } from './view-pending';
 
 type EventDetailSheetProps = {
@@ -10,11 +11,13 @@ type EventDetailSheetProps = {
   description: ReactNode;
   /** Where closing goes: the same view without `event`, so the URL alone decides whether the sheet is open. */
   closeHref: string;
+  /** The event shown: closing returns the focus to its row when the row is on the page. */
+  eventId?: string;
   children?: ReactNode;
 };
 
 /** Right-side sheet on Radix Dialog (the full screen on a phone), open on mount; Esc, an overlay click or the close button navigate to `closeHref`. */
-export function EventDetailSheet({ title, description, closeHref, children }: EventDetailSheetProps) {
+export function EventDetailSheet({ title, description, closeHref, eventId, children }: EventDetailSheetProps) {
   const { push } = useViewPush();
   // Closes at once rather than after the server round trip that drops `event` from the page.
   const [open, setOpen] = useState(true);
@@ -29,7 +32,14 @@ export function EventDetailSheet({ title, description, closeHref, children }: Ev
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 dark:bg-black/60" />
-        <Dialog.Content className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-zinc-200 sm:border-l bg-white text-zinc-900 shadow-2xl outline-none dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100">
+        <Dialog.Content
+          onCloseAutoFocus={(e) => {
+            // The element focused before the sheet opened may be gone (the sheet can open from a link); the row stays.
+            e.preventDefault();
+            returnFocusToRow(eventId);
+          }}
+          className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-zinc-200 sm:border-l bg-white text-zinc-900 shadow-2xl outline-none dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100"
+        >
           <header className="flex items-start gap-3 border-b border-zinc-200 px-4 py-3 sm:gap-4 sm:px-6 sm:py-4 dark:border-zinc-800">
             <div className="min-w-0 flex-1 space-y-2">
               <Dialog.Title className="text-lg leading-snug font-semibold break-words">{title}</Dialog.Title>

@@ -48,6 +48,7 @@ function EventDetailView({ event, closeHref, recordHref, actorHref, timeZone }: 
   return (
     <EventDetailSheet
       closeHref={closeHref}
+      eventId={event.id}
       title={event.message || `${event.action} ${event.objectType}`}
       description={
         <>

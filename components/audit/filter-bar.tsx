@@ -10,8 +10,9 @@ export function FilterBar({ state, options }: { state: AuditViewState; options: 
   return (
     <div className="flex flex-col gap-2 md:flex-row md:flex-wrap md:items-center" role="group" aria-label="Filters">
       <RangeFilter key={JSON.stringify(state.filters.range)} state={state} />
-      {/* A row that scrolls sideways on a phone; on wider screens its buttons simply wrap with the rest. */}
-      <div className="flex items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1 md:contents">
+      {/* A row that scrolls sideways on a phone; on wider screens one group that moves to the next line as a whole
+          (with a custom range open), so "More filters" never ends up alone on a line. */}
+      <div className="flex items-center gap-2 max-md:overflow-x-auto max-md:px-0.5 max-md:py-1 md:flex-wrap">
         {FACETS.map((facet) => (
           <FacetFilter key={facet} facet={facet} options={options[facet]} state={state} />
         ))}

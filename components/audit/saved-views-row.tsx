@@ -92,8 +92,7 @@ export function SavedViewsRow({
               href={`/audit${view.query}`}
               onClick={onOpen}
               aria-current={current ? 'true' : undefined}
-              className="block truncate rounded-sm text-sm font-medium text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 dark:text-zinc-100"
-              title={view.name}
+              className="block rounded-sm text-sm font-medium break-words text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 dark:text-zinc-100"
             >
               {current ? (
                 <span aria-hidden className="mr-1 text-sky-600 dark:text-sky-400">
@@ -103,9 +102,7 @@ export function SavedViewsRow({
               {view.name}
               {current ? <span className="sr-only"> (current view)</span> : null}
             </ViewLink>
-            <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={owner}>
-              {owner}
-            </p>
+            <p className="text-xs break-words text-zinc-600 dark:text-zinc-400">{owner}</p>
           </div>
           <div className="flex shrink-0 items-center">
             {canChange ? (

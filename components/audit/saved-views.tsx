@@ -30,9 +30,10 @@ export function SavedViews({ views, currentQuery, canSave, canManageShared }: Sa
   return (
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger asChild>
-        <Button variant="outline" size="sm" className="max-w-64">
+        <Button variant="outline" size="sm" className="max-w-80" title={active ? `Saved views · current: ${active.name}` : undefined}>
           Saved views
-          {active ? <span className="truncate font-normal text-zinc-500 dark:text-zinc-400">· {active.name}</span> : null}
+          {/* The full name is in the tooltip and, wrapped, in the list this opens. */}
+          {active ? <span className="truncate font-normal text-zinc-600 dark:text-zinc-400">· {active.name}</span> : null}
         </Button>
       </Popover.Trigger>
       <Popover.Portal>

@@ -4,20 +4,26 @@ import { useRouter } from 'next/navigation';
 import { useOptimistic, useState, useTransition } from 'react';
 import { Popover } from 'radix-ui';
 import { Button } from '@/components/ui/button';
-import { COLUMNS, hrefWith, type AuditViewState, type Column } from '@/lib/view/search-params';
+import { COLUMNS, hrefWith, visibleColumns, type AuditViewState, type Column } from '@/lib/view/search-params';
 import { useViewNavigation } from './use-view-navigation';
 import { ViewLink } from './view-pending';
 
 export const COLUMN_LABELS: Record<Column, string> = {
   time: 'Time',
   actor: 'User',
+  actor_id: 'Actor id',
   ip: 'IP',
   action: 'Action',
   type: 'Object type',
   object: 'Object id',
+  module: 'Module',
+  project: 'Project',
   message: 'Message',
+  changes: 'Changes',
+  data: 'Before / after',
   result: 'Result',
   source: 'Source',
+  request_id: 'Request id',
 };
 
 /** Refresh, reset, copy link, visible columns and the UTC/local switch. */
@@ -26,7 +32,7 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
   const [refreshing, startRefresh] = useTransition();
   const [copied, setCopied] = useState(false);
   const { go } = useViewNavigation(state);
-  const [visible, setVisible] = useOptimistic<Column[]>(state.cols ?? [...COLUMNS]);
+  const [visible, setVisible] = useOptimistic<readonly Column[]>(visibleColumns(state));
   return (
     <div className="flex items-center gap-2 md:flex-wrap">
       <Button variant="outline" size="sm" onClick={() => startRefresh(() => router.refresh())} disabled={refreshing} title="Run the same view again">
@@ -59,7 +65,7 @@ export function ViewToolbar({ state, pinnedHref }: { state: AuditViewState; pinn
           <Popover.Content
             align="end"
             sideOffset={4}
-            className="z-50 w-48 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+            className="z-50 max-h-[min(32rem,var(--radix-popover-content-available-height))] w-52 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
           >
             <fieldset aria-label="Visible columns" className="space-y-0.5">
               {COLUMNS.map((c) => (

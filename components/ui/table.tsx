@@ -27,3 +27,30 @@ export function TableCell({ className, ...props }: React.ComponentProps<'td'>) {
   // Baseline, so mono ids, pills and text of different sizes line up along a row.
   return <td className={cn('px-3 py-2 align-baseline', className)} {...props} />;
 }
+
+/**
+ * Classes that turn a table into a list of cards below md (a phone): no header row on screen (still read by screen
+ * readers), each row a card, each cell a line led by its column's name (`data-label`, see StackedCell).
+ */
+export const STACKED = {
+  table: 'max-md:block',
+  wrapper: 'max-md:overflow-x-visible',
+  header: 'max-md:sr-only',
+  body: 'max-md:block',
+  row: 'max-md:block max-md:px-3 max-md:py-2.5',
+} as const;
+
+/** A cell of a STACKED table: on a phone one line, its column's name (`label`) on the left and the value beside it. */
+export function StackedCell({ label, className, ...props }: React.ComponentProps<'td'> & { label: string }) {
+  return (
+    <TableCell
+      data-label={label}
+      className={cn(
+        'max-md:flex max-md:min-w-0 max-md:items-baseline max-md:gap-3 max-md:px-0 max-md:py-0.5 max-md:break-words',
+        'max-md:before:w-24 max-md:before:shrink-0 max-md:before:font-sans max-md:before:text-xs max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400',
+        className,
+      )}
+      {...props}
+    />
+  );
+}

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { apiKeys, users } from '@/db/schema';
+import { apiKeys, auditEvents, users } from '@/db/schema';
 
 /** API keys of one organization, newest first, with who created them. Never returns the hash. Tenancy: by `orgId`. */
 export async function listApiKeys(db: DbOrTx, orgId: string) {
@@ -56,4 +56,34 @@ export async function revokeApiKey(db: DbOrTx, orgId: string, keyId: string, at:
     .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
     .returning();
   return row ?? null;
+}
+
+/**
+ * The demo seed's keys, with the times its story gives them (id, creation, revocation), each key's last use taken
+ * from the log (its newest entry as actor). Tenancy: created in `orgId`, last use read from `orgId`'s entries only.
+ */
+export async function insertDemoApiKeys(
+  db: DbOrTx,
+  orgId: string,
+  keys: { id: string; name: string; prefix: string; secretHash: string; createdBy: string | null; createdAt: Date; revokedAt: Date | null }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .insert(apiKeys)
+    .values(keys.map((k) => ({ orgId, ...k })))
+    .onConflictDoNothing();
+  await db
+    .update(apiKeys)
+    .set({
+      lastUsedAt: sql`(select max(${auditEvents.occurredAt}) from ${auditEvents} where ${auditEvents.orgId} = ${orgId} and ${auditEvents.actorType} = 'api_key' and ${auditEvents.actorId} = ${apiKeys.id}::text)`,
+    })
+    .where(
+      and(
+        eq(apiKeys.orgId, orgId),
+        inArray(
+          apiKeys.id,
+          keys.map((k) => k.id),
+        ),
+      ),
+    );
 }

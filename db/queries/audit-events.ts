@@ -19,6 +19,9 @@ export const auditListColumns = {
   objectType: auditEvents.objectType,
   objectId: auditEvents.objectId,
   objectLabel: auditEvents.objectLabel,
+  module: auditEvents.module,
+  project: auditEvents.project,
+  requestId: auditEvents.requestId,
   message: auditEvents.message,
   result: auditEvents.result,
   errorMessage: auditEvents.errorMessage,
@@ -37,10 +40,16 @@ export type AuditListRow = {
   objectType: string;
   objectId: string | null;
   objectLabel: string | null;
+  module: string | null;
+  project: string | null;
+  requestId: string | null;
   message: string;
   result: 'success' | 'failure';
   errorMessage: string | null;
   changes: { path: string; before: unknown; after: unknown }[] | null;
+  /** The snapshots, read only when asked for (`withSnapshots`: the table's "Before / after" column). */
+  before?: unknown;
+  after?: unknown;
 };
 
 export type AuditPageResult = {
@@ -59,9 +68,10 @@ export const NO_FILTERS: Omit<QueryFilters, 'from' | 'to'> = emptyFilterValues()
  */
 export async function listAuditEvents(
   db: DbOrTx,
-  opts: { orgId: string; filters: QueryFilters; sort: Sort; limit: number; after?: Cursor | null; before?: Cursor | null },
+  opts: { orgId: string; filters: QueryFilters; sort: Sort; limit: number; after?: Cursor | null; before?: Cursor | null; withSnapshots?: boolean },
 ): Promise<AuditPageResult> {
-  return readKeysetPage<AuditListRow>(db, opts, auditListColumns);
+  const projection = opts.withSnapshots ? { ...auditListColumns, before: auditEvents.before, after: auditEvents.after } : auditListColumns;
+  return readKeysetPage<AuditListRow>(db, opts, projection);
 }
 
 /**

@@ -75,7 +75,9 @@ export function buildAuditWhere(orgId: string, q: QueryFilters): SQL {
 
 /** Sort column -> expression (never NULL, so keyset comparisons are total) and the cursor value's cast. */
 const SORT_EXPRESSIONS: Record<Exclude<SortColumn, 'time'>, { expr: SQL; cast: SQL; read: SQL }> = {
-  actor: { expr: sql`${t.actorLabel}`, cast: sql`::text`, read: sql`${t.actorLabel}` },
+  // Case-insensitive ("alice" before "CI deploy key"); the cursor carries the lower-cased key, and
+  // audit_events_org_actor_label_lower_idx (drizzle/0015) serves this order in either direction.
+  actor: { expr: sql`lower(${t.actorLabel})`, cast: sql`::text`, read: sql`lower(${t.actorLabel})` },
   ip: { expr: sql`coalesce(${t.ip}, '0.0.0.0'::inet)`, cast: sql`::inet`, read: sql`coalesce(${t.ip}, '0.0.0.0'::inet)::text` },
   action: { expr: sql`${t.action}`, cast: sql`::text`, read: sql`${t.action}` },
   type: { expr: sql`${t.objectType}`, cast: sql`::text`, read: sql`${t.objectType}` },

@@ -35,6 +35,8 @@ export type ExportRequest = {
   batchSize?: number;
   /** Rows a PDF may hold (default PDF_ROW_CAP; benchmarks measure beyond it). */
   pdfCap?: number;
+  /** The report's title (the saved view's name when the export is one: report-name.ts); default "Audit log export". */
+  reportName?: string;
   /** Called after each keyset query (benchmarks and tests count round trips with it). */
   onBatch?: (info: { index: number; rows: number }) => void;
 };
@@ -66,7 +68,7 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   const zone = req.state.tz === 'utc' ? 'UTC' : req.zone;
   const filters = resolveQueryFilters(req.state.filters, req.now, req.zone);
   const header: ExportHeader = {
-    reportName: 'Audit log export',
+    reportName: req.reportName ?? 'Audit log export',
     orgName: req.orgName,
     orgSlug: req.orgSlug,
     zone,

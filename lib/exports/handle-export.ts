@@ -10,6 +10,7 @@ import { createExportStream, type ExportRequest } from './export-stream';
 import { EXPORT_FORMATS, IGNORED_VIEW_PARAMS, isExportFormat } from './formats';
 import { PDF_ROW_CAP } from './limits';
 import { recordExport } from './record-export';
+import { reportNameFor } from './report-name';
 import { RATE_RULES, takeRate, type RateRule } from '@/lib/rate-limits';
 
 export type ExportPrincipal = {
@@ -90,7 +91,9 @@ export async function handleExportRequest(
     );
   }
 
+  const reportName = await reportNameFor(db, principal.org.orgId, principal.user.id, state);
   const { stream, filename, contentType } = createExportStream(db, {
+    reportName,
     orgId: principal.org.orgId,
     orgSlug: principal.org.slug,
     orgName: principal.org.name,

@@ -7,7 +7,6 @@ import type { ExportHeader } from './writer';
 export type PdfRow = {
   time: string;
   user: string;
-  ip: string;
   action: string;
   object: string;
   message: string;
@@ -16,20 +15,24 @@ export type PdfRow = {
   failed: boolean;
 };
 
-/** Column widths in points; they add up to the landscape A4 width inside the margins (794 pt). */
+/**
+ * Column widths in points; they add up to the landscape A4 width inside the margins (794 pt). The message and the
+ * changes get most of it: who/where share a cell (user, kind, IP, source, request), as do the object's type and id.
+ */
 export const PDF_COLUMNS = [
-  { key: 'time', label: 'Time', width: 66 },
-  { key: 'user', label: 'User', width: 100 },
-  { key: 'ip', label: 'IP', width: 66 },
-  { key: 'action', label: 'Action', width: 52 },
-  { key: 'object', label: 'Object', width: 132 },
-  { key: 'message', label: 'Message', width: 172 },
-  { key: 'changes', label: 'Changes', width: 166 },
-  { key: 'result', label: 'Result', width: 40 },
+  { key: 'time', label: 'Time', width: 56 },
+  { key: 'user', label: 'User · source · IP', width: 124 },
+  { key: 'action', label: 'Action', width: 48 },
+  { key: 'object', label: 'Object', width: 104 },
+  { key: 'message', label: 'Message · event · request', width: 244 },
+  { key: 'changes', label: 'Changes', width: 182 },
+  { key: 'result', label: 'Result', width: 36 },
 ] as const satisfies readonly { key: keyof PdfRow; label: string; width: number }[];
 
 export const PDF_FONT_SIZE = 7;
-export const PDF_LINE_HEIGHT = 1.25;
+export const PDF_LINE_HEIGHT = 1.15;
+/** Vertical padding of a cell, in points. */
+export const PDF_CELL_PAD = 1;
 
 const styles = StyleSheet.create({
   // No lineHeight on the page: inherited by the footer, it stops react-pdf drawing "Page N of M" (render prop) at all.
@@ -43,7 +46,7 @@ const styles = StyleSheet.create({
   // fontSize next to lineHeight: a unitless lineHeight resolves against the element's own font size (default 18).
   headCell: { paddingHorizontal: 2, paddingVertical: 2, fontWeight: 'bold', fontSize: PDF_FONT_SIZE, lineHeight: PDF_LINE_HEIGHT },
   row: { flexDirection: 'row', borderBottomWidth: 0.5, borderColor: '#d4d4d8' },
-  cell: { paddingHorizontal: 2, paddingVertical: 2, fontSize: PDF_FONT_SIZE, lineHeight: PDF_LINE_HEIGHT },
+  cell: { paddingHorizontal: 2, paddingVertical: PDF_CELL_PAD, fontSize: PDF_FONT_SIZE, lineHeight: PDF_LINE_HEIGHT },
   failed: { color: '#b91c1c' },
   empty: { marginTop: 12, fontSize: 9 },
   footer: { position: 'absolute', bottom: 14, left: 24, right: 24, flexDirection: 'row', justifyContent: 'space-between', fontSize: 7, color: '#71717a' },

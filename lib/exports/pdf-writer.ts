@@ -1,7 +1,7 @@
 import { changesText } from './changes-text';
 import type { ExportTableRow } from './columns';
 import { ExportAborted } from './export-aborted';
-import { PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
+import { PDF_CELL_PAD, PDF_COLUMNS, PDF_FONT_SIZE, PDF_LINE_HEIGHT, type PdfRow } from './pdf-document';
 import { renderPdfInWorker } from './pdf-thread';
 import { clip } from './pdf-text';
 import { localInZone } from './time';
@@ -19,21 +19,23 @@ function capacity(width: number): number {
   return Math.max(4, Math.floor((width - 4) / CHAR_WIDTH));
 }
 
-/** One event as the PDF's cells; long cells are clipped so a row always fits on one page. */
+/**
+ * One event as the PDF's cells; long cells are clipped so a row always fits on one page (CSV and Excel have them whole).
+ * Dense by design: the object's label is already quoted in the message, so its cell holds type and id only.
+ */
 export function toPdfRow(row: ExportTableRow, zone: string): PdfRow {
   const [date, time] = localInZone(row.occurredAt, zone).split(' ');
-  const object = [row.objectType, row.objectId, row.objectLabel].filter(Boolean).join('\n');
-  const message = [row.message, row.errorMessage ? `Error: ${row.errorMessage}` : '', `${row.source} · request ${row.requestId ?? '—'} · event ${row.id}`]
-    .filter(Boolean)
-    .join('\n');
+  const object = [row.objectType, row.objectId].filter(Boolean).join('\n');
+  const ids = row.requestId ? `event ${row.id} · ${row.requestId}` : `event ${row.id}`;
+  const message = [row.message, row.errorMessage ? `Error: ${row.errorMessage}` : '', ids].filter(Boolean).join('\n');
+  const where = [ACTOR_KIND[row.actorType], row.source, row.ip].filter(Boolean).join(' · ');
   return {
     time: `${date}\n${time}`,
-    user: `${row.actorLabel}\n${ACTOR_KIND[row.actorType]}`,
-    ip: row.ip ?? '—',
+    user: clip(`${row.actorLabel}\n${where}`, 3, 200),
     action: row.action,
-    object: clip(object, 6, 400),
-    message: clip(message, 10, 900),
-    changes: clip(changesText(row.changes, { spaced: true }), 10, 900),
+    object: clip(object, 3, 160),
+    message: clip(message, 6, 600),
+    changes: clip(changesText(row.changes, { spaced: true }), 6, 600),
     result: row.result,
     failed: row.result === 'failure',
   };
@@ -47,7 +49,7 @@ function rowHeight(row: PdfRow): number {
     const n = row[c.key].split('\n').reduce((sum, l) => sum + Math.max(1, Math.ceil(l.length / per)), 0);
     lines = Math.max(lines, n);
   }
-  return lines * LINE + 4.5;
+  return lines * LINE + 2 * PDF_CELL_PAD + 0.5;
 }
 
 /**

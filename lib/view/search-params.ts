@@ -15,8 +15,27 @@ export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const DEFAULT_PAGE_SIZE: PageSize = 50;
 
-export const COLUMNS = ['time', 'actor', 'ip', 'action', 'type', 'object', 'message', 'result', 'source'] as const;
+/** Every column the table can show, in table order; the Columns menu picks among them. */
+export const COLUMNS = [
+  'time',
+  'actor',
+  'actor_id',
+  'ip',
+  'action',
+  'type',
+  'object',
+  'module',
+  'project',
+  'message',
+  'changes',
+  'data',
+  'result',
+  'source',
+  'request_id',
+] as const;
 export type Column = (typeof COLUMNS)[number];
+/** The columns shown when the URL names none. */
+export const DEFAULT_COLUMNS: readonly Column[] = ['time', 'actor', 'ip', 'action', 'type', 'object', 'message', 'result', 'source'];
 export { SORT_COLUMNS, DEFAULT_SORT, type Sort, type SortColumn };
 
 export type AuditViewState = {
@@ -26,7 +45,7 @@ export type AuditViewState = {
   /** Keyset position: `after` pages to older rows (in sort order), `before` back to newer ones. */
   after: Cursor | null;
   before: Cursor | null;
-  /** Visible columns; null means the default (all). */
+  /** Visible columns; null means the default (DEFAULT_COLUMNS). */
   cols: Column[] | null;
   tz: 'local' | 'utc';
   /** The event opened in the detail view. */
@@ -207,11 +226,18 @@ export function serializeAuditSearchParams(state: AuditViewState): string {
   if (state.size !== DEFAULT_PAGE_SIZE) p.set('size', String(state.size));
   if (state.after) p.set('after', encodeCursor(state.after));
   if (state.before) p.set('before', encodeCursor(state.before));
-  if (state.cols && state.cols.length !== COLUMNS.length) p.set('cols', state.cols.join(','));
+  if (state.cols && !sameColumns(state.cols, DEFAULT_COLUMNS)) p.set('cols', state.cols.join(','));
   if (state.tz !== 'local') p.set('tz', state.tz);
   if (state.event) p.set('event', state.event);
   const s = p.toString();
   return s ? `?${s}` : '';
+}
+
+const sameColumns = (a: readonly Column[], b: readonly Column[]) => a.length === b.length && a.every((c) => b.includes(c));
+
+/** The columns a view shows, in table order. */
+export function visibleColumns(state: Pick<AuditViewState, 'cols'>): readonly Column[] {
+  return state.cols ?? DEFAULT_COLUMNS;
 }
 
 /** A link to the same view with some state changed; paging and the open detail reset unless given. */

@@ -192,6 +192,27 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await check();
     }
+    // The detail sheet, then its diff, and the extra columns.
+    const id = await anUpdateWithSnapshots(page);
+    await page.goto(`/audit?range=30d&action=update&result=success&cols=time,actor,actor_id,module,project,message,changes,data,result,request_id&event=${id}`);
+    const sheet = page.getByRole('dialog');
+    await expect(sheet).toBeVisible();
+    await check();
+    await sheet.getByRole('button', { name: 'View difference' }).click();
+    // The diff is drawn after a worker compares the snapshots: wait for its changed lines.
+    await expect(sheet.getByRole('button', { name: 'Hide difference' })).toBeVisible();
+    await expect(sheet.locator('table td').filter({ hasText: /\S/ }).nth(3)).toBeVisible();
+    await check();
+    // An invitation link, as the invited person sees it (signed out).
+    await page.goto('/members');
+    await page.getByLabel('Email').fill(`axe-${colorScheme}@acme.test`);
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    const link = (await page.getByTestId('invitation-link').textContent())!.trim();
+    await check();
+    await page.context().clearCookies();
+    await page.goto(link);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await check();
     // A member's landing page and the 403 they get from a link to the log.
     await page.context().clearCookies();
     await page.goto('/login');

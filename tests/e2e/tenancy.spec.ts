@@ -41,6 +41,8 @@ test('a user in two organizations switches between them', async ({ page }) => {
   const acme = await visibleEventIds(page);
   await page.getByLabel('Organization').selectOption({ label: 'Globex Inc (auditor)' });
   await expect(page.getByText('Globex Inc · newest first')).toBeVisible();
+  // The view stays: same page, same window.
+  await expect(page).toHaveURL(/\/audit\?range=30d$/);
   const globex = await visibleEventIds(page);
   expect(globex.filter((id) => acme.includes(id))).toEqual([]);
 });

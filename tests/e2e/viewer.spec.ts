@@ -56,6 +56,9 @@ test.describe('the audit log viewer', () => {
     await expect(page).toHaveURL(/from=.*&to=/);
     const url = new URL(page.url());
     const [start, end] = [new Date(url.searchParams.get('from')!), new Date(url.searchParams.get('to')!)];
+    // The pickers show the range as ISO dates, like every other time on the page (not the locale's mm/dd/yyyy).
+    await expect(page.getByLabel('From')).toHaveValue(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    await expect(page.getByLabel('To')).toHaveValue(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(Math.round((end.getTime() - start.getTime()) / 86_400_000)).toBe(3);
     expect(Math.abs(end.getTime() - (Date.now() - 2 * 86_400_000))).toBeLessThan(5 * 60_000);
     const times = await page.locator('tr[data-event-id] time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')!));

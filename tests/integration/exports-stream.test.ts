@@ -8,6 +8,8 @@ import { readViewState } from '@/lib/view/view-state';
 import { createExportStream } from '@/lib/exports/export-stream';
 import { handleExportRequest, type ExportPrincipal } from '@/lib/exports/handle-export';
 import { PDF_ROW_CAP } from '@/lib/exports/limits';
+import { insertSavedView } from '@/db/queries/saved-views';
+import ExcelJS from 'exceljs';
 import { describeEachDatabase } from './databases';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -319,5 +321,23 @@ describeEachDatabase('exports: HTTP answers, streaming, aborts and the audit tra
         .map((l) => (JSON.parse(l) as { org_id: string }).org_id),
     );
     expect([...orgs]).toEqual([orgId]);
+  });
+
+  it("names the Excel report after the saved view it exports, and only when the view's filters are the export's", async () => {
+    const name = 'Member role changes in the last 30 days, for the quarterly access review';
+    await insertSavedView(ctx.db, orgId, { name, query: '?range=30d&action=update&type=member', shared: false, ownerId: principal.user.id });
+    const reportOf = async (query: string) => {
+      const res = await handleExportRequest(ctx.db, get(`format=xlsx&${query}`), principal, { rateRule: unlimited(), now: NOW });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+      let report: unknown = null;
+      book.getWorksheet('Filters Applied')!.eachRow((row) => {
+        if (row.getCell(1).value === 'Report') report = row.getCell(2).value;
+      });
+      return report;
+    };
+    // Columns, page size and the time zone switch are not what a view means.
+    expect(await reportOf('range=30d&action=update&type=member&cols=time,actor&size=100&tz=utc')).toBe(name);
+    expect(await reportOf('range=30d&action=update&type=member&result=failure')).toBe('Audit log export');
   });
 });

@@ -170,7 +170,7 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
       name: 'one week, not failures, sorted by user A to Z',
       query: 'from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z&not.result=failure&sort=actor.asc',
       where: sql`occurred_at >= '2026-11-01T00:00:00Z' and occurred_at < '2026-11-08T00:00:00Z' and result <> 'failure'`,
-      order: 'actor_label asc, occurred_at asc, id asc',
+      order: 'lower(actor_label) asc, occurred_at asc, id asc',
     },
   ];
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { auditEvents, organizations, users } from '@/db/schema';
+import { apiKeys, auditEvents, memberships, organizations, users } from '@/db/schema';
+import { rowsOf } from '@/db/rows';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '@/lib/seed/demo';
 import { verifyCredentials } from '@/lib/auth/credentials';
 import { describeEachDatabase } from './databases';
@@ -90,5 +91,86 @@ describeEachDatabase('demo seed and sign-in credentials', (ctx) => {
       .from(auditEvents)
       .innerJoin(organizations, and(eq(organizations.id, auditEvents.orgId), eq(organizations.slug, 'globex')));
     expect(globexEvents!.n).toBe(200);
+  });
+
+  it('tells one consistent story: the keys, members and join dates the log speaks of are in the tables', async () => {
+    for (const slug of ['acme', 'globex']) {
+      const [org] = await ctx.db.select().from(organizations).where(eq(organizations.slug, slug));
+      const orgId = org!.id;
+      const q = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await ctx.db.execute(query));
+
+      // Every key that acts in the log is on the API keys page, under its name, with the id the log gives it.
+      const keys = await ctx.db.select().from(apiKeys).where(eq(apiKeys.orgId, orgId));
+      const keyActors = await q<{ id: string; label: string; first: string; last: string }>(
+        sql`select actor_id as id, actor_label as label, min(occurred_at)::text as first, max(occurred_at)::text as last
+            from audit_events where org_id = ${orgId} and actor_type = 'api_key' group by 1, 2`,
+      );
+      expect(keyActors.map((k) => k.label).sort(), slug).toEqual(['CI deploy key', 'Terraform key']);
+      for (const actor of keyActors) {
+        const key = keys.find((k) => k.id === actor.id);
+        expect(key?.name, `${slug}: ${actor.label}`).toBe(actor.label);
+        // Created before its first use, last used at its newest entry, never used after a revocation.
+        expect(key!.createdAt.getTime()).toBeLessThanOrEqual(new Date(actor.first).getTime());
+        expect(key!.lastUsedAt?.getTime()).toBe(new Date(actor.last).getTime());
+        if (key!.revokedAt) expect(new Date(actor.last).getTime()).toBeLessThan(key!.revokedAt.getTime());
+      }
+      // Each key's creation (and revocation) is in the log, by a member.
+      for (const key of keys) {
+        const made = await q<{ action: string; actor_label: string }>(
+          sql`select action, actor_label from audit_events where org_id = ${orgId} and object_type = 'api_key' and object_id = ${key.id} order by occurred_at`,
+        );
+        expect(made.map((m) => m.action)).toEqual(key.revokedAt ? ['generate', 'delete'] : ['generate']);
+      }
+
+      // Every person acting in the log is a member, or was removed in the log and acts no more after it.
+      const people = await q<{ label: string; first: string; last: string }>(
+        sql`select actor_label as label, min(occurred_at)::text as first, max(occurred_at)::text as last
+            from audit_events where org_id = ${orgId} and actor_type = 'user' group by 1`,
+      );
+      const members = await q<{ email: string; joined: string }>(
+        sql`select u.email, m.created_at::text as joined from memberships m join users u on u.id = m.user_id where m.org_id = ${orgId}`,
+      );
+      expect(people.length).toBeGreaterThan(1);
+      for (const person of people) {
+        const member = members.find((m) => m.email === person.label);
+        if (member) {
+          // They joined (the membership's date) before they first appear, and that join is in the log.
+          expect(new Date(member.joined).getTime(), person.label).toBeLessThanOrEqual(new Date(person.first).getTime());
+          continue;
+        }
+        const [removal] = await q<{ at: string }>(
+          sql`select occurred_at::text as at from audit_events where org_id = ${orgId} and object_type = 'member' and action = 'delete' and object_label = ${person.label}`,
+        );
+        expect(removal, `${slug}: ${person.label} acts but is neither a member nor removed`).toBeDefined();
+        expect(new Date(person.last).getTime()).toBeLessThanOrEqual(new Date(removal!.at).getTime());
+      }
+      // Members joined on different days over the history (not all "today"), each join recorded except the founder's.
+      const joinDays = new Set(members.map((m) => m.joined.slice(0, 10)));
+      expect(joinDays.size).toBe(members.length);
+      const joins = await q<{ object_label: string; occurred_at: string }>(
+        sql`select object_label, occurred_at::text from audit_events where org_id = ${orgId} and object_type = 'member' and action = 'create'`,
+      );
+      for (const m of members) {
+        const join = joins.find((j) => j.object_label === m.email);
+        if (join) expect(new Date(join.occurred_at).getTime()).toBe(new Date(m.joined).getTime());
+      }
+      // The founder joined before the history; the one removed person's join is in it too.
+      expect(joins.length).toBe(members.length);
+
+      // No export claims more events than the organization had when it ran.
+      const exports = await q<{ rows: number; before: number }>(
+        sql`select (e.metadata->>'row_count')::int as rows, (select count(*)::int from audit_events x where x.org_id = e.org_id and x.occurred_at < e.occurred_at) as before
+            from audit_events e where e.org_id = ${orgId} and e.action = 'export'`,
+      );
+      for (const e of exports) expect(e.rows).toBeLessThanOrEqual(e.before);
+    }
+    // The API keys page of the demo organization is not empty.
+    const [acme] = await ctx.db.select().from(organizations).where(eq(organizations.slug, 'acme'));
+    expect((await ctx.db.select().from(apiKeys).where(eq(apiKeys.orgId, acme!.id))).map((k) => k.name).sort()).toEqual([
+      'Billing export key',
+      'CI deploy key',
+      'Terraform key',
+    ]);
+    expect((await ctx.db.select().from(memberships).where(eq(memberships.orgId, acme!.id))).length).toBe(4);
   });
 });

@@ -125,7 +125,7 @@ describeEachDatabase('viewer queries agree with independent SQL', (ctx) => {
     const filters = resolveQueryFilters({ ...defaultFilters(), range: { preset: '7d' } }, NOW, 'UTC');
     const exprs: Record<Sort['column'], string> = {
       time: '',
-      actor: 'actor_label',
+      actor: 'lower(actor_label)',
       ip: "coalesce(ip, '0.0.0.0'::inet)",
       action: 'action',
       type: 'object_type',

@@ -214,6 +214,27 @@ describe('PDF text and pages', () => {
     expect(pages.length).toBeGreaterThan(3);
     expect(pages[0]!.length).toBeLessThan(pages[1]!.length + 5);
   });
+  it('fits 18 or more typical rows on a page (13 before the denser layout): a sentence-long message and two changed fields each', () => {
+    const rows = Array.from({ length: 200 }, (_, i) =>
+      toPdfRow(
+        row(i, {
+          requestId: `req_${'4f2a8c1d9e0b7a6c'.slice(0, 16)}`,
+          message: `Updated ingress route "orders.acme.example/v3/inventory/${i}": limits.rate, tls, upstream`,
+          changes: [
+            { path: 'limits.rate', before: 500, after: 50 },
+            { path: 'tls', before: true, after: false },
+          ],
+        }),
+        'UTC',
+      ),
+    );
+    const pages = packPages(rows);
+    expect(pages[1]!.length).toBeGreaterThanOrEqual(18);
+    // Nothing an auditor needs to find the event again is dropped.
+    expect(rows[0]!.message).toContain(`event ${row(0).id}`);
+    expect(rows[0]!.message).toContain('req_4f2a8c1d9e0b7a6c');
+    expect(rows[0]!.user).toBe('alice@acme.test\nuser · web · 203.0.113.7');
+  });
 });
 
 describe('PDF renders in turn', () => {

@@ -4,7 +4,7 @@ import { listApiKeys } from '@/db/queries/api-keys';
 import { CreateApiKeyForm } from '@/components/admin/create-api-key-form';
 import { PageHeader } from '@/components/admin/page-header';
 import { RevokeApiKeyButton } from '@/components/admin/revoke-api-key-button';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { STACKED, StackedCell, Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { hasPermission } from '@/lib/auth/roles';
 import { requirePermission } from '@/lib/auth/session';
 import { formatMaybe } from '@/lib/format/dates';
@@ -21,8 +21,8 @@ export default async function ApiKeysPage() {
     <div className="space-y-6">
       <PageHeader title="API keys" description={`Keys let other systems send events to ${org.name}'s audit log (POST /api/v1/events) and read it.`} />
       {canManage ? <CreateApiKeyForm /> : null}
-      <Table aria-label="API keys">
-        <TableHeader>
+      <Table aria-label="API keys" className={STACKED.table} wrapperClassName={STACKED.wrapper}>
+        <TableHeader className={STACKED.header}>
           <tr>
             <TableHead>Name</TableHead>
             <TableHead>Prefix</TableHead>
@@ -37,29 +37,43 @@ export default async function ApiKeysPage() {
             ) : null}
           </tr>
         </TableHeader>
-        <TableBody>
+        <TableBody className={STACKED.body}>
           {keys.length === 0 ? (
-            <tr>
-              <TableCell colSpan={7} className="py-8 text-center text-zinc-600 dark:text-zinc-400">
+            <tr className="max-md:block">
+              <TableCell colSpan={7} className="py-8 text-center text-zinc-600 max-md:block dark:text-zinc-400">
                 No API keys yet.
               </TableCell>
             </tr>
           ) : (
             keys.map((k) => (
-              <TableRow key={k.id} data-api-key={k.name}>
-                <TableCell>{k.name}</TableCell>
-                <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
-                <TableCell className="text-xs">{k.createdBy ?? '—'}</TableCell>
-                <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.createdAt, zone)}</TableCell>
-                <TableCell className="whitespace-nowrap font-mono text-xs">{formatMaybe(k.lastUsedAt, zone)}</TableCell>
-                <TableCell data-testid="api-key-status">
+              <TableRow key={k.id} data-api-key={k.name} className={STACKED.row}>
+                <StackedCell label="Name" className="max-md:font-medium">
+                  {k.name}
+                </StackedCell>
+                <StackedCell label="Prefix" className="font-mono text-xs">
+                  {k.prefix}…
+                </StackedCell>
+                <StackedCell label="Created by" className="text-xs break-all">
+                  {k.createdBy ?? '—'}
+                </StackedCell>
+                <StackedCell label="Created" className="whitespace-nowrap font-mono text-xs">
+                  {formatMaybe(k.createdAt, zone)}
+                </StackedCell>
+                <StackedCell label="Last used" className="whitespace-nowrap font-mono text-xs">
+                  {formatMaybe(k.lastUsedAt, zone)}
+                </StackedCell>
+                <StackedCell label="Status" data-testid="api-key-status">
                   {k.revokedAt ? (
                     <span className="text-zinc-600 dark:text-zinc-400">revoked</span>
                   ) : (
                     <span className="text-emerald-700 dark:text-emerald-400">active</span>
                   )}
-                </TableCell>
-                {canManage ? <TableCell>{k.revokedAt ? null : <RevokeApiKeyButton keyId={k.id} name={k.name} />}</TableCell> : null}
+                </StackedCell>
+                {canManage ? (
+                  <TableCell className="max-md:block max-md:px-0 max-md:pt-1.5 max-md:pb-0 max-md:empty:hidden">
+                    {k.revokedAt ? null : <RevokeApiKeyButton keyId={k.id} name={k.name} />}
+                  </TableCell>
+                ) : null}
               </TableRow>
             ))
           )}

@@ -25,7 +25,7 @@ import { requirePermission } from '@/lib/auth/session';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { actorTrail, recordTrail } from '@/lib/view/related-views';
-import { DEFAULT_SORT, hrefWith, serializeAuditSearchParams } from '@/lib/view/search-params';
+import { DEFAULT_SORT, hrefWith, serializeAuditSearchParams, visibleColumns } from '@/lib/view/search-params';
 import { readViewState } from '@/lib/view/view-state';
 import { PDF_ROW_CAP } from '@/lib/exports/limits';
 import { zoneAbbreviation } from '@/lib/format/time-zone';
@@ -58,6 +58,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     limit: state.size,
     after: state.after,
     before: state.before,
+    withSnapshots: visibleColumns(state).includes('data'),
   });
   const count = countAuditEvents(db, org.orgId, filters);
   const [options, views] = await Promise.all([listFacetOptions(db, org.orgId), listSavedViews(db, org.orgId, user.id)]);
@@ -126,7 +127,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </Alert>
           ) : null}
           <LiveBar />
-          <Suspense key={serializeAuditSearchParams(state)} fallback={<AuditTableSkeleton />}>
+          {/* Opening or closing the detail keeps the rows (and the focus on the one that opened it). */}
+          <Suspense key={serializeAuditSearchParams({ ...state, event: null })} fallback={<AuditTableSkeleton />}>
             <AuditTable page={page} state={state} timeZone={displayZone} zoneLabel={zoneAbbreviation(now, displayZone)} emptyLines={summary} />
           </Suspense>
           {state.event ? (

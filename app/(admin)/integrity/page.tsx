@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/lib/boot/app-db';
 import { IntegrityControls } from '@/components/admin/integrity-controls';
 import { PageHeader } from '@/components/admin/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { STACKED, StackedCell, Table, TableBody, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { getStoredVerification } from '@/db/queries/chain-verifications';
 import { getSigningKey } from '@/lib/chain/signing-key';
@@ -37,20 +37,22 @@ export default async function IntegrityPage() {
         {checkpoints.length === 0 ? (
           <p className="text-sm">No checkpoints yet.</p>
         ) : (
-          <Table>
-            <TableHeader>
+          <Table aria-label="Signed checkpoints" className={STACKED.table} wrapperClassName={STACKED.wrapper}>
+            <TableHeader className={STACKED.header}>
               <TableRow>
                 <TableHead>Entry</TableHead>
                 <TableHead>Signed at (UTC)</TableHead>
                 <TableHead>Hash</TableHead>
               </TableRow>
             </TableHeader>
-            <TableBody>
+            <TableBody className={STACKED.body}>
               {checkpoints.map((c) => (
-                <TableRow key={c.id}>
-                  <TableCell>#{c.seq}</TableCell>
-                  <TableCell>{c.signedAt.toISOString()}</TableCell>
-                  <TableCell className="font-mono text-xs">{c.hash}</TableCell>
+                <TableRow key={c.id} className={STACKED.row}>
+                  <StackedCell label="Entry">#{c.seq}</StackedCell>
+                  <StackedCell label="Signed at (UTC)">{c.signedAt.toISOString()}</StackedCell>
+                  <StackedCell label="Hash" className="font-mono text-xs break-all">
+                    {c.hash}
+                  </StackedCell>
                 </TableRow>
               ))}
             </TableBody>

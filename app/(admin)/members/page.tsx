@@ -6,7 +6,7 @@ import { InviteMemberForm } from '@/components/admin/invite-member-form';
 import { PendingInvitations } from '@/components/admin/pending-invitations';
 import { MemberRowActions } from '@/components/admin/member-row-actions';
 import { PageHeader } from '@/components/admin/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { STACKED, StackedCell, Table, TableBody, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { hasPermission } from '@/lib/auth/roles';
 import { requirePermission } from '@/lib/auth/session';
 import { formatInZone } from '@/lib/format/time-zone';
@@ -28,8 +28,8 @@ export default async function MembersPage() {
         canManage={canManage}
         rows={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: formatInZone(i.expiresAt, zone) }))}
       />
-      <Table aria-label="Members">
-        <TableHeader>
+      <Table aria-label="Members" className={STACKED.table} wrapperClassName={STACKED.wrapper}>
+        <TableHeader className={STACKED.header}>
           <tr>
             <TableHead>Name</TableHead>
             <TableHead>Email</TableHead>
@@ -38,20 +38,28 @@ export default async function MembersPage() {
             {canManage ? <TableHead>Change</TableHead> : null}
           </tr>
         </TableHeader>
-        <TableBody>
+        <TableBody className={STACKED.body}>
           {members.map((m) => (
-            <TableRow key={m.userId} data-member={m.email}>
-              <TableCell>
-                {m.name}
-                {m.userId === user.id ? <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">(you)</span> : null}
-              </TableCell>
-              <TableCell className="font-mono text-xs">{m.email}</TableCell>
-              <TableCell data-testid="member-role">{m.role}</TableCell>
-              <TableCell className="whitespace-nowrap font-mono text-xs">{formatInZone(m.joinedAt, zone)}</TableCell>
+            <TableRow key={m.userId} data-member={m.email} className={STACKED.row}>
+              <StackedCell label="Name" className="max-md:font-medium">
+                <span>
+                  {m.name}
+                  {m.userId === user.id ? <span className="ml-2 text-xs font-normal text-zinc-600 dark:text-zinc-400">(you)</span> : null}
+                </span>
+              </StackedCell>
+              <StackedCell label="Email" className="font-mono text-xs break-all">
+                {m.email}
+              </StackedCell>
+              <StackedCell label="Role" data-testid="member-role">
+                {m.role}
+              </StackedCell>
+              <StackedCell label="Member since" className="whitespace-nowrap font-mono text-xs">
+                {formatInZone(m.joinedAt, zone)}
+              </StackedCell>
               {canManage ? (
-                <TableCell>
+                <StackedCell label="Change" className="max-md:pt-1.5">
                   <MemberRowActions userId={m.userId} email={m.email} role={m.role} />
-                </TableCell>
+                </StackedCell>
               ) : null}
             </TableRow>
           ))}
