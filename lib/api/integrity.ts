@@ -111,6 +111,9 @@ export async function handleCheckpointsGet(db: Db, req: Request, deps: Deps = {}
       signed_at: c.signedAt.toISOString(),
       signature: c.signature,
       key_fingerprint: c.keyFingerprint,
+      tree_size: c.rootHash ? c.seq : null,
+      root_hash: c.rootHash,
+      note: c.note,
     }));
     const publicKey = { algorithm: 'Ed25519', pem: signing.publicKeyPem, fingerprint: signing.fingerprint };
     const signed = 'Ed25519 over the RFC 8785 (JCS) form of {"hash","org_id","seq","signed_at"}';

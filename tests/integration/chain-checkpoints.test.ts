@@ -71,7 +71,7 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
     const res = await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints', apiKey));
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
-      data: { seq: number; org_id: string; hash: string; signed_at: string; signature: string; key_fingerprint: string; id: string }[];
+      data: { seq: number; org_id: string; hash: string; signed_at: string; signature: string; key_fingerprint: string; id: string; root_hash: string | null; note: string | null }[];
       public_key: { pem: string; fingerprint: string };
     };
     expect(body.data).toHaveLength(1);
@@ -85,6 +85,9 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
       signedAt: new Date(c!.signed_at),
       signature: c!.signature,
       keyFingerprint: c!.key_fingerprint,
+      rootHash: c!.root_hash,
+      note: c!.note,
+      merkleRange: null,
     };
     expect(verifyCheckpoint(row, body.public_key.pem)).toBe(true);
   });
