@@ -1,11 +1,5 @@
 import type { Db } from '@/db/client';
-import {
-  chainColumnsNullable,
-  listOrgsWithUnchainedEntries,
-  listUnchainedEntries,
-  requireChainColumns,
-  setChainColumns,
-} from '@/db/queries/chain-backfill';
+import { chainColumnsNullable, listOrgsWithUnchainedEntries, listUnchainedEntries, requireChainColumns, setChainColumns } from '@/db/queries/chain-backfill';
 import { updateChainHead } from '@/db/queries/chain-head';
 import { linkRows, lockChainHead, type UnchainedRow } from '@/lib/chain/append';
 

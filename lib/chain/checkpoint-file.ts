@@ -45,6 +45,11 @@ export function readCheckpointFile(file: string): FileNote[] {
   }
 }
 
+/** The notes of a checkpoints file as verification takes them, each named by file and line. */
+export function notesFromFile(file: string): { source: string; note: string }[] {
+  return readCheckpointFile(file).map((n) => ({ source: `${file} line ${n.line}`, note: n.note }));
+}
+
 /**
  * Appends the organization's checkpoints signed since the file's newest one (any instance may have signed them) after
  * checking each signature with `publicKeyPem`; returns how many. Run after the checkpoint's transaction commits.

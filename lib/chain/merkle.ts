@@ -12,7 +12,10 @@ export const EMPTY_ROOT: Hash = createHash('sha256').digest();
 
 /** SHA-256(0x00 || data): the RFC 6962 leaf hash. */
 export function hashLeafData(data: Buffer): Hash {
-  return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 }
 
 /** The leaf hash of an entry: its 32-byte chain hash as the leaf data. */
@@ -22,7 +25,11 @@ export function leafHash(entryHashHex: string): Hash {
 
 /** SHA-256(0x01 || left || right). */
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 /** The largest power of two strictly below n (n >= 2). */
