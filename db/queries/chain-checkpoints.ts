@@ -42,3 +42,14 @@ export async function listCheckpointsAfter(db: DbOrTx, orgId: string, seq: numbe
 export async function listAllCheckpoints(db: DbOrTx, orgId: string): Promise<AuditCheckpointRow[]> {
   return db.select().from(auditCheckpoints).where(eq(auditCheckpoints.orgId, orgId)).orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.signedAt));
 }
+
+/** The organization's newest checkpoint carrying a note (tree size = seq), or the one at `size`. Tenancy: `orgId` only. */
+export async function getNotedCheckpoint(db: DbOrTx, orgId: string, size?: number): Promise<AuditCheckpointRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.orgId, orgId), sql`${auditCheckpoints.note} is not null`, size === undefined ? undefined : eq(auditCheckpoints.seq, size)))
+    .orderBy(desc(auditCheckpoints.seq), desc(auditCheckpoints.signedAt))
+    .limit(1);
+  return row;
+}

@@ -12,17 +12,17 @@ import { apiReadEntry } from '@/lib/api/read-entry';
 import { RATE_RULES, takeRate, type RateRule } from '@/lib/rate-limits';
 import { recordAuditEvent, type AuditEntry } from '@/lib/recording/record';
 
-type Deps = { rateRule?: RateRule; now?: Date };
+export type Deps = { rateRule?: RateRule; now?: Date };
 
 /** A read of integrity data by an API key, as its audit entry. */
-const readEntry = (key: ApiKeyPrincipal, request: RequestContext, what: Pick<AuditEntry, 'message' | 'metadata' | 'result' | 'errorMessage'>) =>
+export const readEntry = (key: ApiKeyPrincipal, request: RequestContext, what: Pick<AuditEntry, 'message' | 'metadata' | 'result' | 'errorMessage'>) =>
   apiReadEntry(key, request, { type: 'integrity', label: 'Audit log integrity' }, what);
 
 /**
  * The key's share of RATE_RULES.integrityApi (both integrity endpoints together): null to go on, else the 429.
  * The first refusal in a window is recorded; later ones in it are not stored one by one.
  */
-async function refuseOverLimit(db: Db, key: ApiKeyPrincipal, request: RequestContext, path: string, deps: Deps): Promise<Response | null> {
+export async function refuseOverLimit(db: Db, key: ApiKeyPrincipal, request: RequestContext, path: string, deps: Deps): Promise<Response | null> {
   const rule = deps.rateRule ?? RATE_RULES.integrityApi;
   const limit = await takeRate(db, rule, key.keyId, deps.now);
   if (limit.ok) return null;
