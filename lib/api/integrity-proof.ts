@@ -40,8 +40,7 @@ export async function handleProofGet(db: Db, req: Request, deps: Deps = {}): Pro
       return r;
     });
     if (!result.ok) return apiError(result.code === 'not_found' ? 404 : 409, result.code, result.message, id);
-    const { ok: _ok, ...data } = result;
-    return apiJson(200, { data, request_id: id }, id);
+    return apiJson(200, { data: { ...result, ok: undefined }, request_id: id }, id);
   } catch (error) {
     return internalError(id, error);
   }
