@@ -82,3 +82,10 @@ export async function consistencyProof(db: DbOrTx, orgId: string, m: number, n: 
   const tiles = await tilesForRanges(db, orgId, ranges);
   return ranges.map(([lo, hi]) => rangeHash(tiles, lo, hi));
 }
+
+/** Audit paths of several leaves in the tree of `size` leaves, loading every tile they need in one query. */
+export async function inclusionProofs(db: DbOrTx, orgId: string, indices: number[], size: number): Promise<Hash[][]> {
+  const paths = indices.map((i) => inclusionRanges(i, size));
+  const tiles = await tilesForRanges(db, orgId, paths.flat());
+  return paths.map((ranges) => ranges.map(([lo, hi]) => rangeHash(tiles, lo, hi)));
+}
