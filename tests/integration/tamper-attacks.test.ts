@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { organizations } from '@/db/schema';
+import { runRetention } from '@/lib/lifecycle/retention';
 import { expect, it } from 'vitest';
 import { listHashedEntries } from '@/db/queries/chain-entries';
 import { handleIntegrityGet } from '@/lib/api/integrity';
@@ -18,6 +20,8 @@ import { createKey, eventAt, tamper } from './chain-helpers';
 import { actingAs } from './context';
 import { describeEachDatabase } from './databases';
 import { insertEvents } from './fixtures';
+
+const DAY = 86_400_000;
 
 // Checkpoint files and the signing key of this file's runs live in their own DATA_DIR.
 process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-attacks-'));
@@ -64,6 +68,26 @@ describeEachDatabase('tamper evidence: the attacks of a database administrator a
     const found = await detect(v);
     // Signed at 5 and 10, and at 12 by the scheduled run; each in the database and in the file.
     expect(found.cli).toMatchObject({ ok: true, checkpoints: { checked: 6, newest: 12 } });
+    expect(found.api).toMatchObject({ ok: true });
+    expect(found.page).toMatchObject({ ok: true });
+  });
+
+  it('after a real retention run (a signed anchor), the shortened chain still verifies everywhere, roots included', async () => {
+    const owner = await actingAs(ctx.db, `owner-${Math.random()}@attack.test`, 'owner');
+    const orgId = owner.org.orgId;
+    await ctx.db.update(organizations).set({ retentionDays: 30 }).where(eq(organizations.id, orgId));
+    const now = new Date();
+    await insertEvents(ctx.db, orgId, 10, { times: (i) => new Date(now.getTime() - 90 * DAY + i) });
+    await createCheckpoint(ctx.db, orgId);
+    await insertEvents(ctx.db, orgId, 10, { times: (i) => new Date(now.getTime() - 60 * DAY + i) });
+    await createCheckpoint(ctx.db, orgId);
+    await insertEvents(ctx.db, orgId, 5, { times: (i) => new Date(now.getTime() - DAY + i) });
+    await checkpointAllOrgs(ctx.db);
+    expect((await runRetention(ctx.db, { now, minDays: 30 })).find((r) => r.orgId === orgId)).toMatchObject({ throughSeq: 20 });
+    await checkpointAllOrgs(ctx.db);
+    const found = await detect({ owner, orgId, apiKey: await createKey(ctx.db, orgId) });
+    expect(found.cli).toMatchObject({ ok: true });
+    expect(found.cli.checkpoints!.checked).toBeGreaterThanOrEqual(4);
     expect(found.api).toMatchObject({ ok: true });
     expect(found.page).toMatchObject({ ok: true });
   });
