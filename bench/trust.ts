@@ -86,14 +86,20 @@ try {
   const key = generateApiKey();
   await db.insert(apiKeys).values({ orgId, name: 'bench', prefix: key.prefix, secretHash: key.secretHash });
   const size = entries + day;
-  const ids = (await db.execute(sql`select id::text from audit_events where org_id = ${orgId} and seq <= ${size} order by random() limit 300`)) as unknown as { id: string }[];
+  const ids = (await db.execute(sql`select id::text from audit_events where org_id = ${orgId} and seq <= ${size} order by random() limit 300`)) as unknown as {
+    id: string;
+  }[];
   const api: number[] = [];
   const unlimited = { name: `bench-${randomUUID()}`, max: 1_000_000, windowMs: 60_000 };
   for (const { id } of ids) {
     t = performance.now();
-    const res = await handleProofGet(db, new Request(`http://localhost/api/v1/integrity/proof?event=${id}`, { headers: { authorization: `Bearer ${key.key}` } }), {
-      rateRule: unlimited,
-    });
+    const res = await handleProofGet(
+      db,
+      new Request(`http://localhost/api/v1/integrity/proof?event=${id}`, { headers: { authorization: `Bearer ${key.key}` } }),
+      {
+        rateRule: unlimited,
+      },
+    );
     if (res.status !== 200) throw new Error(`proof: ${res.status} ${await res.text()}`);
     await res.json();
     api.push(performance.now() - t);

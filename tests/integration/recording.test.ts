@@ -187,7 +187,7 @@ describeEachDatabase('audited mutations', (ctx) => {
     expect(event!.after).toMatchObject({ name: 'pg', password: '[REDACTED]' });
   });
 
-  it('is append-only: UPDATE, DELETE and TRUNCATE are refused; only audit_owner (retention\'s functions) may delete', async () => {
+  it("is append-only: UPDATE, DELETE and TRUNCATE are refused; only audit_owner (retention's functions) may delete", async () => {
     const owner = await actingAs(ctx.db, 'owner4@example.com', 'owner');
     await executeAudited(ctx.db, updateSettingsOperation, owner, { name: 'Append Only', timeZone: 'UTC', retentionDays: '365' });
     const [event] = await eventsOf(owner.org.orgId);

@@ -78,7 +78,9 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
 
   it('the role is no superuser and cannot become the owner or switch triggers off', async () => {
     expect(await attempt(sql`select 1`)).toBeNull();
-    const [me] = await asApp(async (db) => rowsOf<{ rolsuper: boolean; name: string }>(await db.execute(sql`select rolsuper, current_user as name from pg_roles where rolname = current_user`)));
+    const [me] = await asApp(async (db) =>
+      rowsOf<{ rolsuper: boolean; name: string }>(await db.execute(sql`select rolsuper, current_user as name from pg_roles where rolname = current_user`)),
+    );
     expect(me).toEqual({ rolsuper: false, name: role });
     // On the embedded database the session user is always its superuser, so any role may SET ROLE (README says so).
     const becomeOwner = await attempt(sql.raw('set local role audit_owner'));
@@ -92,9 +94,9 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
   it("retention's old escape hatch is gone: SET LOCAL audit.retention = 'on' and a DELETE fails; so do UPDATE and TRUNCATE", async () => {
     const org = await createOrg(ctx.db, 'roles-hatch');
     await insertEvents(ctx.db, org.id, 5);
-    expect(
-      await attempt(sql`select set_config('audit.retention', 'on', true)`, sql`delete from audit_events where org_id = ${org.id} and seq <= 3`),
-    ).toMatch(/append-only: DELETE/);
+    expect(await attempt(sql`select set_config('audit.retention', 'on', true)`, sql`delete from audit_events where org_id = ${org.id} and seq <= 3`)).toMatch(
+      /append-only: DELETE/,
+    );
     expect(
       await attempt(sql`select set_config('audit.chain_backfill', 'on', true)`, sql`update audit_events set message = 'x' where org_id = ${org.id}`),
     ).toMatch(/append-only: UPDATE/);
@@ -108,7 +110,9 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     const second = await eventAt(ctx.db, org.id, 2);
     expect(await attempt(sql`update audit_chain_heads set seq = 2, hash = ${second.hash} where org_id = ${org.id}`)).toMatch(/only moves forward/);
     expect(await attempt(sql`delete from audit_chain_heads where org_id = ${org.id}`)).toMatch(/only moves forward/);
-    expect(await attempt(sql`insert into audit_chain_anchors (org_id, seq, hash) values (${org.id}, 2, ${second.hash})`)).toMatch(/INSERT on audit_chain_anchors/);
+    expect(await attempt(sql`insert into audit_chain_anchors (org_id, seq, hash) values (${org.id}, 2, ${second.hash})`)).toMatch(
+      /INSERT on audit_chain_anchors/,
+    );
     const { createCheckpoint } = await import('@/lib/chain/checkpoints');
     await createCheckpoint(ctx.db, org.id);
     expect(await attempt(sql`update audit_checkpoints set seq = 1 where org_id = ${org.id}`)).toMatch(/UPDATE on audit_checkpoints/);
@@ -123,9 +127,9 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     // No anchor yet: nothing to delete.
     expect(await attempt(sql`select audit_retention_delete(${org.id}::uuid)`)).toBeNull();
     expect(await seqsOf(ctx.db, org.id)).toEqual([1, 2, 3, 4]);
-    expect(
-      await attempt(sql`select audit_set_retention_anchor(${org.id}::uuid, 3, ${'f'.repeat(64)}, now(), 'x', 'y', null)`),
-    ).toMatch(/no entry #3 with that hash/);
+    expect(await attempt(sql`select audit_set_retention_anchor(${org.id}::uuid, 3, ${'f'.repeat(64)}, now(), 'x', 'y', null)`)).toMatch(
+      /no entry #3 with that hash/,
+    );
     await ctx.db.update(organizations).set({ legalHold: true }).where(eq(organizations.id, org.id));
     expect(await attempt(sql`select audit_set_retention_anchor(${org.id}::uuid, 3, ${third.hash}, now(), 'x', 'y', null)`)).toMatch(/legal hold/);
     expect(await attempt(sql`select audit_drop_partition('audit_events_default')`)).toMatch(/not a monthly partition/);

@@ -12,7 +12,11 @@ describe('Merkle tiles', () => {
       const take = Math.min(batch, n - size);
       if (take <= 0) break;
       // Only the frontier tiles are needed to append: drop the rest to prove it.
-      const frontier = new Map(appendFrontier(size).map((k) => [tileKeyString(k), tiles.get(tileKeyString(k))!] as const).filter(([, v]) => v));
+      const frontier = new Map(
+        appendFrontier(size)
+          .map((k) => [tileKeyString(k), tiles.get(tileKeyString(k))!] as const)
+          .filter(([, v]) => v),
+      );
       appendLeaves(frontier, size, leaves.slice(size, size + take));
       for (const [k, v] of frontier) tiles.set(k, v);
       size += take;
