@@ -78,16 +78,22 @@ export function rangeHash(tiles: Tiles, lo: number, hi: number): Hash {
  * fills up pushes its root one tile level up. Returns the keys of the tiles it changed.
  */
 export function appendLeaves(tiles: Tiles, size: number, leaves: Hash[]): Set<string> {
-  const changed = new Set<string>();
+  // Each touched tile grows in a list of chunks, joined once at the end (joining per hash would copy the tile 256 times).
+  const growing = new Map<string, { chunks: Buffer[]; width: number }>();
   const put = (t: number, index: number, hash: Hash) => {
     const key = tileKeyString({ level: t, idx: Math.floor(index / TILE_WIDTH) });
-    const tile = tiles.get(key) ?? Buffer.alloc(0);
-    if (tile.length !== (index % TILE_WIDTH) * HASH) throw new Error(`Merkle tile ${key} is not at node ${index}`);
-    const grown = Buffer.concat([tile, hash]);
-    tiles.set(key, grown);
-    changed.add(key);
-    if (grown.length === TILE_WIDTH * HASH) put(t + 1, Math.floor(index / TILE_WIDTH), foldRun(grown));
+    let tile = growing.get(key);
+    if (!tile) {
+      const stored = tiles.get(key) ?? Buffer.alloc(0);
+      tile = { chunks: [stored], width: stored.length / HASH };
+      growing.set(key, tile);
+    }
+    if (tile.width !== index % TILE_WIDTH) throw new Error(`Merkle tile ${key} is not at node ${index}`);
+    tile.chunks.push(hash);
+    tile.width += 1;
+    if (tile.width === TILE_WIDTH) put(t + 1, Math.floor(index / TILE_WIDTH), foldRun(Buffer.concat(tile.chunks)));
   };
   leaves.forEach((leaf, i) => put(0, size + i, leaf));
-  return changed;
+  for (const [key, tile] of growing) tiles.set(key, Buffer.concat(tile.chunks));
+  return new Set(growing.keys());
 }
