@@ -131,7 +131,8 @@ export function checkExport(content: string, trustedKey: string): ExportCheck {
     }
     if (missing.length === 0) proven += seg.last - seg.first + 1;
   }
-  const stray = rows.filter((r) => !inSegment.has(r.seq) && !proof.unproven.includes(r.seq));
+  const unproven = new Set(proof.unproven);
+  const stray = rows.filter((r) => !inSegment.has(r.seq) && !unproven.has(r.seq));
   for (const r of stray) problems.push(`#${r.seq} (event ${r.id}) is in no proven range: added to the file`);
   if (proof.unproven.length) notes.push(`${proof.unproven.length} row(s) newer than the checkpoint are not covered by it`);
   return { ok: problems.length === 0, rows: rows.length, proven, problems, notes };
