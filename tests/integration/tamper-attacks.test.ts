@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { verifyChainOperation } from '@/lib/operations/integrity';
 import { executeAudited } from '@/lib/recording/operation';
 import { createKey, eventAt, tamper } from './chain-helpers';
 import { actingAs } from './context';
-import { describeEachDatabase } from './databases';
+import { describeEachDatabase, describeOnServer } from './databases';
 import { insertEvents } from './fixtures';
 
 const DAY = 86_400_000;
@@ -151,4 +152,31 @@ describeEachDatabase('tamper evidence: the attacks of a database administrator a
       detail: new RegExp(`${path.basename(file)} line ${at} fails: the signature does not verify`),
     });
   });
+});
+
+describeOnServer('tamper evidence: the audit:verify command', (ctx) => {
+  it('names the checkpoint a cut tail contradicts, given the public key from outside', async () => {
+    const owner = await actingAs(ctx.db, `owner-${Math.random()}@attack.test`, 'owner');
+    const orgId = owner.org.orgId;
+    await insertEvents(ctx.db, orgId, 10);
+    await createCheckpoint(ctx.db, orgId);
+    await insertEvents(ctx.db, orgId, 2);
+    const slug = owner.org.slug;
+    const keyFile = path.join(process.env.DATA_DIR!, 'published-key.pem');
+    fs.writeFileSync(keyFile, getSigningKey().publicKeyPem);
+    const verify = () =>
+      spawnSync('npx', ['tsx', 'scripts/audit-verify.ts', '--org', slug, '--public-key', keyFile], {
+        env: { ...process.env, DATABASE_URL: ctx.url },
+        encoding: 'utf8',
+      });
+    const clean = verify();
+    expect(clean.stdout).toMatch(new RegExp(`^${slug}: verified through #12 .*; matches 1 signed checkpoint`, 'm'));
+    expect(clean.status).toBe(0);
+    const h8 = await eventAt(ctx.db, orgId, 8);
+    await tamper(ctx.db, sql`delete from audit_events where org_id = ${orgId} and seq > 8`);
+    await tamper(ctx.db, sql`update audit_chain_heads set seq = 8, hash = ${h8.hash} where org_id = ${orgId}`);
+    const cut = verify();
+    expect(cut.stdout).toMatch(/BROKEN at #9: entries cut below a signed checkpoint \(the chain ends at #8, but checkpoint #10 signed .* vouches for #10/);
+    expect(cut.status).toBe(1);
+  }, 180_000);
 });
