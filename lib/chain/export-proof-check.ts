@@ -134,6 +134,6 @@ export function checkExport(content: string, trustedKey: string): ExportCheck {
   const unproven = new Set(proof.unproven);
   const stray = rows.filter((r) => !inSegment.has(r.seq) && !unproven.has(r.seq));
   for (const r of stray) problems.push(`#${r.seq} (event ${r.id}) is in no proven range: added to the file`);
-  if (proof.unproven.length) notes.push(`${proof.unproven.length} row(s) newer than the checkpoint are not covered by it`);
+  if (proof.unproven.length) notes.push(`${proof.unproven.length} row(s) carry no proof (newer than the checkpoint, or past the trailer's 5,000 runs)`);
   return { ok: problems.length === 0, rows: rows.length, proven, problems, notes };
 }

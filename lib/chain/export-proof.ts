@@ -20,11 +20,14 @@ export type ExportProof = {
   checkpoint: string | null;
   tree_size: number;
   segments: { first: number; last: number; first_proof: string[]; last_proof: string[] }[];
-  /** Rows newer than the checkpoint (none when a checkpoint could be signed for the export). */
+  /** Rows newer than the checkpoint (none when one could be signed for the export), and runs past MAX_SEGMENTS. */
   unproven: number[];
 };
 
 export const EXPORT_PROOF_TYPE = 'audit-log-export-proof';
+
+/** Runs of consecutive entries whose ends get inclusion proofs (two paths of ~24 hashes each at 10M entries). */
+export const MAX_SEGMENTS = 5_000;
 
 /** Runs of consecutive numbers in ascending order. */
 export function segmentsOf(seqs: number[]): [number, number][] {
@@ -47,7 +50,10 @@ export async function buildExportProof(db: Db, orgId: string, seqs: number[]): P
   let cp = await getNotedCheckpoint(db, orgId);
   if (!cp || cp.seq < max) cp = (await tryCreateCheckpoint(db, orgId)) ?? (await getNotedCheckpoint(db, orgId));
   const size = cp?.note ? cp.seq : 0;
-  const covered = segmentsOf(seqs.filter((s) => s <= size));
+  const all = segmentsOf(seqs.filter((s) => s <= size));
+  // A filtered export can be many short runs: past MAX_SEGMENTS the trailer would outgrow the rows, so the rest stay unproven.
+  const covered = all.slice(0, MAX_SEGMENTS);
+  const uncovered = new Set(all.slice(MAX_SEGMENTS).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i)));
   const ends = covered.flatMap(([a, b]) => [a - 1, b - 1]);
   const proofs = size > 0 ? await inclusionProofs(db, orgId, ends, size) : [];
   const origin = checkpointOrigin(orgId);
@@ -61,6 +67,6 @@ export async function buildExportProof(db: Db, orgId: string, seqs: number[]): P
     checkpoint: cp?.note ?? null,
     tree_size: size,
     segments: covered.map(([first, last], i) => ({ first, last, first_proof: b64(proofs[2 * i]!), last_proof: b64(proofs[2 * i + 1]!) })),
-    unproven: seqs.filter((s) => s > size).sort((a, b) => a - b),
+    unproven: seqs.filter((s) => s > size || uncovered.has(s)).sort((a, b) => a - b),
   };
 }
