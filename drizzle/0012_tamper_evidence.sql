@@ -99,6 +99,45 @@ CREATE TRIGGER audit_checkpoints_guard BEFORE UPDATE OR DELETE ON audit_checkpoi
 --> statement-breakpoint
 CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_owner_only();
 --> statement-breakpoint
+-- The Merkle tree only grows: a tile keeps its hashes and may gain more; the built size never shrinks. (A tree forged
+-- by the owner is caught anyway: its roots and proofs would not match the signed checkpoints.)
+CREATE OR REPLACE FUNCTION audit_merkle_tiles_grow_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.org_id = OLD.org_id AND NEW.level = OLD.level AND NEW.idx = OLD.idx AND length(NEW.hashes) >= length(OLD.hashes)
+       AND substring(NEW.hashes FROM 1 FOR length(OLD.hashes)) = OLD.hashes THEN
+      RETURN NEW;
+    END IF;
+  ELSIF TG_OP = 'DELETE' AND current_user = 'audit_owner' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% on audit_merkle_tiles is not allowed: the Merkle tree only grows', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION audit_merkle_state_grow_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.org_id = OLD.org_id AND NEW.size >= OLD.size THEN
+      RETURN NEW;
+    END IF;
+  ELSIF TG_OP = 'DELETE' AND current_user = 'audit_owner' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% on audit_merkle_state is not allowed: the Merkle tree only grows', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER audit_merkle_tiles_grow BEFORE UPDATE OR DELETE ON audit_merkle_tiles FOR EACH ROW EXECUTE FUNCTION audit_merkle_tiles_grow_only();
+--> statement-breakpoint
+CREATE TRIGGER audit_merkle_tiles_no_truncate BEFORE TRUNCATE ON audit_merkle_tiles FOR EACH STATEMENT EXECUTE FUNCTION audit_merkle_tiles_grow_only();
+--> statement-breakpoint
+CREATE TRIGGER audit_merkle_state_grow BEFORE UPDATE OR DELETE ON audit_merkle_state FOR EACH ROW EXECUTE FUNCTION audit_merkle_state_grow_only();
+--> statement-breakpoint
+CREATE TRIGGER audit_merkle_state_no_truncate BEFORE TRUNCATE ON audit_merkle_state FOR EACH STATEMENT EXECUTE FUNCTION audit_merkle_state_grow_only();
+--> statement-breakpoint
 -- Retention, step 1: moves the organization's anchor to (p_seq, p_hash), signed by the app's checkpoint key (the
 -- database cannot check Ed25519: the verifier does, and reports an anchor that is not signed). Refuses on legal hold,
 -- for an entry that is not there with that hash, and for a move backwards.

@@ -104,7 +104,7 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     expect(await seqsOf(ctx.db, org.id)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('heads only move forward; anchors and checkpoints cannot be written, changed or removed', async () => {
+  it('heads only move forward; anchors and checkpoints cannot be written, changed or removed; the Merkle tree only grows', async () => {
     const org = await createOrg(ctx.db, 'roles-heads');
     await insertEvents(ctx.db, org.id, 4);
     const second = await eventAt(ctx.db, org.id, 2);
@@ -118,6 +118,10 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     expect(await attempt(sql`update audit_checkpoints set seq = 1 where org_id = ${org.id}`)).toMatch(/UPDATE on audit_checkpoints/);
     expect(await attempt(sql`delete from audit_checkpoints where org_id = ${org.id}`)).toMatch(/DELETE on audit_checkpoints/);
     expect(await attempt(sql`delete from audit_chain_anchors where org_id = ${org.id}`)).toBeNull(); // nothing to delete: the trigger is per row
+    // The Merkle tree the checkpoint built only grows.
+    expect(await attempt(sql`update audit_merkle_tiles set hashes = substring(hashes from 33) where org_id = ${org.id}`)).toMatch(/only grows/);
+    expect(await attempt(sql`delete from audit_merkle_tiles where org_id = ${org.id}`)).toMatch(/only grows/);
+    expect(await attempt(sql`update audit_merkle_state set size = 1 where org_id = ${org.id}`)).toMatch(/only grows/);
   });
 
   it("retention's functions refuse what retention would not do", async () => {
