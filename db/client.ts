@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
 import { preparingClient } from './prepared-statements';
+import { rowsOf } from './rows';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -120,7 +122,24 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
 }
 
 /** Applies the committed migrations in `migrationsFolder` (default drizzle/) the same way to both databases. */
+/**
+ * False when the newest migration in `migrationsFolder` is recorded as applied. The migrator itself starts with
+ * CREATE SCHEMA IF NOT EXISTS, which a role without CREATE rights (the two-role deployment's app role, README
+ * "Tamper evidence") may not run even when there is nothing to do.
+ */
+async function migrationsPending(handle: DbHandle, migrationsFolder: string): Promise<boolean> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = rowsOf<{ last: string | null }>(await handle.db.execute(sql`select max(created_at)::text as last from drizzle.__drizzle_migrations`));
+    return row?.last == null || Number(row.last) < newest;
+  } catch {
+    return true; // no migrations table yet
+  }
+}
+
 export async function applyMigrations(handle: DbHandle, migrationsFolder: string = MIGRATIONS_FOLDER): Promise<void> {
+  if (!(await migrationsPending(handle, migrationsFolder))) return;
   if (handle.kind === 'postgres') {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     await migrate(handle.db as never, { migrationsFolder });

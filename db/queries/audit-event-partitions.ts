@@ -31,9 +31,13 @@ export async function partitionContents(db: DbOrTx, partition: string): Promise<
   }));
 }
 
-/** Drops a partition and its rows. Transaction: the caller holds every chain head it affects. */
+/**
+ * Drops a monthly partition and its rows through drizzle/0012's SECURITY DEFINER function, which refuses unless
+ * every row in it lies at or before its organization's retention anchor. Transaction: the caller holds every chain
+ * head it affects and has moved those anchors.
+ */
 export async function dropPartition(tx: Tx, partition: string): Promise<void> {
-  await tx.execute(sql`drop table ${sql.identifier(partition)}`);
+  await tx.execute(sql`select audit_drop_partition(${partition})`);
 }
 
 /** Makes the caller's transaction give up on a lock after `seconds` rather than wait behind a long reader. */

@@ -1,6 +1,6 @@
-import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { auditChainAnchors } from '@/db/schema/audit-chain';
+import { rowsOf } from '@/db/rows';
 import { auditEvents } from '@/db/schema/audit-events';
 
 /** The lowest seq of the organization's entries at or after `cutoff` (null: none). Tenancy: scoped by `orgId`. */
@@ -23,28 +23,25 @@ export async function getEntryHashAt(tx: Tx, orgId: string, seq: number): Promis
   return row ? row.hash : null;
 }
 
+/** A retention anchor as retention signs it (lib/chain/anchor-signing.ts). */
+export type SignedAnchor = { seq: number; hash: string; signedAt: Date; signature: string; keyFingerprint: string; merkleRange: string | null };
+
 /**
- * Deletes the organization's entries up to and including `through` and returns how many went. The append-only
- * trigger lets exactly this transaction delete (SET LOCAL ends with it). Tenancy: scoped by `orgId`.
- * Transaction: the caller's, holding the organization's chain head.
+ * Moves the organization's chain anchor to `anchor` (the last entry retention removes) through drizzle/0012's
+ * SECURITY DEFINER function: refused on legal hold, for an entry that is not there with that hash, or backwards.
+ * Tenancy: scoped by `orgId`. Transaction: the caller's, holding the organization's chain head.
  */
-export async function deleteEntriesThrough(tx: Tx, orgId: string, through: number): Promise<number> {
-  await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
-  const deleted = await tx
-    .delete(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), lte(auditEvents.seq, through)))
-    .returning({ seq: auditEvents.seq });
-  return deleted.length;
+export async function setRetentionAnchor(tx: Tx, orgId: string, anchor: SignedAnchor): Promise<void> {
+  await tx.execute(
+    sql`select audit_set_retention_anchor(${orgId}::uuid, ${anchor.seq}::bigint, ${anchor.hash}, ${anchor.signedAt.toISOString()}::timestamptz, ${anchor.signature}, ${anchor.keyFingerprint}, ${anchor.merkleRange})`,
+  );
 }
 
 /**
- * Moves the organization's chain anchor to (`seq`, `hash`), the last removed entry. One anchor per organization:
- * older ones point into entries that no longer exist. Tenancy: scoped by `orgId`. Transaction: the deletion's.
+ * Deletes the organization's entries up to its anchor (and nothing else) through drizzle/0012's SECURITY DEFINER
+ * function; returns how many went. Tenancy: scoped by `orgId`. Transaction: the anchor's.
  */
-export async function replaceChainAnchor(tx: Tx, orgId: string, seq: number, hash: string): Promise<void> {
-  await tx.delete(auditChainAnchors).where(and(eq(auditChainAnchors.orgId, orgId), lt(auditChainAnchors.seq, seq)));
-  await tx
-    .insert(auditChainAnchors)
-    .values({ orgId, seq, hash })
-    .onConflictDoUpdate({ target: [auditChainAnchors.orgId, auditChainAnchors.seq], set: { hash } });
+export async function deleteEntriesThroughAnchor(tx: Tx, orgId: string): Promise<number> {
+  const [row] = rowsOf<{ n: string | number }>(await tx.execute(sql`select audit_retention_delete(${orgId}::uuid) as n`));
+  return Number(row?.n ?? 0);
 }

@@ -16,14 +16,6 @@ export async function listOrgsWithUnchainedEntries(db: Db): Promise<string[]> {
   return rowsOf<{ org_id: string }>(await db.execute(sql`select distinct org_id from audit_events where seq is null order by 1`)).map((r) => r.org_id);
 }
 
-/**
- * Lets `tx` fill the chain columns of NULL-seq rows: the one exception the append-only trigger allows
- * (drizzle/0006). Transaction: the setting ends with `tx`.
- */
-export async function allowChainBackfill(tx: Tx): Promise<void> {
-  await tx.execute(sql`select set_config('audit.chain_backfill', 'on', true)`);
-}
-
 /** Up to `limit` of the organization's unchained entries, oldest first by (occurred_at, id). Tenancy: `orgId` only. */
 export async function listUnchainedEntries(tx: Tx, orgId: string, limit: number): Promise<AuditEventRow[]> {
   return tx
@@ -35,19 +27,13 @@ export async function listUnchainedEntries(tx: Tx, orgId: string, limit: number)
 }
 
 /**
- * Writes seq, prev_hash and hash into still-unchained entries of one organization. Transaction: after
- * allowChainBackfill and under the head lock, in the same `tx`. Tenancy: `orgId` only.
+ * Writes seq, prev_hash and hash into still-unchained entries of one organization, through drizzle/0012's SECURITY
+ * DEFINER function (the only way past the append-only trigger). Transaction: under the head lock. Tenancy: `orgId` only.
  */
 export async function setChainColumns(tx: Tx, orgId: string, rows: { id: string; seq: number; prevHash: string; hash: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map((r) => sql`(${r.id}::uuid, ${r.seq}::bigint, ${r.prevHash}, ${r.hash})`),
-    sql`, `,
-  );
-  await tx.execute(sql`
-    update audit_events e set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-    from (values ${values}) as v(id, seq, prev_hash, hash)
-    where e.org_id = ${orgId} and e.id = v.id and e.seq is null`);
+  const json = JSON.stringify(rows.map((r) => ({ id: r.id, seq: r.seq, prev_hash: r.prevHash, hash: r.hash })));
+  await tx.execute(sql`select audit_chain_backfill(${orgId}::uuid, ${json}::text::jsonb)`);
 }
 
 /** Makes the chain columns NOT NULL once every entry is chained. Schema change: startup only. */

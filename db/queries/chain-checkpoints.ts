@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditCheckpoints, type AuditCheckpointRow } from '@/db/schema/audit-chain';
@@ -26,4 +26,30 @@ export async function listOrgsNeedingCheckpoint(db: Db): Promise<string[]> {
       select 1 from audit_checkpoints c where c.org_id = h.org_id and c.seq = h.seq and c.hash = h.hash)
     order by 1`);
   return rowsOf<{ org_id: string }>(result).map((r) => r.org_id);
+}
+
+/** The organization's checkpoints past tree size `seq` that carry a note, oldest first, one per size. Tenancy: `orgId` only. */
+export async function listCheckpointsAfter(db: DbOrTx, orgId: string, seq: number): Promise<AuditCheckpointRow[]> {
+  const rows = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.orgId, orgId), gt(auditCheckpoints.seq, seq), sql`${auditCheckpoints.note} is not null`))
+    .orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.signedAt));
+  return rows.filter((r, i) => i === 0 || rows[i - 1]!.seq !== r.seq);
+}
+
+/** Every checkpoint of the organization, oldest first (verification checks them all). Tenancy: `orgId` only. */
+export async function listAllCheckpoints(db: DbOrTx, orgId: string): Promise<AuditCheckpointRow[]> {
+  return db.select().from(auditCheckpoints).where(eq(auditCheckpoints.orgId, orgId)).orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.signedAt));
+}
+
+/** The organization's newest checkpoint carrying a note (tree size = seq), or the one at `size`. Tenancy: `orgId` only. */
+export async function getNotedCheckpoint(db: DbOrTx, orgId: string, size?: number): Promise<AuditCheckpointRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.orgId, orgId), sql`${auditCheckpoints.note} is not null`, size === undefined ? undefined : eq(auditCheckpoints.seq, size)))
+    .orderBy(desc(auditCheckpoints.seq), desc(auditCheckpoints.signedAt))
+    .limit(1);
+  return row;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, type AuditEventRow } from '@/db/schema/audit-events';
@@ -70,6 +70,16 @@ export async function getHashedEntry(db: DbOrTx, orgId: string, key: { occurredA
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.occurredAt, key.occurredAt), eq(auditEvents.id, key.id), eq(auditEvents.seq, key.seq)))
     .limit(1);
   return row;
+}
+
+/** The organization's entries at these seq numbers (missing ones are left out), in seq order. Tenancy: `orgId` only. */
+export async function listHashedEntriesAt(db: DbOrTx, orgId: string, seqs: number[]): Promise<HashedEntryRow[]> {
+  if (seqs.length === 0) return [];
+  return db
+    .select(hashedColumns)
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), inArray(auditEvents.seq, seqs)))
+    .orderBy(asc(auditEvents.seq));
 }
 
 /** The seq of the organization's entry whose hash is `hash`, if any. Tenancy: `orgId` only. */

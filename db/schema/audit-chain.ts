@@ -1,4 +1,4 @@
-import { bigint, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './tenancy';
 
 /**
@@ -26,6 +26,12 @@ export const auditChainAnchors = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
     hash: text('hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    // Set by retention (drizzle/0012): Ed25519 over lib/chain/anchor-signing.ts's payload. Null: not left by retention.
+    signedAt: timestamp('signed_at', { withTimezone: true, precision: 3 }),
+    signature: text('signature'),
+    keyFingerprint: text('key_fingerprint'),
+    // The Merkle tree's compact range at `seq` (lib/chain/merkle.ts), so verification can go on computing roots.
+    merkleRange: text('merkle_range'),
   },
   (t) => [primaryKey({ name: 'audit_chain_anchors_pkey', columns: [t.orgId, t.seq] })],
 );
@@ -45,8 +51,45 @@ export const auditCheckpoints = pgTable(
     signature: text('signature').notNull(),
     // SHA-256 (hex) of the public key's SPKI DER: which key to check the signature with after a rotation.
     keyFingerprint: text('key_fingerprint').notNull(),
+    // RFC 6962 root (base64) of the tree over entries 1..seq, and the C2SP signed note (tlog-checkpoint) carrying it.
+    rootHash: text('root_hash'),
+    note: text('note'),
+    // The compact range at `seq` (lib/chain/merkle.ts): where incremental verification and retention pick up.
+    merkleRange: text('merkle_range'),
   },
   (t) => [primaryKey({ name: 'audit_checkpoints_pkey', columns: [t.orgId, t.id] })],
 );
 
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
+
+export type AuditChainAnchorRow = typeof auditChainAnchors.$inferSelect;
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/** How far the checkpointer has folded each organization's entries into its Merkle tree (lib/chain/merkle-store.ts). */
+export const auditMerkleState = pgTable('audit_merkle_state', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organizations.id),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  // The chain hash of entry #size: the next entry must link to it.
+  chainHash: text('chain_hash').notNull(),
+  merkleRange: text('merkle_range').notNull(),
+});
+
+/** Tiles of the Merkle tree (C2SP tlog-tiles layout): up to 256 node hashes of tree level 8 * level, concatenated. */
+export const auditMerkleTiles = pgTable(
+  'audit_merkle_tiles',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    level: smallint('level').notNull(),
+    idx: bigint('idx', { mode: 'number' }).notNull(),
+    hashes: bytea('hashes').notNull(),
+  },
+  (t) => [primaryKey({ name: 'audit_merkle_tiles_pkey', columns: [t.orgId, t.level, t.idx] })],
+);

@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'idempotency_key_reused'
   | 'pdf_too_large'
   | 'rate_limited'
+  | 'not_found'
+  | 'not_checkpointed'
   | 'verification_running'
   | 'outcome_unknown'
   | 'internal_error';

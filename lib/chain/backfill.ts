@@ -1,12 +1,5 @@
 import type { Db } from '@/db/client';
-import {
-  allowChainBackfill,
-  chainColumnsNullable,
-  listOrgsWithUnchainedEntries,
-  listUnchainedEntries,
-  requireChainColumns,
-  setChainColumns,
-} from '@/db/queries/chain-backfill';
+import { chainColumnsNullable, listOrgsWithUnchainedEntries, listUnchainedEntries, requireChainColumns, setChainColumns } from '@/db/queries/chain-backfill';
 import { updateChainHead } from '@/db/queries/chain-head';
 import { linkRows, lockChainHead, type UnchainedRow } from '@/lib/chain/append';
 
@@ -15,7 +8,6 @@ const BATCH = 1000;
 /** Chains one batch of an organization's unchained rows onto its head; returns how many (0: done). */
 async function backfillBatch(db: Db, orgId: string): Promise<number> {
   return db.transaction(async (tx) => {
-    await allowChainBackfill(tx);
     const head = await lockChainHead(tx, orgId);
     const rows = await listUnchainedEntries(tx, orgId, BATCH);
     if (rows.length === 0) return 0;

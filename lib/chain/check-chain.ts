@@ -1,7 +1,11 @@
 import type { Tx } from '@/db/client';
 import { listHashedEntries } from '@/db/queries/chain-entries';
 import { getStoredVerification, saveVerification, lockChainVerification, tryLockChainVerification } from '@/db/queries/chain-verifications';
+import { checkpointFilePath, notesFromFile } from '@/lib/chain/checkpoint-file';
 import { computeEntryHash } from '@/lib/chain/entry-hash';
+import { getSigningKey } from '@/lib/chain/signing-key';
+import { checkCheckpoints, withCheckpoints } from '@/lib/chain/trust';
+import { getSettings } from '@/lib/settings';
 import { getChainStart, verifyChain, type ChainPoint, type ChainVerification, type VerifyOptions } from '@/lib/chain/verify';
 
 /**
@@ -15,6 +19,8 @@ export type ChainCheck = ChainVerification & { fromSeq: number; incremental: boo
 export type CheckOptions = Pick<VerifyOptions, 'batchSize' | 'hashWorkers'> & {
   /** Verify everything from the retention anchor (or genesis), ignoring the stored position. */
   full?: boolean;
+  /** The key checkpoints must be signed with; default the app's own (AUDIT_SIGNING_KEY or DATA_DIR/signing-key.pem). */
+  publicKeyPem?: string;
   now?: Date;
 };
 
@@ -48,7 +54,10 @@ export async function checkChain(tx: Tx, orgId: string, opts: CheckOptions = {})
   const anchor = await getChainStart(tx, orgId);
   const start = stored ? await storedStart(tx, orgId, stored, anchor) : anchor;
   const from = 'fullBecause' in start ? anchor : start;
-  const result = await verifyChain(tx, orgId, { batchSize: opts.batchSize, hashWorkers: opts.hashWorkers, from });
+  const walked = await verifyChain(tx, orgId, { batchSize: opts.batchSize, hashWorkers: opts.hashWorkers, from });
+  // Whatever the walk covered, every signed checkpoint (database and checkpoints file) must agree with the chain.
+  const notes = notesFromFile(checkpointFilePath(getSettings().dataDir, orgId));
+  const result = withCheckpoints(walked, await checkCheckpoints(tx, orgId, { publicKeyPem: opts.publicKeyPem ?? getSigningKey().publicKeyPem, notes }));
   const verifiedAt = opts.now ?? new Date();
   const check: ChainCheck = {
     ...result,

@@ -7,14 +7,28 @@ import { canonicalize } from '@/lib/chain/jcs';
 import { copyReader, scanByCopy, type CopyReader } from '@/lib/chain/verify-copy';
 import { BATCH_ROWS, HashPool, poolSize } from '@/lib/chain/verify-pool';
 
-export const CHAIN_BREAK_REASONS = ['hash_mismatch', 'prev_hash_mismatch', 'missing_seq', 'out_of_order', 'head_mismatch'] as const;
+export const CHAIN_BREAK_REASONS = [
+  'hash_mismatch',
+  'prev_hash_mismatch',
+  'missing_seq',
+  'out_of_order',
+  'head_mismatch',
+  // Found against signed checkpoints (./trust): the chain itself may be consistent, re-hashed by whoever changed it.
+  'checkpoint_signature',
+  'checkpoint_beyond_head',
+  'checkpoint_mismatch',
+  'anchor_unsigned',
+] as const;
 export type ChainBreakReason = (typeof CHAIN_BREAK_REASONS)[number];
 
 /** The last entry that verified (seq 0 / the anchor when the chain is empty). */
 export type ChainPoint = { seq: number; hash: string; occurredAt: string | null };
 
+/** How many signed checkpoints the result was checked against, and the newest one's size (./trust). */
+export type CheckpointsChecked = { checked: number; newest: number | null };
+
 export type ChainVerification =
-  | { ok: true; orgId: string; verifiedThrough: ChainPoint; count: number }
+  | { ok: true; orgId: string; verifiedThrough: ChainPoint; count: number; checkpoints?: CheckpointsChecked }
   | {
       ok: false;
       orgId: string;
@@ -26,6 +40,7 @@ export type ChainVerification =
       detail: string;
       verifiedThrough: ChainPoint;
       count: number;
+      checkpoints?: CheckpointsChecked;
     };
 
 type Break = Omit<Extract<ChainVerification, { ok: false }>, 'ok' | 'orgId' | 'verifiedThrough' | 'count'>;
@@ -282,14 +297,19 @@ const REASON_TEXT: Record<ChainBreakReason, string> = {
   missing_seq: 'missing entry',
   out_of_order: 'out of order',
   head_mismatch: 'chain head mismatch',
+  checkpoint_signature: 'checkpoint signature invalid',
+  checkpoint_beyond_head: 'entries cut below a signed checkpoint',
+  checkpoint_mismatch: 'contradicts a signed checkpoint',
+  anchor_unsigned: 'chain start not signed by retention',
 };
 
 /** One line for people: "verified through #20123 at …" or "BROKEN at #512 (event …): hash mismatch". */
 export function describeVerification(v: ChainVerification): string {
   if (v.ok) {
+    const signed = v.checkpoints?.checked ? `; matches ${v.checkpoints.checked} signed checkpoint(s), newest #${v.checkpoints.newest}` : '';
     return v.verifiedThrough.occurredAt
-      ? `verified through #${v.verifiedThrough.seq} at ${v.verifiedThrough.occurredAt}`
-      : `verified: no entries after #${v.verifiedThrough.seq}`;
+      ? `verified through #${v.verifiedThrough.seq} at ${v.verifiedThrough.occurredAt}${signed}`
+      : `verified: no entries after #${v.verifiedThrough.seq}${signed}`;
   }
   const event = v.eventId ? ` (event ${v.eventId})` : '';
   return `BROKEN at #${v.at}${event}: ${REASON_TEXT[v.reason]} (${v.detail})`;

@@ -1,4 +1,5 @@
 import type { Db } from '@/db/client';
+import { buildExportProof } from '@/lib/chain/export-proof';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
 import type { RequestContext } from '@/lib/recording/request-context';
@@ -50,11 +51,17 @@ export function exportFiltersQuery(state: AuditViewState): string {
   return serializeAuditSearchParams({ ...state, after: null, before: null, event: null, cols: null, size: DEFAULT_PAGE_SIZE });
 }
 
-function createWriter(format: ExportFormat, header: ExportHeader, emit: Emit, pdfCap: number): ExportWriter<ExportTableRow> | ExportWriter<ExportFullRow> {
+function createWriter(
+  format: ExportFormat,
+  header: ExportHeader,
+  emit: Emit,
+  pdfCap: number,
+  trailer: (seqs: number[]) => Promise<unknown>,
+): ExportWriter<ExportTableRow> | ExportWriter<ExportFullRow> {
   if (format === 'csv') return createCsvWriter(header, emit);
   if (format === 'xlsx') return createXlsxWriter(header, emit);
   if (format === 'pdf') return createPdfWriter(header, emit, pdfCap);
-  return createJsonlWriter(emit);
+  return createJsonlWriter(emit, trailer);
 }
 
 /**
@@ -79,7 +86,11 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
     generatedAt: req.now,
   };
   const queue: Uint8Array[] = [];
-  const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP) as ExportWriter<ExportTableRow | ExportFullRow>;
+  // JSON Lines end with the proof that the rows are on the signed log (lib/chain/export-proof.ts).
+  const trailer = (seqs: number[]) => buildExportProof(db, req.orgId, seqs);
+  const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP, trailer) as ExportWriter<
+    ExportTableRow | ExportFullRow
+  >;
   const batchSize = req.batchSize ?? EXPORT_BATCH_SIZE;
   // CSV on a PostgreSQL server: batches arrive as finished CSV bytes (csv-copy.ts); otherwise rows for the writer.
   const csvCopy =

@@ -1,12 +1,28 @@
 import type { Db } from '@/db/client';
 import { listOrgsNeedingCheckpoint } from '@/db/queries/chain-checkpoints';
-import { createCheckpoint } from '@/lib/chain/checkpoints';
+import { listOrganizationIds } from '@/db/queries/tenancy';
+import { publishCheckpoints } from '@/lib/chain/checkpoint-file';
+import { tryCreateCheckpoint } from '@/lib/chain/checkpoints';
+import { getSigningKey } from '@/lib/chain/signing-key';
+import { getSettings } from '@/lib/settings';
 
-/** Signs a checkpoint for every organization whose chain grew since its last one; returns how many. */
-export async function checkpointAllOrgs(db: Db): Promise<number> {
-  const orgs = await listOrgsNeedingCheckpoint(db);
-  for (const orgId of orgs) await createCheckpoint(db, orgId);
-  return orgs.length;
+/**
+ * Signs a checkpoint for every organization whose chain grew since its last one; returns how many it signed. An
+ * organization another run holds (this or another instance: the tree lock lives in the database) is skipped. Then
+ * appends every organization's new checkpoints, whoever signed them, to its file under DATA_DIR (./checkpoint-file).
+ */
+export async function checkpointAllOrgs(db: Db, dataDir: string = getSettings().dataDir): Promise<number> {
+  let signed = 0;
+  for (const orgId of await listOrgsNeedingCheckpoint(db)) {
+    try {
+      if (await tryCreateCheckpoint(db, orgId)) signed += 1;
+    } catch (error) {
+      console.error(`[audit] no checkpoint for organization ${orgId}: its chain cannot be folded into the Merkle tree`, error);
+    }
+  }
+  const { publicKeyPem } = getSigningKey();
+  for (const orgId of await listOrganizationIds(db)) await publishCheckpoints(db, orgId, dataDir, publicKeyPem);
+  return signed;
 }
 
 const holder = globalThis as unknown as { __auditCheckpointTimer?: NodeJS.Timeout };

@@ -1,8 +1,12 @@
 import type { Db, Tx } from '@/db/client';
 import { dropPartition, limitLockWait, partitionContents } from '@/db/queries/audit-event-partitions';
-import { deleteEntriesThrough, getEntryHashAt, getFirstSeqSince, replaceChainAnchor } from '@/db/queries/audit-event-retention';
+import { deleteEntriesThroughAnchor, getEntryHashAt, getFirstSeqSince, setRetentionAnchor } from '@/db/queries/audit-event-retention';
+import { lockMerkleTree } from '@/db/queries/chain-merkle';
 import { getOrganizationForUpdate, listOrganizationIds, promoteDueRetention } from '@/db/queries/tenancy';
 import { lockChainHead } from '@/lib/chain/append';
+import { signAnchor } from '@/lib/chain/anchor-signing';
+import { advanceTree, rangeAt } from '@/lib/chain/merkle-store';
+import { getSigningKey } from '@/lib/chain/signing-key';
 import { ensureFuturePartitions, listMonthPartitions } from '@/lib/lifecycle/partitions';
 import { DAY_MS, effectiveRetentionDays, formatRetentionDue } from '@/lib/lifecycle/retention-policy';
 import { getRetentionPolicy } from '@/lib/lifecycle/retention-settings';
@@ -104,16 +108,34 @@ async function applyScheduledChange(tx: Tx, plan: Plan, now: Date): Promise<void
 }
 
 /**
- * Makes a due scheduled period current, removes the rest of the planned prefix by rows (`alreadyRemoved` went
- * with dropped partitions), moves the anchor to the last removed entry and records the system entries, all in
- * the caller's transaction.
+ * Moves the organization's anchor to the last entry the plan removes, signed with the checkpoint key (with the
+ * Merkle tree's compact range there, so verification can go on computing roots), through drizzle/0012's function.
+ * Lock: the caller holds the organization's tree lock and chain head.
+ */
+async function anchorRetention(tx: Tx, plan: Plan): Promise<void> {
+  const { orgId, through, lastHash } = plan;
+  if (lastHash === null) return;
+  let merkleRange: string | null = null;
+  try {
+    if (await advanceTree(tx, orgId, through)) merkleRange = (await rangeAt(tx, orgId, through)).serialize();
+  } catch (error) {
+    console.warn(`[audit] retention: no Merkle range for the anchor of ${plan.slug} at #${through}`, error);
+  }
+  const signedAt = new Date();
+  const signed = signAnchor({ orgId, seq: through, hash: lastHash, merkleRange, signedAt }, getSigningKey());
+  await setRetentionAnchor(tx, orgId, { seq: through, hash: lastHash, merkleRange, signedAt, ...signed });
+}
+
+/**
+ * Makes a due scheduled period current, removes the rest of the planned prefix by rows up to the anchor (set by
+ * anchorRetention; `alreadyRemoved` went with dropped partitions) and records the system entries, all in the
+ * caller's transaction.
  */
 async function finishRetention(tx: Tx, plan: Plan, now: Date, alreadyRemoved: number): Promise<OrgRetention> {
   await applyScheduledChange(tx, plan, now);
   const { orgId, through, lastHash } = plan;
   if (lastHash === null) return toResult(plan);
-  const removed = alreadyRemoved + (await deleteEntriesThrough(tx, orgId, through));
-  await replaceChainAnchor(tx, orgId, through, lastHash);
+  const removed = alreadyRemoved + (await deleteEntriesThroughAnchor(tx, orgId));
   const metadata: Record<string, unknown> = { removed, through_seq: through, cutoff: plan.cutoff.toISOString() };
   if (plan.droppedPartitions.length > 0) metadata.dropped_partitions = plan.droppedPartitions;
   await recordAuditEvent(tx, {
@@ -138,8 +160,10 @@ async function finishRetention(tx: Tx, plan: Plan, now: Date, alreadyRemoved: nu
 export async function applyRetention(db: Db, orgId: string, now: Date, opts: Pick<RetentionOptions, 'minDays'> = {}): Promise<OrgRetention | null> {
   const minDays = opts.minDays ?? getRetentionPolicy().minDays;
   return db.transaction(async (tx) => {
+    await lockMerkleTree(tx, orgId);
     const plan = await planRetention(tx, orgId, now, minDays);
     if (!plan) return null;
+    await anchorRetention(tx, plan);
     return toResult(await finishRetention(tx, plan, now, 0));
   });
 }
@@ -160,13 +184,17 @@ async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promis
     .transaction(async (tx) => {
       await limitLockWait(tx, 5);
       const plans = new Map<string, Plan>();
-      for (const id of await listOrganizationIds(tx)) {
+      const orgIds = await listOrganizationIds(tx);
+      // Tree locks first, in the same order everywhere (checkpointing takes only the tree lock, then appends).
+      for (const id of orgIds) await lockMerkleTree(tx, id);
+      for (const id of orgIds) {
         const plan = await planRetention(tx, id, now, minDays);
         if (plan) plans.set(id, plan);
       }
       // An empty month may go once it lies before every organization's cutoff (none: keep it).
       const oldestCutoff = plans.size ? Math.min(...[...plans.values()].map((p) => p.cutoff.getTime())) : -Infinity;
       const dropped = new Map<string, number>();
+      const anchored = new Set<string>();
       for (const partition of candidates) {
         const contents = await partitionContents(tx, partition.name);
         const removable =
@@ -177,6 +205,12 @@ async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promis
                 return plan !== undefined && !plan.legalHold && plan.lastHash !== null && c.maxSeq <= plan.through;
               });
         if (!removable) continue;
+        // The signed anchors first: the drop function refuses rows past their organization's anchor.
+        for (const c of contents) {
+          if (anchored.has(c.orgId)) continue;
+          await anchorRetention(tx, plans.get(c.orgId)!);
+          anchored.add(c.orgId);
+        }
         await dropPartition(tx, partition.name);
         for (const c of contents) {
           dropped.set(c.orgId, (dropped.get(c.orgId) ?? 0) + c.rows);

@@ -6,6 +6,11 @@ import { checkpointAllOrgs } from '@/lib/lifecycle/checkpoint-schedule';
 import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { createCheckpoint, verifyCheckpoint } from '@/lib/chain/checkpoints';
 import { signingKeyFromPem } from '@/lib/chain/signing-key';
+import { listHashedEntries } from '@/db/queries/chain-entries';
+import { parseCheckpointFile } from '@/lib/chain/checkpoint-file';
+import { leafHash, rootOfLeaves } from '@/lib/chain/merkle';
+import { openNote, parseCheckpointText, parseVerifierKey } from '@/lib/chain/signed-note';
+import { checkCheckpoints } from '@/lib/chain/trust';
 import { createKey, eventAt, tamper } from './chain-helpers';
 import { describeEachDatabase } from './databases';
 import { createOrg, insertEvents } from './fixtures';
@@ -71,7 +76,17 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
     const res = await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints', apiKey));
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
-      data: { seq: number; org_id: string; hash: string; signed_at: string; signature: string; key_fingerprint: string; id: string }[];
+      data: {
+        seq: number;
+        org_id: string;
+        hash: string;
+        signed_at: string;
+        signature: string;
+        key_fingerprint: string;
+        id: string;
+        root_hash: string | null;
+        note: string | null;
+      }[];
       public_key: { pem: string; fingerprint: string };
     };
     expect(body.data).toHaveLength(1);
@@ -85,7 +100,44 @@ describeEachDatabase('hash chain: signed checkpoints and the integrity API', (ct
       signedAt: new Date(c!.signed_at),
       signature: c!.signature,
       keyFingerprint: c!.key_fingerprint,
+      rootHash: c!.root_hash,
+      note: c!.note,
+      merkleRange: null,
     };
     expect(verifyCheckpoint(row, body.public_key.pem)).toBe(true);
+  });
+
+  it('GET /api/v1/integrity/checkpoints?format=note downloads C2SP checkpoints that open with the published verifier key and match the chain', async () => {
+    const org = await createOrg(ctx.db, 'cp-notes');
+    await insertEvents(ctx.db, org.id, 5);
+    await createCheckpoint(ctx.db, org.id);
+    await insertEvents(ctx.db, org.id, 4);
+    await createCheckpoint(ctx.db, org.id);
+    const apiKey = await createKey(ctx.db, org.id);
+    const json = (await (await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints', apiKey))).json()) as {
+      origin: string;
+      public_key: { verifier_key: string; pem: string };
+    };
+    expect(json.origin).toBe(`audit-log/${org.id}`);
+    const res = await handleCheckpointsGet(ctx.db, get('/api/v1/integrity/checkpoints?format=note', apiKey));
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const notes = parseCheckpointFile(await res.text());
+    const vkey = parseVerifierKey(json.public_key.verifier_key);
+    expect(vkey.name).toBe(json.origin);
+    const bodies = notes.map((n) => {
+      const opened = openNote(n.note, vkey.name, vkey.publicKey);
+      return opened.ok ? parseCheckpointText(opened.text) : null;
+    });
+    expect(bodies.map((b) => b?.size)).toEqual([5, 9]);
+    // Each root is the RFC 6962 root of the entry hashes up to it.
+    const hashes = (await listHashedEntries(ctx.db, org.id, 0, 9, 100)).map((e) => leafHash(e.hash));
+    expect(bodies[0]!.root.equals(rootOfLeaves(hashes.slice(0, 5)))).toBe(true);
+    expect(bodies[1]!.root.equals(rootOfLeaves(hashes.slice(0, 9)))).toBe(true);
+    const trust = await checkCheckpoints(ctx.db, org.id, {
+      publicKeyPem: json.public_key.pem,
+      notes: notes.map((n) => ({ source: 'download', note: n.note })),
+      foldRoots: true,
+    });
+    expect(trust).toMatchObject({ finding: null, newest: 9 });
   });
 });

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { auditChainAnchors } from '@/db/schema';
 import { verifyChain } from '@/lib/chain/verify';
 import { eventAt, tamper } from './chain-helpers';
 import { describeEachDatabase } from './databases';
@@ -83,19 +82,16 @@ describeEachDatabase('hash chain: tampering is detected and pinpointed', (ctx) =
     await tamper(ctx.db, sql`update audit_events set prev_hash = repeat('b', 64) where org_id = ${orgId} and seq = 3`);
     expect(await verifyChain(ctx.db, orgId)).toMatchObject({ ok: false, at: 3, reason: 'prev_hash_mismatch' });
     const other = await chainOf('tamper-head', 3);
-    await ctx.db.execute(sql`update audit_chain_heads set hash = repeat('c', 64) where org_id = ${other}`);
+    await tamper(ctx.db, sql`update audit_chain_heads set hash = repeat('c', 64) where org_id = ${other}`);
     expect(await verifyChain(ctx.db, other)).toMatchObject({ ok: false, at: 3, reason: 'head_mismatch' });
   });
 
   it('starts at a retention anchor: entries up to N removed, N+1 must link to the anchor hash', async () => {
     const orgId = await chainOf('tamper-anchor');
     const anchor = await eventAt(ctx.db, orgId, 5);
-    await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
-      await tx.execute(sql`delete from audit_events where org_id = ${orgId} and seq <= 5`);
-    });
+    await tamper(ctx.db, sql`delete from audit_events where org_id = ${orgId} and seq <= 5`);
     expect(await verifyChain(ctx.db, orgId)).toMatchObject({ ok: false, at: 1, reason: 'missing_seq' });
-    await ctx.db.insert(auditChainAnchors).values({ orgId, seq: 5, hash: anchor.hash });
+    await tamper(ctx.db, sql`insert into audit_chain_anchors (org_id, seq, hash) values (${orgId}, 5, ${anchor.hash})`);
     expect(await verifyChain(ctx.db, orgId)).toMatchObject({ ok: true, count: 7, verifiedThrough: { seq: 12 } });
   });
 });

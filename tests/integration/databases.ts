@@ -19,7 +19,7 @@ async function serverReachable(): Promise<boolean> {
   }
 }
 
-type Target = { name: string; open(): Promise<{ handle: DbHandle; dispose(): Promise<void> }> };
+type Target = { name: string; open(): Promise<{ handle: DbHandle; url?: string; dispose(): Promise<void> }> };
 
 const embedded: Target = {
   name: 'embedded PGlite',
@@ -41,6 +41,7 @@ const server: Target = {
     const handle = await openMigratedDatabase({ url: url.toString() });
     return {
       handle,
+      url: url.toString(),
       async dispose() {
         await handle.close();
         await admin.unsafe(`drop database if exists "${name}" with (force)`);
@@ -56,20 +57,23 @@ if (!reachable && CI) {
 }
 if (!reachable) console.warn(`[tests] PostgreSQL server not reachable at ${ADMIN_URL}: server suites skipped (never allowed in CI)`);
 
+/** What a suite sees: the open database, and on a server its URL (to connect as another role). */
+export type TestDatabase = { readonly db: Db; readonly handle: DbHandle; readonly url: string | undefined };
+
 /**
  * Runs `suite` once against the embedded database and once against a real PostgreSQL server, each a
  * fresh database. `ctx.db` is valid inside tests and hooks.
  */
-export function describeEachDatabase(title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
+export function describeEachDatabase(title: string, suite: (ctx: TestDatabase) => void) {
   describeOn([embedded, server], title, suite);
 }
 
 /** For what only the server has (postgres.js and its connections); a fresh database as above. */
-export function describeOnServer(title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
+export function describeOnServer(title: string, suite: (ctx: TestDatabase) => void) {
   describeOn([server], title, suite);
 }
 
-function describeOn(targets: Target[], title: string, suite: (ctx: { readonly db: Db; readonly handle: DbHandle }) => void) {
+function describeOn(targets: Target[], title: string, suite: (ctx: TestDatabase) => void) {
   for (const target of targets) {
     const run = target === server && !reachable ? describe.skip : describe;
     run(`${title} [${target.name}]`, () => {
@@ -82,6 +86,9 @@ function describeOn(targets: Target[], title: string, suite: (ctx: { readonly db
         get handle() {
           if (!opened) throw new Error('database not open yet');
           return opened.handle;
+        },
+        get url() {
+          return opened?.url;
         },
       };
       beforeAll(async () => {

@@ -151,7 +151,9 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
         .trimEnd()
         .split('\n')
         .filter(Boolean)
-        .map((l) => (JSON.parse(l) as { id: string }).id);
+        .map((l) => JSON.parse(l) as { id: string; type?: string })
+        .filter((r) => r.type !== 'audit-log-export-proof') // the trailer: see tests/integration/export-proof.test.ts
+        .map((r) => r.id);
     return [
       ...pdfText(bytes)
         .replace(/\s+/g, ' ')
@@ -338,8 +340,9 @@ describeEachDatabase('exports: every format is the view', (ctx) => {
   it('JSON Lines: one object per event with every field, round-tripping text exactly', async () => {
     const { bytes } = await exportView('jsonl', 'from=2026-11-01T00:00:00Z&type=probe_quoting');
     const lines = bytes.toString('utf8').split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ type: 'audit-log-export-proof' }); // the proof trailer
+    expect(lines[2]).toBe('');
     const event = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(Object.keys(event).sort()).toEqual(
       [

@@ -187,7 +187,7 @@ describeEachDatabase('audited mutations', (ctx) => {
     expect(event!.after).toMatchObject({ name: 'pg', password: '[REDACTED]' });
   });
 
-  it('is append-only: UPDATE, DELETE and TRUNCATE are refused; only the retention path may delete', async () => {
+  it("is append-only: UPDATE, DELETE and TRUNCATE are refused; only audit_owner (retention's functions) may delete", async () => {
     const owner = await actingAs(ctx.db, 'owner4@example.com', 'owner');
     await executeAudited(ctx.db, updateSettingsOperation, owner, { name: 'Append Only', timeZone: 'UTC', retentionDays: '365' });
     const [event] = await eventsOf(owner.org.orgId);
@@ -197,12 +197,19 @@ describeEachDatabase('audited mutations', (ctx) => {
     const [still] = await eventsOf(owner.org.orgId);
     expect(still!.message).toBe(event!.message);
 
+    // The old escape hatch, a setting any role could set, opens nothing any more.
+    await expect(
+      ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
+        await tx.delete(auditEvents).where(and(eq(auditEvents.orgId, owner.org.orgId), eq(auditEvents.id, event!.id)));
+      }),
+    ).rejects.toThrow();
+    // What retention's SECURITY DEFINER functions run as may delete (a superuser can become it; the app's role cannot).
     await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
+      await tx.execute(sql`set local role audit_owner`);
       await tx.delete(auditEvents).where(and(eq(auditEvents.orgId, owner.org.orgId), eq(auditEvents.id, event!.id)));
     });
     expect(await eventsOf(owner.org.orgId)).toHaveLength(0);
-    // The flag was local to that transaction.
     await executeAudited(ctx.db, updateSettingsOperation, owner, { name: 'Append Only 2', timeZone: 'UTC', retentionDays: '365' });
     await expect(ctx.db.delete(auditEvents).where(eq(auditEvents.orgId, owner.org.orgId))).rejects.toThrow();
   });

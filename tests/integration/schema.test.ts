@@ -22,6 +22,8 @@ describeEachDatabase('schema and migrations', (ctx) => {
       'audit_checkpoints',
       'audit_events',
       'audit_facets',
+      'audit_merkle_state',
+      'audit_merkle_tiles',
       'idempotency_keys',
       'invitations',
       'login_throttle',

@@ -5,6 +5,9 @@ import { PageHeader } from '@/components/admin/page-header';
 import { STACKED, StackedCell, Table, TableBody, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { listCheckpoints } from '@/db/queries/chain-checkpoints';
 import { getStoredVerification } from '@/db/queries/chain-verifications';
+import { createPublicKey } from 'node:crypto';
+import { checkpointOrigin } from '@/lib/chain/checkpoints';
+import { verifierKey } from '@/lib/chain/signed-note';
 import { getSigningKey } from '@/lib/chain/signing-key';
 import { requirePermission } from '@/lib/auth/session';
 
@@ -15,7 +18,8 @@ export default async function IntegrityPage() {
   const db = await getDb();
   const checkpoints = await listCheckpoints(db, org.orgId, 20);
   const last = await getStoredVerification(db, org.orgId);
-  const { fingerprint } = getSigningKey();
+  const { fingerprint, publicKeyPem } = getSigningKey();
+  const vkey = verifierKey(checkpointOrigin(org.orgId), createPublicKey(publicKeyPem));
   return (
     <div className="space-y-6">
       <PageHeader
@@ -31,8 +35,15 @@ export default async function IntegrityPage() {
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Signed checkpoints</h2>
         <p className="text-sm text-zinc-500 dark:text-zinc-400">
-          Ed25519 signatures of the chain head, key fingerprint <code className="break-all">{fingerprint}</code>. Export them with{' '}
-          <code>GET /api/v1/integrity/checkpoints</code> to keep a copy outside this database.
+          Ed25519 signatures of the chain head, key fingerprint <code className="break-all">{fingerprint}</code>, each also a C2SP tlog-checkpoint (the RFC 6962
+          Merkle root of every entry up to it) appended to this server&apos;s checkpoints file. Download them with{' '}
+          <code>GET /api/v1/integrity/checkpoints?format=note</code> and keep them outside this database; verification checks every one of them.
+        </p>
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">
+          Verifier key:{' '}
+          <code className="break-all" data-testid="integrity-vkey">
+            {vkey}
+          </code>
         </p>
         {checkpoints.length === 0 ? (
           <p className="text-sm">No checkpoints yet.</p>
@@ -43,6 +54,7 @@ export default async function IntegrityPage() {
                 <TableHead>Entry</TableHead>
                 <TableHead>Signed at (UTC)</TableHead>
                 <TableHead>Hash</TableHead>
+                <TableHead>Merkle root</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody className={STACKED.body}>
@@ -52,6 +64,9 @@ export default async function IntegrityPage() {
                   <StackedCell label="Signed at (UTC)">{c.signedAt.toISOString()}</StackedCell>
                   <StackedCell label="Hash" className="font-mono text-xs break-all">
                     {c.hash}
+                  </StackedCell>
+                  <StackedCell label="Merkle root" className="font-mono text-xs break-all">
+                    {c.rootHash ?? '—'}
                   </StackedCell>
                 </TableRow>
               ))}
