@@ -1,0 +1,22 @@
+import type { Tx } from '@/db/client';
+import { storeChainedRows } from '@/db/queries/chain-entries';
+import { linkPrepared, lockChainHead, type PreparedRow } from '@/lib/chain/append';
+import { recordNewFacets } from './facets';
+
+/**
+ * The one place rows enter audit_events: locks the organization's chain head until `tx` ends, stores the filter
+ * options not seen before, gives the rows the next seq numbers and their hashes in order, stores them (one COPY
+ * on a server) and moves the head. Everything else (validation, redaction, diff, canonical form, most of the
+ * hash, the COPY text) was done before, in prepareRow. Tenancy: every row belongs to `orgId`.
+ */
+export async function appendPrepared(tx: Tx, orgId: string, prepared: readonly PreparedRow[]): Promise<void> {
+  if (prepared.length === 0) return;
+  const head = await lockChainHead(tx, orgId);
+  await recordNewFacets(
+    tx,
+    orgId,
+    prepared.map((p) => p.fields),
+  );
+  const linked = linkPrepared(prepared, head);
+  await storeChainedRows(tx, orgId, prepared, linked.links, linked.head);
+}
