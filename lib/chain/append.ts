@@ -1,7 +1,7 @@
 import type { DbOrTx, Tx } from '@/db/client';
 import { insertChainHeadIfMissing, selectChainHeadForUpdate, type ChainHead } from '@/db/queries/chain-head';
 import { selectCanonicalInetTexts, type AuditEventRowToInsert, type ChainLink, type RowToAppend } from '@/db/queries/chain-entries';
-import { copyRowPrefix } from '@/db/queries/audit-event-copy';
+import { copyRowPrefix, type CopyRowFields } from '@/db/queries/audit-event-copy';
 import type { NewAuditEventRow } from '@/db/schema/audit-events';
 import { GENESIS_HASH, prepareEntryHash, type CapturedMembers, type ChainedFields, type PositionedHash } from '@/lib/chain/entry-hash';
 
@@ -48,14 +48,13 @@ export function groupByOrg(rows: UnchainedRow[]): [string, UnchainedRow[]][] {
   return [...byOrg.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The stored form of every hashed column, with the defaults the table would apply. */
-export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string): ChainedFields {
+/** The stored form of every column but the chain's, with the defaults the table would apply (received_at: now). */
+export function toStoredFields(row: UnchainedRow): CopyRowFields {
   return {
     orgId: row.orgId,
     id: row.id,
-    seq,
-    prevHash,
     occurredAt: row.occurredAt,
+    receivedAt: row.receivedAt ?? new Date(),
     actorType: row.actorType,
     actorId: row.actorId ?? null,
     actorLabel: row.actorLabel,
@@ -80,6 +79,13 @@ export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string
   };
 }
 
+/** The stored form of every hashed column, with the defaults the table would apply. */
+export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string): ChainedFields {
+  const fields: Partial<CopyRowFields> = toStoredFields(row);
+  delete fields.receivedAt;
+  return { ...(fields as Omit<CopyRowFields, 'receivedAt'>), seq, prevHash };
+}
+
 /**
  * A row ready to append except for its place in the chain: its stored fields (received_at fixed), its hash
  * prepared up to seq and prev_hash, and its COPY text up to seq (rendered from the same canonical JSON).
@@ -88,11 +94,10 @@ export type PreparedRow = RowToAppend & { hashAt: PositionedHash };
 
 /** The work of an append that does not depend on the chain head, done before taking its lock. Pure but for the clock. */
 export function prepareRow(row: UnchainedRow): PreparedRow {
-  const chained = toChainedFields(row, 0, GENESIS_HASH);
-  const { seq: _seq, prevHash: _prevHash, ...rest } = chained;
-  const fields = { ...rest, receivedAt: row.receivedAt ?? new Date() };
+  const fields = toStoredFields(row);
   const json: CapturedMembers = {};
-  const hashAt = prepareEntryHash(chained, json);
+  // The hash's members never include received_at: passing the stored fields as they are is the same record.
+  const hashAt = prepareEntryHash(fields, json);
   return { fields, hashAt, copyPrefix: copyRowPrefix(fields, json) };
 }
 

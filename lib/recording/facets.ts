@@ -31,7 +31,11 @@ function remember(orgId: string, keys: string[]): void {
   }
   let set = known.get(orgId);
   if (!set) known.set(orgId, (set = new Set()));
-  for (const k of keys) if (!set.has(k)) (set.add(k), knownCount++);
+  for (const k of keys) {
+    if (set.has(k)) continue;
+    set.add(k);
+    knownCount++;
+  }
 }
 
 /**
