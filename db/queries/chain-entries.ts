@@ -35,6 +35,9 @@ export async function insertChainedRows(tx: Tx, orgId: string, linked: { rows: A
   }
 }
 
+// Fewer rows (an audited action's one entry) go in one INSERT that also moves the head: one round trip, not two.
+const COPY_FROM_ROWS = 16;
+
 /** A row to append: its fields (received_at set) and, for the server's COPY, its text up to seq (audit-event-copy.ts). */
 export type RowToAppend = { fields: CopyRowFields; copyPrefix: string };
 /** A row's place in the chain, assigned under the head lock. */
@@ -43,10 +46,11 @@ export type ChainLink = { seq: number; prevHash: string; hash: string };
 /**
  * Stores `rows` (each at `links[i]`) for one organization and moves its head to `head`. Lock: the caller holds the
  * head (selectChainHeadForUpdate in the same `tx`). On a server one COPY FROM STDIN of text rendered before the
- * lock, then the head's update; on PGlite (no COPY FROM STDIN through its driver) insertChainedRows' JSON insert.
+ * lock, then the head's update; for a few rows, and on PGlite (no COPY FROM STDIN through its driver),
+ * insertChainedRows' JSON insert.
  */
 export async function storeChainedRows(tx: Tx, orgId: string, rows: readonly RowToAppend[], links: readonly ChainLink[], head: ChainHead): Promise<void> {
-  const client = transactionPostgresJs(tx);
+  const client = rows.length >= COPY_FROM_ROWS ? transactionPostgresJs(tx) : null;
   if (!client) {
     await insertChainedRows(tx, orgId, { rows: rows.map((r, i) => ({ ...r.fields, ...links[i]! })), head });
     return;
