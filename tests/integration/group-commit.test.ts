@@ -87,7 +87,8 @@ describeEachDatabase('ingest: group commit per organization', (ctx) => {
     // table's CHECK), merged with good ones: it alone fails, atomically; the others are stored.
     const now = new Date();
     const prepare = async (tag: string): Promise<PreparedBatch> => {
-      const valid = validateBatch(events(tag, 3), now);
+      // 6 events each: the merged group (18 rows) goes in as one COPY, a batch alone as one INSERT.
+      const valid = validateBatch(events(tag, 6), now);
       if (!valid.ok) throw new Error('fixture events invalid');
       return prepareIngestBatch(ctx.db, {
         key: { orgId: org.id, keyId: crypto.randomUUID(), name: 'k', prefix: 'ak_test' },
@@ -108,8 +109,8 @@ describeEachDatabase('ingest: group commit per organization', (ctx) => {
     const stored = await storedIds(ctx.db, org.id);
     for (const batch of [first!, good1!, good2!]) for (const id of batch.ids) expect(stored.has(id)).toBe(true);
     for (const id of refused!.ids) expect(stored.has(id)).toBe(false);
-    expect(stored.size).toBe(10 + 9);
-    expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true, count: 19 });
+    expect(stored.size).toBe(10 + 18);
+    expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true, count: 28 });
   });
 
   it('replays a batch sent twice with one Idempotency-Key even when both land in one group', async () => {
