@@ -39,8 +39,11 @@ const PREFIX_COLUMNS = [
   'metadata',
 ] as const;
 
-/** The append's statement: every column, the chain's last. */
-export const AUDIT_EVENTS_COPY_STATEMENT = `copy audit_events (${[...PREFIX_COLUMNS, 'seq', 'prev_hash', 'hash'].map((c) => `"${c}"`).join(', ')}) from stdin`;
+const COLUMN_LIST = [...PREFIX_COLUMNS, 'seq', 'prev_hash', 'hash'].map((c) => `"${c}"`).join(', ');
+/** The append's statement on a server: every column, the chain's last. */
+export const AUDIT_EVENTS_COPY_STATEMENT = `copy audit_events (${COLUMN_LIST}) from stdin`;
+/** The same on PGlite, which reads the text from the Blob handed to the query as the file /dev/blob. */
+export const AUDIT_EVENTS_COPY_BLOB_STATEMENT = `copy audit_events (${COLUMN_LIST}) from '/dev/blob'`;
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 

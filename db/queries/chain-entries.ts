@@ -2,9 +2,9 @@ import { and, asc, eq, getTableColumns, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, type AuditEventRow } from '@/db/schema/audit-events';
-import { AUDIT_EVENTS_COPY_STATEMENT, copyRowLine, type CopyRowFields } from './audit-event-copy';
+import { AUDIT_EVENTS_COPY_BLOB_STATEMENT, AUDIT_EVENTS_COPY_STATEMENT, copyRowLine, type CopyRowFields } from './audit-event-copy';
 import type { ChainHead } from './chain-head';
-import { copyFromStdin, transactionPostgresJs } from './postgres-js';
+import { copyFromStdin, transactionPglite, transactionPostgresJs } from './postgres-js';
 
 /** A linked row ready to insert (received_at may be left to the column default). */
 export type AuditEventRowToInsert = Omit<AuditEventRow, 'receivedAt'> & { receivedAt?: Date };
@@ -45,13 +45,13 @@ export type ChainLink = { seq: number; prevHash: string; hash: string };
 
 /**
  * Stores `rows` (each at `links[i]`) for one organization and moves its head to `head`. Lock: the caller holds the
- * head (selectChainHeadForUpdate in the same `tx`). On a server one COPY FROM STDIN of text rendered before the
- * lock, then the head's update; for a few rows, and on PGlite (no COPY FROM STDIN through its driver),
- * insertChainedRows' JSON insert.
+ * head (selectChainHeadForUpdate in the same `tx`). One COPY of text rendered before the lock (FROM STDIN on a
+ * server, from a Blob on PGlite), then the head's update; for a few rows insertChainedRows' single statement.
  */
 export async function storeChainedRows(tx: Tx, orgId: string, rows: readonly RowToAppend[], links: readonly ChainLink[], head: ChainHead): Promise<void> {
-  const client = rows.length >= COPY_FROM_ROWS ? transactionPostgresJs(tx) : null;
-  if (!client) {
+  const server = rows.length >= COPY_FROM_ROWS ? transactionPostgresJs(tx) : null;
+  const embedded = rows.length >= COPY_FROM_ROWS && !server ? transactionPglite(tx) : null;
+  if (!server && !embedded) {
     await insertChainedRows(tx, orgId, { rows: rows.map((r, i) => ({ ...r.fields, ...links[i]! })), head });
     return;
   }
@@ -60,7 +60,8 @@ export async function storeChainedRows(tx: Tx, orgId: string, rows: readonly Row
     const link = links[i]!;
     text += copyRowLine(rows[i]!.copyPrefix, link.seq, link.prevHash, link.hash);
   }
-  await copyFromStdin(client, AUDIT_EVENTS_COPY_STATEMENT, text);
+  if (server) await copyFromStdin(server, AUDIT_EVENTS_COPY_STATEMENT, text);
+  else await embedded!.query(AUDIT_EVENTS_COPY_BLOB_STATEMENT, [], { blob: new Blob([text]) });
   await tx.execute(sql`update audit_chain_heads set seq = ${head.seq}::bigint, hash = ${head.hash} where org_id = ${orgId}`);
 }
 

@@ -137,3 +137,12 @@ export async function copyFromStdin(client: CopyInClient, statement: string, tex
   writable.end(text);
   await ended;
 }
+
+/** PGlite's client of an open Drizzle transaction: its query takes a Blob that COPY reads as /dev/blob. */
+export type PgliteCopyClient = { query(text: string, params: unknown[], options: { blob: Blob }): Promise<unknown> };
+
+/** PGlite's transaction client of an open Drizzle transaction, or null on a server. */
+export function transactionPglite(tx: Tx): PgliteCopyClient | null {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  return client && typeof client === 'object' && typeof (client as Partial<PgliteCopyClient>).query === 'function' ? (client as PgliteCopyClient) : null;
+}
