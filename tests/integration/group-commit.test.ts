@@ -101,9 +101,19 @@ describeEachDatabase('ingest: group commit per organization', (ctx) => {
     const row = refused!.rows[1]!;
     row.fields.action = 'UPDATE';
     row.copyPrefix = copyRowPrefix(row.fields);
-    // The first commits alone (nothing else waits yet); the next three wait and are merged into one transaction.
-    const settled = await Promise.allSettled([first!, good1!, refused!, good2!].map((b) => commitInGroup(ctx.db, b, storeBatches)));
+    // The first commits alone (nothing else waits yet); the next three wait and are merged into one transaction,
+    // which the database refuses; then each of the three runs alone: 1 + 1 + 3 transactions.
+    let transactions = 0;
+    const counted = new Proxy(ctx.db, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop === 'transaction') transactions++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const settled = await Promise.allSettled([first!, good1!, refused!, good2!].map((b) => commitInGroup(counted, b, storeBatches)));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(transactions).toBe(5);
     expect((settled[1] as PromiseFulfilledResult<IngestOutcome>).value.kind).toBe('stored');
 
     const stored = await storedIds(ctx.db, org.id);
