@@ -20,14 +20,10 @@ const ACKS_BEFORE_KILL = 25;
  * (other batches are being committed), and returns every id it acknowledged.
  */
 async function ingestThenKill(target: { url?: string; pgliteDir?: string }, key: string): Promise<string[]> {
-  const child = spawn(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [path.join(root, 'tests', 'support', 'ingest-until-killed.ts'), JSON.stringify({ ...target, key })],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // Node itself with tsx's loader, not the tsx command: that is a wrapper around a second process, which a SIGKILL
+  // to the wrapper would leave running.
+  const script = path.join(root, 'tests', 'support', 'ingest-until-killed.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ ...target, key })], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const acked: string[] = [];
   let batches = 0;
   let buffered = '';

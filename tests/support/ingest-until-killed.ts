@@ -2,7 +2,7 @@
  * Child process of tests/integration/ingest-kill.test.ts: posts batches through the ingest route's function from
  * 4 concurrent senders, forever, and prints `ACK <id> <id> …` for every batch answered 201, as soon as it is
  * answered (stdout to a pipe is synchronous on Linux). The test kills it with SIGKILL.
- *   tsx tests/support/ingest-until-killed.ts '{"url":"postgres://…"|"pgliteDir":"/tmp/…","key":"ak_…"}'
+ *   node --import tsx tests/support/ingest-until-killed.ts '{"url":"postgres://…"|"pgliteDir":"/tmp/…","key":"ak_…"}'
  */
 import { openDatabase } from '@/db/client';
 import { handleIngestPost } from '@/lib/ingest/handle-post';
