@@ -2,7 +2,8 @@
  * `npm run bench`: the product's speed at scale against the raw database as the yardstick.
  *
  *   npm run bench -- [--events 1000000] [--days 730] [--only query,page,exports,ingest,verify,embedded]
- *                    [--export-rows 1000000] [--embedded 100000] [--quick] [--keep] [--reuse <database>]
+ *                    [--export-rows 1000000] [--embedded 100000] [--quick] [--keep] [--reuse <database>] [--name <database>]
+ *                    [--in-process]  (the write group without the app server: the route's function in this process)
  *
  * Creates a fresh database on the PostgreSQL server at BENCH_ADMIN_URL (default 127.0.0.1:5432), fills it
  * with --events hash-chained events over --days days for four organizations of very different sizes
@@ -29,8 +30,9 @@ import { runIngestScenarios } from './scenarios/ingest';
 import { runPageScenarios } from './scenarios/page';
 import { runQueryScenarios } from './scenarios/query';
 import { runVerifyScenarios } from './scenarios/verify';
+import { runWritePathScenarios } from './scenarios/write-path';
 
-const GROUPS = ['query', 'verify', 'exports', 'page', 'ingest', 'embedded'] as const;
+const GROUPS = ['query', 'verify', 'exports', 'page', 'ingest', 'write', 'embedded'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values: args } = parseArgs({
@@ -43,10 +45,14 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string', default: process.env.BENCH_REUSE },
+    name: { type: 'string' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 
-const only = new Set((args.only ? args.only.split(',') : GROUPS.filter((g) => g !== 'embedded' || Number(args.embedded) > 0)) as Group[]);
+const only = new Set(
+  (args.only === 'none' ? [] : args.only ? args.only.split(',') : GROUPS.filter((g) => g !== 'embedded' || Number(args.embedded) > 0)) as Group[],
+);
 for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group "${g}" (groups: ${GROUPS.join(', ')})`);
 const log = (line: string) => console.log(line);
 
@@ -124,7 +130,7 @@ async function main() {
     base = await readBenchContext(url);
     loadSummary = `reused database ${dbName} (loaded earlier by this harness; migrations applied)`;
   } else {
-    const db = await createBenchDatabase();
+    const db = await createBenchDatabase(args.name);
     dbName = db.name;
     url = db.url;
     if (!args.keep) drop = db.drop;
@@ -156,13 +162,14 @@ async function main() {
     await runGroup('query', () => runQueryScenarios(ctx));
     await runGroup('verify', () => runVerifyScenarios(ctx));
     await runGroup('exports', () => runExportScenarios(ctx, { rows: exportRows }));
-    if (only.has('page') || only.has('ingest')) {
+    if (only.has('page') || only.has('ingest') || (only.has('write') && !args['in-process'])) {
       server = await startBenchServer({ databaseUrl: url, email: ctx.user.email, password: ctx.user.password, log });
       ctx.baseUrl = server.baseUrl;
       ctx.cookie = server.cookie;
     }
     await runGroup('page', () => runPageScenarios(ctx));
     await runGroup('ingest', () => runIngestScenarios(ctx));
+    await runGroup('write', () => runWritePathScenarios(ctx));
     await runGroup('embedded', () => embeddedRows(Number(args.embedded), args.quick));
   } finally {
     await server?.stop();

@@ -48,13 +48,16 @@ export function dropStaleBytes(first: Buffer): Buffer {
 type SocketOptions = { host: string[]; port: number[]; path?: string | false };
 
 /**
- * postgres.js's `socket` option (see above): a TCP (or Unix) socket to the one host, closes reported as clean,
- * the first write cleaned by dropStaleBytes. Undefined for several hosts (postgres.js then tries them in turn).
+ * postgres.js's `socket` option (see above): a TCP (or Unix) socket to the one host with TCP_NODELAY, closes
+ * reported as clean, the first write cleaned by dropStaleBytes. Undefined for several hosts (postgres.js then tries them in turn).
  */
 export function startupSocket(hosts: number): ((options: SocketOptions) => net.Socket) | undefined {
   if (hosts !== 1) return undefined;
   return (options) => {
     const socket = options.path ? net.connect(options.path) : net.connect(options.port[0]!, options.host[0]!);
+    // Nagle's algorithm held each small message written after a larger one (a COPY's closing CopyDone, a Sync)
+    // until the server's delayed ACK: ~40 ms per COPY FROM (bench/RESULTS.md, session 5). postgres.js leaves it on.
+    socket.setNoDelay(true);
     // postgres.js names the TLS server after these (SNI, certificate check).
     Object.assign(socket, { host: options.host[0], port: options.port[0] });
     const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;

@@ -25,6 +25,10 @@ export async function startServer({ dev = false, port = 3000, hostname = '0.0.0.
   server.headersTimeout = 66_000;
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   console.log(`[server] ${dev ? 'development' : 'production'} server on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
+  // A promise nobody awaited that failed (an export stream torn down mid-read, a lost connection's late error)
+  // concerns no request still being answered: log it and keep serving everyone else. Node's default would end the
+  // process, and with it every download and ingest in flight.
+  process.on('unhandledRejection', (error) => console.error('[server] unhandled rejection (the server goes on)', error));
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -192,6 +192,16 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
     }
     for (const fk of fks) await sql.unsafe(`alter table audit_events add constraint "${fk.name}" ${fk.def}`);
     phase('foreign key');
+    // The append stores filter options itself (lib/recording/facets.ts); rows COPYed here bring theirs in one pass.
+    await sql`
+      insert into audit_facets (org_id, facet, value)
+      select distinct e.org_id, f.facet, f.value
+      from audit_events e
+      cross join lateral (values ('action', e.action), ('type', e.object_type), ('actor', e.actor_label), ('module', e.module),
+        ('project', e.project), ('source', e.source::text), ('result', e.result::text)) as f(facet, value)
+      where f.value is not null and f.value <> ''
+      on conflict do nothing`;
+    phase('facets');
     await sql`vacuum (analyze) audit_events`;
     await sql`analyze audit_facets`;
     phase('vacuum analyze');

@@ -44,7 +44,7 @@ export async function startBenchServer(opts: {
     const build = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('next build failed');
   }
-  const port = opts.port ?? 3300;
+  const port = opts.port ?? Number(process.env.BENCH_PORT ?? 3300);
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-server-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], {

@@ -39,7 +39,7 @@ const stats = (times: number[]) => ({ runs: times.length, p50Ms: percentile(time
 const eventsPerSecond = (load: Load, batches: number) => (batches * BATCH) / (load.wallMs / 1000);
 
 /** Sends every body once, `concurrency` at a time (each worker takes the next body), timing each request. */
-async function runLoad(bodies: string[], concurrency: number, send: (body: string) => Promise<void>): Promise<Load> {
+export async function runLoad(bodies: string[], concurrency: number, send: (body: string) => Promise<void>): Promise<Load> {
   const times: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -56,12 +56,12 @@ async function runLoad(bodies: string[], concurrency: number, send: (body: strin
 }
 
 /** Request bodies of `count` batches whose events follow each other in time, ending now. */
-function makeBodies(count: number, firstEvent: number, withKeys = false): string[] {
+export function makeBodies(count: number, firstEvent: number, withKeys = false): string[] {
   const end = Date.now();
   return Array.from({ length: count }, (_, b) => JSON.stringify(makeApiBatch(firstEvent + b * BATCH, BATCH, end - (count - b - 1) * BATCH, withKeys)));
 }
 
-async function createOrg(db: Db, kind: string): Promise<string> {
+export async function createOrg(db: Db, kind: string): Promise<string> {
   const slug = `bench-${kind}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const [org] = await db
     .insert(organizations)
@@ -71,7 +71,7 @@ async function createOrg(db: Db, kind: string): Promise<string> {
 }
 
 /** An API key stored the way the product stores one (prefix + SHA-256 of the whole key). */
-async function createKey(db: Db, orgId: string): Promise<{ key: string; principal: ApiKeyPrincipal }> {
+export async function createKey(db: Db, orgId: string): Promise<{ key: string; principal: ApiKeyPrincipal }> {
   const generated = generateApiKey();
   const [row] = await db.insert(apiKeys).values({ orgId, name: 'bench-ingest', prefix: generated.prefix, secretHash: generated.secretHash }).returning();
   return { key: generated.key, principal: { orgId, keyId: row!.id, name: row!.name, prefix: row!.prefix } };
@@ -81,7 +81,7 @@ async function createKey(db: Db, orgId: string): Promise<{ key: string; principa
  * The yardstick's rows: the same bodies turned into stored rows by the product's own functions (validated,
  * redacted, hash-chained from genesis in a scratch organization), rendered as COPY text. Not timed.
  */
-function copyBatches(bodies: string[], key: ApiKeyPrincipal): { chunks: string[]; head: ChainHead } {
+export function copyBatches(bodies: string[], key: ApiKeyPrincipal): { chunks: string[]; head: ChainHead } {
   let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   const request = { ip: '127.0.0.1', userAgent: null, requestId: uuidv7() };
   const ingest = ingestAttribution(key, request);
@@ -147,11 +147,11 @@ async function ingestRows(label: string, batches: number, firstEvent: number, ra
   return rows;
 }
 
-function ingestRequest(url: string, key: string, body: string, extra: Record<string, string> = {}): Request {
+export function ingestRequest(url: string, key: string, body: string, extra: Record<string, string> = {}): Request {
   return new Request(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extra }, body });
 }
 
-async function expectCreated(res: Response): Promise<void> {
+export async function expectCreated(res: Response): Promise<void> {
   const text = await res.text();
   if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 300)}`);
 }

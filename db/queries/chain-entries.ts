@@ -2,7 +2,9 @@ import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-or
 import type { DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditEvents, type AuditEventRow } from '@/db/schema/audit-events';
+import { AUDIT_EVENTS_COPY_BLOB_STATEMENT, AUDIT_EVENTS_COPY_STATEMENT, copyRowLine, type CopyRowFields } from './audit-event-copy';
 import type { ChainHead } from './chain-head';
+import { copyFromStdin, transactionPglite, transactionPostgresJs } from './postgres-js';
 
 /** A linked row ready to insert (received_at may be left to the column default). */
 export type AuditEventRowToInsert = Omit<AuditEventRow, 'receivedAt'> & { receivedAt?: Date };
@@ -31,6 +33,36 @@ export async function insertChainedRows(tx: Tx, orgId: string, linked: { rows: A
     else
       await tx.execute(sql`with inserted as (${insert}) update audit_chain_heads set seq = ${head.seq}::bigint, hash = ${head.hash} where org_id = ${orgId}`);
   }
+}
+
+// Fewer rows (an audited action's one entry) go in one INSERT that also moves the head: one round trip, not two.
+const COPY_FROM_ROWS = 16;
+
+/** A row to append: its fields (received_at set) and, for the server's COPY, its text up to seq (audit-event-copy.ts). */
+export type RowToAppend = { fields: CopyRowFields; copyPrefix: string };
+/** A row's place in the chain, assigned under the head lock. */
+export type ChainLink = { seq: number; prevHash: string; hash: string };
+
+/**
+ * Stores `rows` (each at `links[i]`) for one organization and moves its head to `head`. Lock: the caller holds the
+ * head (selectChainHeadForUpdate in the same `tx`). One COPY of text rendered before the lock (FROM STDIN on a
+ * server, from a Blob on PGlite), then the head's update; for a few rows insertChainedRows' single statement.
+ */
+export async function storeChainedRows(tx: Tx, orgId: string, rows: readonly RowToAppend[], links: readonly ChainLink[], head: ChainHead): Promise<void> {
+  const server = rows.length >= COPY_FROM_ROWS ? transactionPostgresJs(tx) : null;
+  const embedded = rows.length >= COPY_FROM_ROWS && !server ? transactionPglite(tx) : null;
+  if (!server && !embedded) {
+    await insertChainedRows(tx, orgId, { rows: rows.map((r, i) => ({ ...r.fields, ...links[i]! })), head });
+    return;
+  }
+  let text = '';
+  for (let i = 0; i < rows.length; i++) {
+    const link = links[i]!;
+    text += copyRowLine(rows[i]!.copyPrefix, link.seq, link.prevHash, link.hash);
+  }
+  if (server) await copyFromStdin(server, AUDIT_EVENTS_COPY_STATEMENT, text);
+  else await embedded!.query(AUDIT_EVENTS_COPY_BLOB_STATEMENT, [], { blob: new Blob([text]) });
+  await tx.execute(sql`update audit_chain_heads set seq = ${head.seq}::bigint, hash = ${head.hash} where org_id = ${orgId}`);
 }
 
 /** Each address in PostgreSQL's own inet text form (`2001:DB8::1` -> `2001:db8::1`), keyed by the raw text. Pure read, no tenancy. */

@@ -11,9 +11,9 @@ export type ChainHead = { seq: number; hash: string };
  * before the first append. Lock: this is what keeps seq gap-free. Tenancy: `orgId` only.
  */
 export async function selectChainHeadForUpdate(tx: Tx, orgId: string): Promise<ChainHead | undefined> {
-  // The audit_events insert's foreign-key check takes this same lock on the organization row; taking it before
-  // the head (the CTE is evaluated first) keeps one lock order (organization, then head), so a mutation that
-  // locked its organization row first (settings) cannot deadlock with an appender holding the head.
+  // The organization row is held (key share) before the head (the CTE is evaluated first): an organization cannot
+  // disappear under its appends (audit_events has no foreign key, drizzle/0011), and one lock order (organization,
+  // then head) means a mutation that locked its organization row first (settings) cannot deadlock with an appender.
   const result = await tx.execute(sql`
     with org as (select id from organizations where id = ${orgId} for key share)
     select h.seq::text as seq, h.hash from audit_chain_heads h where h.org_id = (select id from org) for update of h`);

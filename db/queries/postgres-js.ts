@@ -1,4 +1,4 @@
-import { bulkDbOf, type DbOrTx } from '@/db/client';
+import { bulkDbOf, type DbOrTx, type Tx } from '@/db/client';
 import { isConnectionLoss } from '@/db/connection-loss';
 
 /**
@@ -100,4 +100,49 @@ function streamCopy(stream: NodeJS.ReadableStream, sink: (chunk: Buffer) => void
       if (!failed) resolve();
     });
   });
+}
+
+/** The part of a postgres.js client (or of one of its transactions) that sends a COPY FROM STDIN. */
+export type CopyInClient = { unsafe(query: string): unknown };
+
+/** postgres.js's client of an open Drizzle transaction (its session's), or null on PGlite. */
+export function transactionPostgresJs(tx: Tx): CopyInClient | null {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  return typeof client === 'function' && typeof (client as Partial<CopyInClient>).unsafe === 'function' ? (client as unknown as CopyInClient) : null;
+}
+
+/** What postgres.js's Query is underneath: a promise whose settle functions its connection calls. */
+type CopyQuery = { resolve(x: unknown): void; reject(e: unknown): void; writable(): Promise<NodeJS.WritableStream> };
+
+/**
+ * Sends `text` (COPY's text format) through `statement` (`COPY … FROM STDIN`) and resolves once the server has
+ * accepted every row; rejects with the server's error otherwise. postgres.js 3.4.x resolves the query with the
+ * stream at CopyInResponse and never tells the stream's user how the COPY ended: a failed COPY (a constraint, a
+ * bad value) never calls the stream's final callback, so waiting for 'finish' waits forever. The connection
+ * does settle the query a second time at ReadyForQuery (resolve with the result, or reject with the error);
+ * those second calls are what this waits for.
+ */
+export async function copyFromStdin(client: CopyInClient, statement: string, text: string): Promise<void> {
+  const query = client.unsafe(statement) as CopyQuery;
+  const opened = { resolve: query.resolve, reject: query.reject, done: false };
+  let fail: (e: unknown) => void = () => {};
+  const ended = new Promise<void>((resolve, reject) => {
+    fail = reject;
+    query.resolve = (x) => (opened.done ? resolve() : ((opened.done = true), opened.resolve(x)));
+    query.reject = (e) => (opened.done ? reject(e) : opened.reject(e));
+  });
+  const writable = await query.writable();
+  // A connection lost mid-COPY destroys the stream: an 'error' without a listener would end the process.
+  writable.on('error', fail);
+  writable.end(text);
+  await ended;
+}
+
+/** PGlite's client of an open Drizzle transaction: its query takes a Blob that COPY reads as /dev/blob. */
+export type PgliteCopyClient = { query(text: string, params: unknown[], options: { blob: Blob }): Promise<unknown> };
+
+/** PGlite's transaction client of an open Drizzle transaction, or null on a server. */
+export function transactionPglite(tx: Tx): PgliteCopyClient | null {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  return client && typeof client === 'object' && typeof (client as Partial<PgliteCopyClient>).query === 'function' ? (client as PgliteCopyClient) : null;
 }

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, inet, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ACTOR_TYPES, RESULTS, SOURCES } from '@/db/vocabulary/audit';
-import { organizations } from './tenancy';
 
 export const actorTypeEnum = pgEnum('audit_actor_type', ACTOR_TYPES);
 export const sourceEnum = pgEnum('audit_source', SOURCES);
@@ -17,9 +16,8 @@ export type FieldChange = { path: string; before: unknown; after: unknown };
 export const auditEvents = pgTable(
   'audit_events',
   {
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id),
+    // No foreign key (drizzle/0011): every append holds the organization row (FOR KEY SHARE) and its chain head.
+    orgId: uuid('org_id').notNull(),
     // Public, stable event id (UUIDv7: time-ordered, so inserts stay at the right edge of indexes).
     id: uuid('id').notNull(),
     // Millisecond precision: JS Dates round-trip exactly, so keyset cursors never skip or repeat a row.

@@ -1,8 +1,9 @@
-import type { Tx } from '@/db/client';
+import type { DbOrTx, Tx } from '@/db/client';
 import { insertChainHeadIfMissing, selectChainHeadForUpdate, type ChainHead } from '@/db/queries/chain-head';
-import { selectCanonicalInetTexts, type AuditEventRowToInsert } from '@/db/queries/chain-entries';
+import { selectCanonicalInetTexts, type AuditEventRowToInsert, type ChainLink, type RowToAppend } from '@/db/queries/chain-entries';
+import { copyRowPrefix, type CopyRowFields } from '@/db/queries/audit-event-copy';
 import type { NewAuditEventRow } from '@/db/schema/audit-events';
-import { GENESIS_HASH, prepareEntryHash, type ChainedFields, type PositionedHash } from '@/lib/chain/entry-hash';
+import { GENESIS_HASH, prepareEntryHash, type CapturedMembers, type ChainedFields, type PositionedHash } from '@/lib/chain/entry-hash';
 
 /** A row ready to store except for its place in the chain (buildAuditRow's output). */
 export type UnchainedRow = Omit<NewAuditEventRow, 'seq' | 'prevHash' | 'hash'> & { id: string };
@@ -29,7 +30,7 @@ const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|
  * Rows with each address in PostgreSQL's own text form (`2001:DB8::1` -> `2001:db8::1`): what reads return,
  * so what the hash must cover. One round trip, only when a row has an address other than a plain IPv4 one.
  */
-export async function withCanonicalIps(tx: Tx, rows: UnchainedRow[]): Promise<UnchainedRow[]> {
+export async function withCanonicalIps(tx: DbOrTx, rows: UnchainedRow[]): Promise<UnchainedRow[]> {
   const raw = [...new Set(rows.map((r) => r.ip).filter((ip): ip is string => typeof ip === 'string' && !CANONICAL_IPV4.test(ip)))];
   if (raw.length === 0) return rows;
   const canon = await selectCanonicalInetTexts(tx, raw);
@@ -47,14 +48,13 @@ export function groupByOrg(rows: UnchainedRow[]): [string, UnchainedRow[]][] {
   return [...byOrg.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The stored form of every hashed column, with the defaults the table would apply. */
-export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string): ChainedFields {
+/** The stored form of every column but the chain's, with the defaults the table would apply (received_at: now). */
+export function toStoredFields(row: UnchainedRow): CopyRowFields {
   return {
     orgId: row.orgId,
     id: row.id,
-    seq,
-    prevHash,
     occurredAt: row.occurredAt,
+    receivedAt: row.receivedAt ?? new Date(),
     actorType: row.actorType,
     actorId: row.actorId ?? null,
     actorLabel: row.actorLabel,
@@ -79,32 +79,47 @@ export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string
   };
 }
 
-/** A row serialized for its hash except for its place in the chain (prepareRows), ready to link under the lock. */
-export type PreparedRow = { fields: ChainedFields; receivedAt?: Date; hashAt: PositionedHash };
+/** The stored form of every hashed column, with the defaults the table would apply. */
+export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string): ChainedFields {
+  const fields: Partial<CopyRowFields> = toStoredFields(row);
+  delete fields.receivedAt;
+  return { ...(fields as Omit<CopyRowFields, 'receivedAt'>), seq, prevHash };
+}
 
-/** The hashing work that does not depend on the chain head, done before taking its lock. Pure. */
+/**
+ * A row ready to append except for its place in the chain: its stored fields (received_at fixed), its hash
+ * prepared up to seq and prev_hash, and its COPY text up to seq (rendered from the same canonical JSON).
+ */
+export type PreparedRow = RowToAppend & { hashAt: PositionedHash };
+
+/** The work of an append that does not depend on the chain head, done before taking its lock. Pure but for the clock. */
 export function prepareRow(row: UnchainedRow): PreparedRow {
-  const fields = toChainedFields(row, 0, GENESIS_HASH);
-  return { fields, receivedAt: row.receivedAt, hashAt: prepareEntryHash(fields) };
+  const fields = toStoredFields(row);
+  const json: CapturedMembers = {};
+  // The hash's members never include received_at: passing the stored fields as they are is the same record.
+  const hashAt = prepareEntryHash(fields, json);
+  return { fields, hashAt, copyPrefix: copyRowPrefix(fields, json) };
 }
 
 export function prepareRows(rows: UnchainedRow[]): PreparedRow[] {
   return rows.map(prepareRow);
 }
 
-/** Links prepared rows (in the given order) onto `head`: the rest of one SHA-256 per row. Pure. */
-export function linkPrepared(prepared: PreparedRow[], head: ChainHead): { rows: AuditEventRowToInsert[]; head: ChainHead } {
+/** Places prepared rows (in the given order) after `head`: one short SHA-256 finish per row. Pure. */
+export function linkPrepared(prepared: readonly PreparedRow[], head: ChainHead): { links: ChainLink[]; head: ChainHead } {
   let { seq, hash } = head;
-  const linked = prepared.map(({ fields, receivedAt, hashAt }) => {
+  const links = prepared.map(({ hashAt }) => {
     const prevHash = hash;
     seq += 1;
     hash = hashAt(seq, prevHash);
-    return { ...fields, seq, prevHash, receivedAt, hash };
+    return { seq, prevHash, hash };
   });
-  return { rows: linked, head: { seq, hash } };
+  return { links, head: { seq, hash } };
 }
 
 /** Links rows (in the given order) onto `head` and returns the stored rows plus the new head. Pure. */
 export function linkRows(rows: UnchainedRow[], head: ChainHead): { rows: AuditEventRowToInsert[]; head: ChainHead } {
-  return linkPrepared(prepareRows(rows), head);
+  const prepared = prepareRows(rows);
+  const linked = linkPrepared(prepared, head);
+  return { rows: prepared.map((p, i) => ({ ...p.fields, ...linked.links[i]!, receivedAt: rows[i]!.receivedAt })), head: linked.head };
 }

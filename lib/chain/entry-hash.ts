@@ -76,8 +76,12 @@ export function computeEntryHash(row: ChainedFields): string {
 /** An entry's canonical form around the two values only known under the head lock: prev_hash, then seq. */
 type EntryTemplate = readonly [beforePrevHash: string, beforeSeq: string, afterSeq: string];
 
-/** canonicalEntry(row) with the values of prev_hash and seq left open. */
-function entryTemplate(row: Omit<ChainedFields, 'seq' | 'prevHash'>): EntryTemplate {
+/** The canonical JSON of members whose values are wanted again (the append's COPY reuses them for jsonb). */
+export type CapturedMembers = Partial<Record<'before' | 'after' | 'changes' | 'metadata', string>>;
+const CAPTURED = new Set(['before', 'after', 'changes', 'metadata']);
+
+/** canonicalEntry(row) with the values of prev_hash and seq left open; `capture` receives the JSON members' texts. */
+function entryTemplate(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): EntryTemplate {
   const parts: string[] = [];
   let out = '{';
   let emitted = false;
@@ -91,7 +95,9 @@ function entryTemplate(row: Omit<ChainedFields, 'seq' | 'prevHash'>): EntryTempl
       parts.push(out);
       out = '';
     } else {
-      out += canonicalize(value);
+      const json = canonicalize(value);
+      if (capture && CAPTURED.has(key)) capture[key as keyof CapturedMembers] = json;
+      out += json;
     }
   }
   parts.push(`${out}}`);
@@ -105,10 +111,11 @@ export type PositionedHash = (seq: number, prevHash: string) => string;
  * Does all of computeEntryHash's work that does not depend on the entry's place in the chain: serializing
  * it and hashing the bytes up to prev_hash's value (most of them: snapshots, changes and metadata sort first).
  * The returned function finishes a copy of that state, so under the chain-head lock an entry costs a few
- * hundred bytes of SHA-256. Equal to computeEntryHash({ ...row, seq, prevHash }).
+ * hundred bytes of SHA-256. Equal to computeEntryHash({ ...row, seq, prevHash }). `capture`, if given, receives the
+ * canonical JSON of before, after, changes and metadata.
  */
-export function prepareEntryHash(row: Omit<ChainedFields, 'seq' | 'prevHash'>): PositionedHash {
-  const [beforePrevHash, beforeSeq, afterSeq] = entryTemplate(row);
+export function prepareEntryHash(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): PositionedHash {
+  const [beforePrevHash, beforeSeq, afterSeq] = entryTemplate(row, capture);
   const head = createHash('sha256').update(beforePrevHash, 'utf8');
   return (seq, prevHash) =>
     head

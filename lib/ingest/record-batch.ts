@@ -1,10 +1,16 @@
 import type { Db, Tx } from '@/db/client';
-import { recordAuditEvents } from '@/lib/recording/record';
+import { prepareAuditEntries } from '@/lib/recording/record';
 import type { RequestContext } from '@/lib/recording/request-context';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
+import type { PreparedRow } from '@/lib/chain/append';
 import { uuidv7 } from '@/lib/ids';
 import type { IngestEvent } from './event-schema';
 import { claimEventKeys, claimRequestKey, saveRequestResponse, type StoredResponse } from '@/db/queries/idempotency-keys';
+import { appendPrepared } from '@/lib/recording/append';
+import { notifyAuditAppended } from '@/db/queries/audit-notify';
+import { commitInGroup } from './group-commit';
+
+export { IngestOutcomeUnknown } from './group-commit';
 import { IDEMPOTENCY_WINDOW_HOURS } from './limits';
 import { ingestAttribution, toAuditEntry } from './to-audit-entry';
 
@@ -15,88 +21,108 @@ export type IngestSuccessBody = { data: IngestResult[]; request_id: string };
 export type IngestOutcome =
   { kind: 'stored'; response: { status: 201; body: IngestSuccessBody } } | { kind: 'replayed'; response: StoredResponse } | { kind: 'key_reused' };
 
-type Prepared = { event: IngestEvent; id: string; occurredAt: Date };
+/** A validated batch with every row built, redacted, diffed and prepared for the chain: what the transaction still needs. */
+export type PreparedBatch = {
+  orgId: string;
+  requestId: string;
+  events: IngestEvent[];
+  ids: string[];
+  rows: PreparedRow[];
+  idempotency?: { key: string; bodyHash: string };
+};
 
 /** Ids of events whose key repeats one stored earlier or earlier in this same batch (first occurrence wins). */
-async function resolveDuplicates(tx: Tx, orgId: string, prepared: Prepared[]): Promise<Map<number, string>> {
+async function resolveDuplicates(tx: Tx, batch: PreparedBatch): Promise<Map<number, string>> {
   const firstByKey = new Map<string, string>();
   const duplicates = new Map<number, string>();
-  prepared.forEach((p, index) => {
-    const key = p.event.idempotency_key;
+  batch.events.forEach((event, index) => {
+    const key = event.idempotency_key;
     if (key === undefined) return;
     const first = firstByKey.get(key);
     if (first) duplicates.set(index, first);
-    else firstByKey.set(key, p.id);
+    else firstByKey.set(key, batch.ids[index]!);
   });
   if (firstByKey.size === 0) return duplicates;
-  const held = await claimEventKeys(tx, orgId, firstByKey, IDEMPOTENCY_WINDOW_HOURS);
-  prepared.forEach((p, index) => {
-    const key = p.event.idempotency_key;
+  // Keys of a batch merged earlier into this transaction are seen as held: a repeat across batches is a duplicate too.
+  const held = await claimEventKeys(tx, batch.orgId, firstByKey, IDEMPOTENCY_WINDOW_HOURS);
+  batch.events.forEach((event, index) => {
+    const key = event.idempotency_key;
     const earlier = key === undefined ? undefined : held.get(key);
     if (earlier) duplicates.set(index, earlier);
   });
   return duplicates;
 }
 
-async function storeBatch(tx: Tx, key: ApiKeyPrincipal, request: RequestContext, events: IngestEvent[], now: Date): Promise<IngestSuccessBody> {
-  const prepared = events.map((event) => {
-    const occurredAt = event.occurred_at ?? now;
-    return { event, occurredAt, id: uuidv7(occurredAt) };
-  });
-  const duplicates = await resolveDuplicates(tx, key.orgId, prepared);
-  const ingest = ingestAttribution(key, request);
-  const entries = prepared.filter((_, index) => !duplicates.has(index)).map((p) => ({ ...toAuditEntry(p.event, key, p), systemMetadata: { ingest } }));
-  await recordAuditEvents(tx, entries);
-  const data = prepared.map((p, index) => {
-    const earlier = duplicates.get(index);
-    return earlier ? { id: earlier, index, duplicate: true } : { id: p.id, index, duplicate: false };
-  });
-  return { data, request_id: request.requestId };
-}
-
 /**
- * The batch's transaction failed once its work was done: at COMMIT or after it (the connection lost with the
- * COMMIT sent, or its answer lost). Whether the batch was stored is unknown; the idempotency claim commits with
- * the events, so a retry with the same Idempotency-Key replays the stored result if it was.
+ * One batch's part of a group transaction: its Idempotency-Key claim (or replay), its event keys, its response
+ * saved for replays. Returns the outcome and the rows to append (none for a replay or a reused key).
  */
-export class IngestOutcomeUnknown extends Error {
-  constructor(cause: unknown) {
-    super('the ingest transaction failed at or after COMMIT', { cause });
-    this.name = 'IngestOutcomeUnknown';
-  }
-}
-
-/**
- * Stores a validated batch for the key's organization, all or nothing, in ONE transaction that also holds
- * the idempotency claims: a failed batch leaves no events and no keys behind. Throws IngestOutcomeUnknown
- * when the failure came at or after COMMIT; any other failure certainly rolled back. Tenancy: key.orgId only.
- */
-type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: IngestEvent[]; now: Date; idempotency?: { key: string; bodyHash: string } };
-
-export async function recordIngestBatch(db: Db, opts: BatchInput): Promise<IngestOutcome> {
-  let committing = false;
-  try {
-    return await db.transaction(async (tx) => {
-      const outcome = await storeOrReplay(tx, opts);
-      // Only COMMIT follows: from here on a failure may come after the batch was stored.
-      committing = true;
-      return outcome;
-    });
-  } catch (error) {
-    throw committing ? new IngestOutcomeUnknown(error) : error;
-  }
-}
-
-async function storeOrReplay(tx: Tx, { key, request, events, now, idempotency }: BatchInput): Promise<IngestOutcome> {
+async function claimBatch(tx: Tx, batch: PreparedBatch): Promise<{ outcome: IngestOutcome; rows: PreparedRow[] }> {
+  const { idempotency } = batch;
   if (idempotency) {
-    const claim = await claimRequestKey(tx, key.orgId, idempotency.key, idempotency.bodyHash, IDEMPOTENCY_WINDOW_HOURS);
+    const claim = await claimRequestKey(tx, batch.orgId, idempotency.key, idempotency.bodyHash, IDEMPOTENCY_WINDOW_HOURS);
     if (!claim.claimed) {
-      if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { kind: 'key_reused' };
-      return { kind: 'replayed', response: claim.response };
+      if (claim.requestHash !== idempotency.bodyHash || !claim.response) return { outcome: { kind: 'key_reused' }, rows: [] };
+      return { outcome: { kind: 'replayed', response: claim.response }, rows: [] };
     }
   }
-  const body = await storeBatch(tx, key, request, events, now);
-  const response = { status: 201 as const, body };
-  if (idempotency) await saveRequestResponse(tx, key.orgId, idempotency.key, response);
-  return { kind: 'stored', response };
+  const duplicates = await resolveDuplicates(tx, batch);
+  const data = batch.ids.map((id, index) => {
+    const earlier = duplicates.get(index);
+    return earlier ? { id: earlier, index, duplicate: true } : { id, index, duplicate: false };
+  });
+  const response = { status: 201 as const, body: { data, request_id: batch.requestId } };
+  // Saved before a later batch of the same group claims the same key: that one is then a replay, as it would be alone.
+  if (idempotency) await saveRequestResponse(tx, batch.orgId, idempotency.key, response);
+  return { outcome: { kind: 'stored', response }, rows: batch.rows.filter((_, index) => !duplicates.has(index)) };
+}
+
+/**
+ * Stores batches of ONE organization in the caller's transaction, in order: each batch's claims, then all their
+ * rows in one append (one chain-head lock, one COPY). Transaction: the caller's; it holds the idempotency claims
+ * too, so a rolled-back group leaves no events and no keys behind. Tenancy: every batch's orgId is `orgId`.
+ */
+export async function storeBatches(tx: Tx, orgId: string, batches: readonly PreparedBatch[]): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  const rows: PreparedRow[] = [];
+  for (const batch of batches) {
+    if (batch.orgId !== orgId) throw new Error('a group commit mixes organizations');
+    const claimed = await claimBatch(tx, batch);
+    outcomes.push(claimed.outcome);
+    rows.push(...claimed.rows);
+  }
+  const moved = await appendPrepared(tx, orgId, rows);
+  // One call per appending transaction (delivered at commit): the live tail's only signal (lib/live).
+  if (moved) await notifyAuditAppended(tx, [moved]);
+  return outcomes;
+}
+
+type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: IngestEvent[]; now: Date; idempotency?: { key: string; bodyHash: string } };
+
+/**
+ * Builds every row of a validated batch outside any transaction (ids, entries, redaction, diff, canonical form,
+ * most of each hash, COPY text); `db` is only asked for the text form of unusual addresses. received_at is the
+ * request's arrival. Tenancy: key.orgId only.
+ */
+export async function prepareIngestBatch(db: Db, { key, request, events, now, idempotency }: BatchInput): Promise<PreparedBatch> {
+  const ingest = ingestAttribution(key, request);
+  const ids: string[] = [];
+  const entries = events.map((event) => {
+    const occurredAt = event.occurred_at ?? now;
+    const id = uuidv7(occurredAt);
+    ids.push(id);
+    return { ...toAuditEntry(event, key, { id, occurredAt }), systemMetadata: { ingest }, receivedAt: now };
+  });
+  const rows = await prepareAuditEntries(db, entries);
+  return { orgId: key.orgId, requestId: request.requestId, events, ids, rows, idempotency };
+}
+
+/**
+ * Stores a validated batch for the key's organization, all or nothing. Concurrent batches of one organization
+ * in this process are committed together (group-commit.ts): one transaction, one lock, one COPY, one commit;
+ * each is answered once that commit is durable, and one that fails fails alone. Throws IngestOutcomeUnknown when
+ * the failure came at or after COMMIT; any other failure certainly rolled back. Tenancy: key.orgId only.
+ */
+export async function recordIngestBatch(db: Db, opts: BatchInput): Promise<IngestOutcome> {
+  return commitInGroup(db, await prepareIngestBatch(db, opts), storeBatches);
 }

@@ -10,8 +10,36 @@ function isScalarArray(v: unknown[]): boolean {
   return v.every((x) => x === null || typeof x !== 'object');
 }
 
+/** A scalar as JSON.stringify(canonical(v)) would write it: undefined and non-finite numbers read as null. */
+function scalar(v: unknown): unknown {
+  return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
+}
+
+/** Own enumerable keys whose value is not undefined (canonical leaves the others out). */
+function definedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  return keys.some((k) => o[k] === undefined) ? keys.filter((k) => o[k] !== undefined) : keys;
+}
+
+/**
+ * JSON.stringify(canonical(a)) === JSON.stringify(canonical(b)), without building either string: diffing calls
+ * this at every level of a snapshot, so serializing there cost more than everything else an entry needs.
+ */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const keys = definedKeys(a);
+    if (keys.length !== definedKeys(b).length) return false;
+    for (const k of keys) if (b[k] === undefined || !same(a[k], b[k])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || isPlainObject(b)) return false;
+  return scalar(a) === scalar(b);
 }
 
 /** Key-sorted copy, so equality and display don't depend on key order. */

@@ -3,9 +3,9 @@ import type { Db, DbOrTx, Tx } from '@/db/client';
 import type { FieldChange } from '@/db/schema/audit-events';
 import { uuidv7 } from '@/lib/ids';
 import { getSettings } from '@/lib/settings';
-import { insertChainedRows } from '@/db/queries/chain-entries';
 import { notifyAuditAppended, type AuditAppended } from '@/db/queries/audit-notify';
-import { groupByOrg, linkPrepared, lockChainHead, prepareRow, withCanonicalIps, type PreparedRow, type UnchainedRow } from '@/lib/chain/append';
+import { groupByOrg, prepareRow, withCanonicalIps, type PreparedRow, type UnchainedRow } from '@/lib/chain/append';
+import { appendPrepared } from '@/lib/recording/append';
 import { changedFieldPaths, diffSnapshots } from '@/lib/recording/diff';
 import { createRedactor, type Redactor } from '@/lib/recording/redact';
 import type { ActorType, Result, Source } from '@/db/vocabulary/audit';
@@ -106,22 +106,30 @@ function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
 }
 
 /**
- * The one place rows enter audit_events: each organization's chain head is locked until the transaction
- * ends, rows get the next seq numbers and their hashes in order, then they are stored and the head moves to
- * the last one. Per organization that is two round trips (lock, insert + head), plus one for unusual addresses.
+ * Rows of any organizations appended in the caller's transaction: per organization (in id order, so concurrent
+ * writers lock heads in one order) the prepared rows go through appendPrepared. All the per-row work happens
+ * before any lock is taken: a concurrent writer to the organization waits only for the store itself.
  */
 async function appendRows(tx: Tx, rows: UnchainedRow[]): Promise<void> {
-  // Serialized before any lock is taken: a concurrent writer to the organization waits only for the insert.
   const groups: [string, PreparedRow[]][] = [];
   for (const [orgId, orgRows] of groupByOrg(await withCanonicalIps(tx, rows))) groups.push([orgId, await mapInSlices(orgRows, prepareRow)]);
   const heads: AuditAppended[] = [];
   for (const [orgId, prepared] of groups) {
-    const linked = linkPrepared(prepared, await lockChainHead(tx, orgId));
-    await insertChainedRows(tx, orgId, linked);
-    heads.push({ orgId, seq: linked.head.seq });
+    const moved = await appendPrepared(tx, orgId, prepared);
+    if (moved) heads.push(moved);
   }
   // One call per appending transaction (delivered at commit): the live tail's only signal (lib/live).
   await notifyAuditAppended(tx, heads);
+}
+
+/**
+ * Entries built, redacted, diffed and prepared for the chain (prepareRow) in array order, outside any
+ * transaction: `db` is only asked for the text form of unusual addresses. For callers that append later
+ * (the ingest's group commit), each row then costs one short hash finish and its COPY line under the lock.
+ */
+export async function prepareAuditEntries(db: DbOrTx, entries: AuditEntry[]): Promise<PreparedRow[]> {
+  const rows = await withCanonicalIps(db, await mapInSlices(entries, (e) => buildAuditRow(e)));
+  return mapInSlices(rows, prepareRow);
 }
 
 /**

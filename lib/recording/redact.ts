@@ -29,16 +29,27 @@ export type Redactor = { isSensitive(key: string): boolean; value<T>(v: T): T; c
  */
 export function createRedactor(extra: readonly string[] = []): Redactor {
   const needles = [...DEFAULT_REDACT_FIELDS, ...extra].map(normalize).filter(Boolean);
+  // Keys repeat across entries (every snapshot of a kind has the same ones): each is judged once.
+  const judged = new Map<string, boolean>();
   const isSensitive = (key: string) => {
-    const k = normalize(key);
-    return needles.some((n) => k.includes(n));
+    let sensitive = judged.get(key);
+    if (sensitive === undefined) {
+      const k = normalize(key);
+      sensitive = needles.some((n) => k.includes(n));
+      if (judged.size >= 10_000) judged.clear();
+      judged.set(key, sensitive);
+    }
+    return sensitive;
   };
   const mask = (v: unknown) => (v === null || v === undefined ? v : REDACTED);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) out[k] = isSensitive(k) ? mask(inner) : walk(inner);
+      for (const k of Object.keys(v)) {
+        const inner = (v as Record<string, unknown>)[k];
+        out[k] = isSensitive(k) ? mask(inner) : walk(inner);
+      }
       return out;
     }
     return v;

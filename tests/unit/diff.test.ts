@@ -24,4 +24,22 @@ describe('diffSnapshots', () => {
     expect(diffSnapshots({ a: 1 }, null)).toEqual([{ path: 'a', before: 1, after: null }]);
     expect(diffSnapshots({ a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } })).toEqual([]);
   });
+
+  it('compares values as their canonical JSON: key order, absent and undefined members, undefined in arrays', () => {
+    const equal: [unknown, unknown][] = [
+      [{ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 }],
+      [{ a: 1, gone: undefined }, { a: 1 }],
+      [{ list: [{ x: 1 }, undefined] }, { list: [{ x: 1 }, null] }],
+      [{ n: Number.NaN }, { n: null }],
+    ];
+    for (const [before, after] of equal) expect(diffSnapshots(before, after)).toEqual([]);
+    const changed: [unknown, unknown, string[]][] = [
+      [{ a: [1, 2] }, { a: [2, 1] }, ['a']],
+      [{ a: { x: 1 } }, { a: [{ x: 1 }] }, ['a']],
+      [{ a: 1 }, { a: '1' }, ['a']],
+      [{ a: { x: 1, y: undefined } }, { a: { x: 1, y: 0 } }, ['a.y']],
+      [{ a: [{ x: 1 }] }, { a: [{ x: 1 }, { x: 2 }] }, ['a.1']],
+    ];
+    for (const [before, after, paths] of changed) expect(diffSnapshots(before, after).map((c) => c.path)).toEqual(paths);
+  });
 });

@@ -1,0 +1,78 @@
+import type { AuditEventRow } from '@/db/schema/audit-events';
+
+/**
+ * audit_events rows in COPY's text format, for the append's `COPY … FROM STDIN` on a server (chain-entries.ts).
+ * A row is rendered before the chain-head lock without its place in the chain (the prefix); under the lock only
+ * seq, prev_hash and hash are appended. Values go in as the JSON path stores them: jsonb from JSON text, text[]
+ * as an array literal, timestamps as ISO 8601 UTC.
+ */
+
+/** A row to store, all but its place in the chain. */
+export type CopyRowFields = Omit<AuditEventRow, 'seq' | 'prevHash' | 'hash'>;
+
+// In the order the prefix writes them; the chain's three columns come last.
+const PREFIX_COLUMNS = [
+  'org_id',
+  'id',
+  'occurred_at',
+  'received_at',
+  'actor_type',
+  'actor_id',
+  'actor_label',
+  'source',
+  'ip',
+  'user_agent',
+  'request_id',
+  'action',
+  'object_type',
+  'object_id',
+  'object_label',
+  'module',
+  'project',
+  'message',
+  'result',
+  'error_message',
+  'before',
+  'after',
+  'changes',
+  'changed_fields',
+  'metadata',
+] as const;
+
+const COLUMN_LIST = [...PREFIX_COLUMNS, 'seq', 'prev_hash', 'hash'].map((c) => `"${c}"`).join(', ');
+/** The append's statement on a server: every column, the chain's last. */
+export const AUDIT_EVENTS_COPY_STATEMENT = `copy audit_events (${COLUMN_LIST}) from stdin`;
+/** The same on PGlite, which reads the text from the Blob handed to the query as the file /dev/blob. */
+export const AUDIT_EVENTS_COPY_BLOB_STATEMENT = `copy audit_events (${COLUMN_LIST}) from '/dev/blob'`;
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** COPY text escaping: backslash, tab, newline and carriage return (NUL never reaches here: validation and storable.ts). */
+function escapeText(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+}
+
+const text = (v: string | null | undefined) => (v === null || v === undefined ? '\\N' : escapeText(v));
+const json = (v: unknown) => (v === null || v === undefined ? '\\N' : escapeText(JSON.stringify(v)));
+const ARRAY_ITEM_ESCAPE = /["\\]/g;
+const arrayLiteral = (items: readonly string[]) => `{${items.map((s) => `"${s.replace(ARRAY_ITEM_ESCAPE, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/**
+ * The row's COPY text up to (and with the tab before) seq: everything but its place in the chain. `jsonTexts`
+ * may hand over JSON already serialized (the hash's canonical form is valid JSON for jsonb). Pure.
+ */
+export function copyRowPrefix(r: CopyRowFields, jsonTexts?: { before?: string; after?: string; changes?: string; metadata?: string }): string {
+  const j = (given: string | undefined, v: unknown) => (given === undefined ? json(v) : v === null || v === undefined ? '\\N' : escapeText(given));
+  return (
+    `${r.orgId}\t${r.id}\t${r.occurredAt.toISOString()}\t${r.receivedAt.toISOString()}\t${r.actorType}\t${text(r.actorId)}\t` +
+    `${escapeText(r.actorLabel)}\t${r.source}\t${text(r.ip)}\t${text(r.userAgent)}\t${text(r.requestId)}\t${escapeText(r.action)}\t` +
+    `${escapeText(r.objectType)}\t${text(r.objectId)}\t${text(r.objectLabel)}\t${text(r.module)}\t${text(r.project)}\t` +
+    `${escapeText(r.message)}\t${r.result}\t${text(r.errorMessage)}\t${j(jsonTexts?.before, r.before)}\t${j(jsonTexts?.after, r.after)}\t` +
+    `${j(jsonTexts?.changes, r.changes)}\t${escapeText(arrayLiteral(r.changedFields))}\t${j(jsonTexts?.metadata, r.metadata)}\t`
+  );
+}
+
+/** A whole COPY line: the prefix plus the row's place in the chain. Pure. */
+export function copyRowLine(prefix: string, seq: number, prevHash: string, hash: string): string {
+  return `${prefix}${seq}\t${prevHash}\t${hash}\n`;
+}
