@@ -27,7 +27,10 @@ describe('diffSnapshots', () => {
 
   it('compares values as their canonical JSON: key order, absent and undefined members, undefined in arrays', () => {
     const equal: [unknown, unknown][] = [
-      [{ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 }],
+      [
+        { a: 1, b: { c: [1, { d: 2, e: 3 }] } },
+        { b: { c: [1, { e: 3, d: 2 }] }, a: 1 },
+      ],
       [{ a: 1, gone: undefined }, { a: 1 }],
       [{ list: [{ x: 1 }, undefined] }, { list: [{ x: 1 }, null] }],
       [{ n: Number.NaN }, { n: null }],
