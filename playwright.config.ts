@@ -49,6 +49,8 @@ export default defineConfig({
       SEED_EVENTS: '3000',
       DATABASE_URL: '',
       AUDIT_RETENTION_MIN_DAYS: '180',
+      // tests/e2e/streams.spec.ts delivers to a webhook receiver on loopback.
+      STREAM_ALLOW_PRIVATE_ADDRESSES: 'true',
       // tests/e2e/streams.spec.ts makes its receiver fail for a while: retry within seconds, not minutes.
       STREAM_RETRY_MAX_SECONDS: '2',
       STREAM_TIMEOUT_SECONDS: '5',

@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // Test receivers (webhook, HEC, Datadog, rsyslog) listen on loopback, which destinations may not reach by default.
+    env: { STREAM_ALLOW_PRIVATE_ADDRESSES: 'true' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration files each open their own databases; two at a time suits a 2-core machine.

@@ -22,6 +22,9 @@ import { memberships, organizations, users } from '@/db/schema';
 import { startWebhookReceiver, TEST_CA_PEM } from '../tests/support/webhook-receiver';
 import { createBenchDatabase } from './lib/bench-db';
 
+// The receiver is on loopback, which destinations may not reach by default (read lazily, so set before the first send).
+process.env.STREAM_ALLOW_PRIVATE_ADDRESSES ??= 'true';
+
 const { values: args } = parseArgs({
   options: {
     db: { type: 'string', default: 'server' },

@@ -36,6 +36,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env) {
     streamSecretKey: env.STREAM_SECRET_KEY?.trim() || undefined,
     // Whether this server process runs the log-stream delivery loop (several instances may: leases share the work).
     streamDelivery: parseBoolean(env.STREAM_DELIVERY, true, 'STREAM_DELIVERY'),
+    // Whether destinations may be on loopback, private, link-local or reserved addresses (off: no request forgery into the deployment's network).
+    streamAllowPrivateAddresses: parseBoolean(env.STREAM_ALLOW_PRIVATE_ADDRESSES, false, 'STREAM_ALLOW_PRIVATE_ADDRESSES'),
     // Entries per delivered batch (1-1000).
     streamBatchSize: parseRange(env.STREAM_BATCH_SIZE, 100, 'STREAM_BATCH_SIZE', 1, 1000),
     // Seconds a receiver has to answer one batch before the attempt counts as failed.

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { assertAllowedHost, guardedLookup } from './address-guard';
 import { DeliveryError } from './sink';
 
 /** Longest part of a receiver's error answer kept for the Streams screen. */
@@ -19,6 +20,11 @@ export function retryableStatus(status: number): boolean {
 export function postOnce(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, ca?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
+    try {
+      assertAllowedHost('webhook', target.hostname);
+    } catch (refused) {
+      return reject(refused);
+    }
     const client = target.protocol === 'https:' ? https : http;
     const payload = Buffer.from(body, 'utf8');
     const req = client.request(
@@ -27,6 +33,7 @@ export function postOnce(url: string, headers: Record<string, string>, body: str
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': String(payload.length), 'user-agent': 'audit-log-streams/1', ...headers },
         signal,
+        lookup: guardedLookup('webhook'),
         ...(ca && target.protocol === 'https:' ? { ca: [...tls.rootCertificates, ca] } : {}),
       },
       (res) => {
@@ -46,7 +53,8 @@ export function postOnce(url: string, headers: Record<string, string>, body: str
       },
     );
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (signal.aborted) reject(new DeliveryError('timed out waiting for the receiver', true));
+      if (e instanceof DeliveryError) reject(e);
+      else if (signal.aborted) reject(new DeliveryError('timed out waiting for the receiver', true));
       else reject(new DeliveryError(`${e.code ? `${e.code}: ` : ''}${e.message}`, true));
     });
     req.end(payload);

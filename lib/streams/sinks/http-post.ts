@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
+import { assertAllowedHost, guardedLookup } from '@/lib/streams/address-guard';
 import { DeliveryError } from '@/lib/streams/sink';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -78,22 +79,31 @@ export function createHttpPoster(receiver: string, target: { url: string; caCert
   function postOnce(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(new DeliveryError(`${receiver}: timed out before sending`, true));
-      const req = request(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (kept < MAX_ERROR_BODY) chunks.push(chunk);
-          kept += chunk.length;
-        });
-        res.on('error', (error) => reject(networkError(receiver, error, signal)));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve();
-          const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(kept, MAX_ERROR_BODY));
-          const retryAfter = res.headers['retry-after'];
-          reject(errorForStatus(receiver, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
-        });
-      });
+      try {
+        assertAllowedHost(receiver, url.hostname);
+      } catch (refused) {
+        return reject(refused);
+      }
+      const req = request(
+        url,
+        { method: 'POST', agent, signal, lookup: guardedLookup(receiver), headers: { ...headers, 'content-length': String(body.length) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let kept = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (kept < MAX_ERROR_BODY) chunks.push(chunk);
+            kept += chunk.length;
+          });
+          res.on('error', (error) => reject(networkError(receiver, error, signal)));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(kept, MAX_ERROR_BODY));
+            const retryAfter = res.headers['retry-after'];
+            reject(errorForStatus(receiver, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+          });
+        },
+      );
       req.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code;
         if (req.reusedSocket && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE')) reject(new StaleConnection());
@@ -109,6 +119,7 @@ export function createHttpPoster(receiver: string, target: { url: string; caCert
 class StaleConnection extends Error {}
 
 function networkError(receiver: string, error: Error, signal: AbortSignal): DeliveryError {
+  if (error instanceof DeliveryError) return error;
   if (signal.aborted) return new DeliveryError(`${receiver}: timed out`, true);
   const code = (error as NodeJS.ErrnoException).code;
   return new DeliveryError(`${receiver}: ${code ? `${code} ` : ''}${error.message}`, true);

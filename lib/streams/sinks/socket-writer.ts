@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { assertAllowedHost, guardedLookup } from '@/lib/streams/address-guard';
 import { DeliveryError } from '@/lib/streams/sink';
 
 export type SocketTarget = {
@@ -35,11 +36,18 @@ export function createSocketWriter(label: string, target: SocketTarget): SocketW
 
   function open(signal: AbortSignal): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
+      try {
+        assertAllowedHost(label, target.host);
+      } catch (refused) {
+        return reject(refused);
+      }
       const t = target.tls;
+      const lookup = guardedLookup(label);
       const s = t
         ? tls.connect({
             host: target.host,
             port: target.port,
+            lookup,
             ca: t.ca,
             cert: t.cert,
             key: t.key,
@@ -47,7 +55,7 @@ export function createSocketWriter(label: string, target: SocketTarget): SocketW
             // SNI and the name checked against the certificate; an IP address is checked against the certificate's IP SANs.
             ...(t.serverName ? { servername: t.serverName } : net.isIP(target.host) ? {} : { servername: target.host }),
           })
-        : net.connect({ host: target.host, port: target.port });
+        : net.connect({ host: target.host, port: target.port, lookup });
       const fail = (error: Error) => {
         signal.removeEventListener('abort', onAbort);
         s.destroy();
@@ -55,7 +63,9 @@ export function createSocketWriter(label: string, target: SocketTarget): SocketW
       };
       const onAbort = () => fail(new DeliveryError(`${label}: timed out connecting to ${target.host}:${target.port}`, true));
       signal.addEventListener('abort', onAbort, { once: true });
-      s.once('error', (error) => fail(new DeliveryError(`${label}: cannot connect to ${target.host}:${target.port}: ${error.message}`, true)));
+      s.once('error', (error) =>
+        fail(error instanceof DeliveryError ? error : new DeliveryError(`${label}: cannot connect to ${target.host}:${target.port}: ${error.message}`, true)),
+      );
       s.once(t ? 'secureConnect' : 'connect', () => {
         signal.removeEventListener('abort', onAbort);
         s.removeAllListeners('error');
