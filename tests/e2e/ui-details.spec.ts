@@ -8,10 +8,11 @@ const actorLabels = (page: Page) =>
   page.locator('tr[data-event-id] td:nth-child(2) span[title]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
 
 test('sorting by user ignores case: "alice…" comes before "CI deploy key" and "System scheduler"', async ({ page }) => {
-  // Four days of the demo (about 130 events) on one page: people, keys and the scheduler all act in them.
+  // Four days of the demo narrowed to three actors (other specs add events of their own to these days), on one page.
   const to = new Date();
   const from = new Date(to.getTime() - 4 * 86_400_000);
-  await signInAt(page, `/audit?from=${from.toISOString()}&to=${to.toISOString()}&sort=actor.asc&size=200`, 'bob@acme.test');
+  const actors = ['System scheduler', 'alice@acme.test', 'CI deploy key'].map((a) => `actor=${encodeURIComponent(a)}`).join('&');
+  await signInAt(page, `/audit?from=${from.toISOString()}&to=${to.toISOString()}&${actors}&sort=actor.asc&size=200`, 'bob@acme.test');
   await visibleEventIds(page);
   const labels = await actorLabels(page);
   const distinct = [...new Set(labels)];
@@ -19,8 +20,7 @@ test('sorting by user ignores case: "alice…" comes before "CI deploy key" and 
   expect(distinct.some((l) => /^[A-Z]/.test(l))).toBe(true);
   expect(distinct.some((l) => /^[a-z]/.test(l))).toBe(true);
   expect(distinct).toEqual([...distinct].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
-  expect(distinct.indexOf('alice@acme.test')).toBeLessThan(distinct.indexOf('CI deploy key'));
-  expect(distinct.indexOf('CI deploy key')).toBeLessThan(distinct.indexOf('System scheduler'));
+  expect(distinct).toEqual(['alice@acme.test', 'CI deploy key', 'System scheduler']);
 });
 
 test('the Columns menu adds module, changes and before/after as table columns', async ({ page }) => {

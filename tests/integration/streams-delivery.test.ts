@@ -12,6 +12,7 @@ import { recordAuditEvents } from '@/lib/recording/record';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { addWebhook, drain, seqsAfter, streamEntries, TEST_LOOP, testLoop } from './streams-helpers';
 import { createStreamLoop } from '@/lib/streams/delivery-loop';
+import { applyRetention } from '@/lib/lifecycle/retention';
 
 describeEachDatabase('log streams: webhook delivery', (ctx) => {
   let receiver: WebhookReceiver;
@@ -145,10 +146,10 @@ describeEachDatabase('log streams: webhook delivery', (ctx) => {
     const owner = await actingAs(ctx.db, 'replay@streams.test', 'admin');
     await insertEvents(ctx.db, owner.org.orgId, 10);
     const dest = await addWebhook(ctx.db, owner, receiver.url, { name: 'R' });
-    await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('audit.retention', 'on', true)`);
-      await tx.execute(sql`delete from audit_events where org_id = ${owner.org.orgId} and seq <= 4`);
-    });
+    // Retention as it runs: a year's period ends just after the fourth entry (00:00:03Z), so #1-#4 go.
+    const cutoff = Date.parse('2026-11-01T00:00:04Z');
+    const removedByRetention = await applyRetention(ctx.db, owner.org.orgId, new Date(cutoff + 365 * 86_400_000), { minDays: 365 });
+    expect(removedByRetention).toMatchObject({ removed: 4 });
     const removed = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '#3' });
     expect(!removed.ok && removed.error).toBe('Entries before #5 were removed by retention; replay from #5 or later.');
     const kept = await executeAudited(ctx.db, replayStreamOperation, owner, { destinationId: dest.id, from: '#5' });
