@@ -1,36 +1,8 @@
 /** COPY … FROM STDIN (format csv) lines for audit_events (the bench loader's templates). */
+import { AUDIT_EVENT_COPY_COLUMNS } from '@/db/queries/audit-event-copy';
 import type { AuditEventRowToInsert } from '@/db/queries/chain-entries';
 
-export const COPY_COLUMNS = [
-  'org_id',
-  'id',
-  'occurred_at',
-  'received_at',
-  'actor_type',
-  'actor_id',
-  'actor_label',
-  'source',
-  'ip',
-  'user_agent',
-  'request_id',
-  'action',
-  'object_type',
-  'object_id',
-  'object_label',
-  'module',
-  'project',
-  'message',
-  'result',
-  'error_message',
-  'before',
-  'after',
-  'changes',
-  'changed_fields',
-  'metadata',
-  'seq',
-  'prev_hash',
-  'hash',
-] as const;
+export const COPY_COLUMNS = AUDIT_EVENT_COPY_COLUMNS;
 
 /** One CSV field: NULL is an unquoted empty field, every value is quoted. */
 function field(v: unknown): string {

@@ -3,6 +3,7 @@
  * the same events as COPY text rows for the raw-SQL yardstick.
  */
 import type { AuditEventRowToInsert } from '@/db/queries/chain-entries';
+import { AUDIT_EVENT_COPY_COLUMNS } from '@/db/queries/audit-event-copy';
 
 const PROJECTS = ['payments', 'storefront', 'data-platform', 'internal-tools'] as const;
 const AGENTS = [
@@ -73,8 +74,7 @@ const cell = (v: unknown): string => {
 const arrayLiteral = (items: string[]) => `{${items.map((s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
 /** The column list of the COPY yardstick, in the order copyLine writes them. */
-export const COPY_COLUMNS =
-  'org_id, id, occurred_at, received_at, actor_type, actor_id, actor_label, source, ip, user_agent, request_id, action, object_type, object_id, object_label, module, project, message, result, error_message, before, after, changes, changed_fields, metadata, seq, prev_hash, hash';
+export const COPY_COLUMNS = AUDIT_EVENT_COPY_COLUMNS.join(', ');
 
 /** One stored row (already chained) as a line of COPY text. */
 export function copyLine(r: AuditEventRowToInsert, receivedAt: Date): string {

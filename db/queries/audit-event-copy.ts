@@ -39,7 +39,9 @@ const PREFIX_COLUMNS = [
   'metadata',
 ] as const;
 
-const COLUMN_LIST = [...PREFIX_COLUMNS, 'seq', 'prev_hash', 'hash'].map((c) => `"${c}"`).join(', ');
+/** Every column a COPY into audit_events writes, in COPY text order (the bench's yardsticks use the same list). */
+export const AUDIT_EVENT_COPY_COLUMNS = [...PREFIX_COLUMNS, 'seq', 'prev_hash', 'hash'] as const;
+const COLUMN_LIST = AUDIT_EVENT_COPY_COLUMNS.map((c) => `"${c}"`).join(', ');
 /** The append's statement on a server: every column, the chain's last. */
 export const AUDIT_EVENTS_COPY_STATEMENT = `copy audit_events (${COLUMN_LIST}) from stdin`;
 /** The same on PGlite, which reads the text from the Blob handed to the query as the file /dev/blob. */

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { computeEntryHash, type ChainedFields } from '@/lib/chain/entry-hash';
+import { computeEntryHash } from '@/lib/chain/entry-hash';
+import { chainedFieldsOf } from '@/lib/chain/public-record';
 import { leafHash, verifyInclusion } from '@/lib/chain/merkle';
 import { openNote, parseCheckpointText, parseVerifierKey } from '@/lib/chain/signed-note';
 
@@ -31,38 +32,6 @@ type Proof = {
 };
 
 export type ExportCheck = { ok: boolean; rows: number; proven: number; problems: string[]; notes: string[] };
-
-/** The hashed fields of an exported record (lib/exports/jsonl-writer.ts's shape) as the chain covers them. */
-export function chainedFieldsOf(r: JsonRecord): ChainedFields {
-  return {
-    orgId: r.org_id,
-    id: r.id,
-    seq: r.seq,
-    prevHash: r.prev_hash,
-    occurredAt: new Date(r.occurred_at as string),
-    actorType: r.actor.type,
-    actorId: r.actor.id,
-    actorLabel: r.actor.label,
-    source: r.source,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    requestId: r.request_id,
-    action: r.action,
-    objectType: r.object.type,
-    objectId: r.object.id,
-    objectLabel: r.object.label,
-    module: r.module,
-    project: r.project,
-    message: r.message,
-    result: r.result,
-    errorMessage: r.error_message,
-    before: r.before,
-    after: r.after,
-    changes: r.changes,
-    changedFields: r.changed_fields,
-    metadata: r.metadata,
-  } as ChainedFields;
-}
 
 /** The key to trust: a note verifier key ("name+id+key") or an Ed25519 public key PEM. */
 function keyOf(key: string): { name: string | null; publicKey: KeyObject } {

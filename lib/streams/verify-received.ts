@@ -1,5 +1,5 @@
 import { computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
-import { chainedFieldsOf } from './stream-event';
+import { chainedFieldsOf } from '@/lib/chain/public-record';
 
 type Event = Record<string, unknown> & { seq: number; hash: string; prev_hash: string };
 type Window = { after: number; through: number };
