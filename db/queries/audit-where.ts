@@ -8,8 +8,22 @@ export type QueryFilters = FilterValues & { from: Date | null; to: Date | null }
 
 const t = auditEvents;
 
-/** The free-text haystack; identical to the expression of audit_events_search_trgm_idx (migration 0004). */
-export const searchExpression = sql`(${t.message} || ' ' || ${t.actorLabel} || ' ' || coalesce(${t.objectLabel}, '') || ' ' || coalesce(${t.objectId}, '') || ' ' || ${t.metadata}::text)`;
+const searchColumns = sql`${t.message}, ${t.actorLabel}, ${t.objectLabel}, ${t.objectId}, ${t.metadata}`;
+
+/** The free-text haystack (message, actor, object label/id, metadata): one SQL definition, drizzle/0017. */
+export const searchExpression = sql`audit_search_haystack(${searchColumns})`;
+
+/** The haystack's words: exactly the expression of audit_events_search_words_idx (drizzle/0017), so the index serves it. */
+const searchDocument = sql`audit_search_document(${searchColumns})`;
+
+/**
+ * One free-text term: the word index narrows to events holding the term's words (the last one as a prefix), the
+ * ILIKE recheck keeps exactly the events where the term occurs as typed. A term is found where it starts at the
+ * beginning of a word ("custo", "customer.ex"), not in the middle of one ("stomer"): a word-prefix search.
+ */
+function textCondition(term: string): SQL {
+  return sql`(${searchExpression} ilike ${`%${escapeLike(term)}%`} and ${searchDocument} @@ audit_search_query(${term}))`;
+}
 
 /** `%` and `_` are wildcards in LIKE: a search for "100%" means the text "100%". */
 export function escapeLike(term: string): string {
@@ -66,7 +80,7 @@ export function buildAuditWhere(orgId: string, q: QueryFilters): SQL {
         parts.push(sql`${column} && ${sql`array[${list(include)}]::text[]`}`);
         break;
       case 'text':
-        for (const term of include) parts.push(sql`${column} ilike ${`%${escapeLike(term)}%`}`);
+        for (const term of include) parts.push(textCondition(term));
         break;
     }
   }

@@ -1,0 +1,61 @@
+-- Hand-written: free text through a word index instead of pg_trgm (README "Searching"). The trigram GIN cost ~45 us
+-- of server CPU per inserted row (~40% of a 1,000-row insert); this word index costs less (figures in
+-- bench/RESULTS.md). A search term finds the events where it occurs starting at the beginning of a word (word-prefix
+-- search): "customer.ex" and "custo" find "alice@customer.example", "stomer" no longer does.
+--
+-- The haystack the search reads: the one definition, used by the ILIKE recheck (db/queries/audit-where.ts) and by the
+-- document below, so the index and the recheck always read the same text.
+CREATE OR REPLACE FUNCTION audit_search_haystack(message text, actor_label text, object_label text, object_id text, metadata jsonb)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN message || ' ' || actor_label || ' ' || coalesce(object_label, '') || ' ' || coalesce(object_id, '') || ' ' || metadata::text;
+--> statement-breakpoint
+-- Text -> its words, lower-cased, for the document and for a search term alike (one normalisation, so a term's words
+-- are the document's words). A word is a run of anything but ASCII punctuation/space/control characters and the
+-- listed Unicode punctuation, spaces and symbols: "alice@customer.example" -> alice, customer, example;
+-- "member.role_changed" -> member, role, changed; "10.0.0.1" -> 10, 0, 0, 1. CJK characters and emoji are one word
+-- each (CJK is written without spaces, so "京都" is found inside "東京都"). The ranges are spelled out instead of
+-- [[:alnum:]] so the words do not depend on the database's locale (PGlite runs in C, the server in C.UTF-8).
+-- A lexeme may not pass 2,047 bytes and an insert must never fail on a long word: in a text of 1,024 bytes or more
+-- words are cut to 64 characters (in a shorter one no word can reach the limit, even lower-cased: the
+-- cut costs a subquery, skipped for most rows).
+CREATE OR REPLACE FUNCTION audit_search_words(doc text)
+RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN (
+  SELECT CASE WHEN octet_length(doc) < 1024 THEN split.words ELSE ARRAY(SELECT left(w, 64) FROM unnest(split.words) AS w) END
+  FROM (SELECT array_remove(regexp_split_to_array(
+    lower(regexp_replace(doc, '[\u2600-\u27bf\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U0001f000-\U0001faff\U00020000-\U0003134f]', ' \& ', 'g')),
+    '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u0080-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2190-\u25ff\u27c0-\u2bff\u3000-\u303f\ufe00-\ufe0f\ufe30-\ufe4f\ufeff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\ufff0-\uffff]+'
+  ), '') AS words) AS split
+);
+--> statement-breakpoint
+-- The indexed document: the haystack's words, without positions (the ILIKE recheck checks adjacency and order).
+CREATE OR REPLACE FUNCTION audit_search_document(message text, actor_label text, object_label text, object_id text, metadata jsonb)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN array_to_tsvector(audit_search_words(audit_search_haystack(message, actor_label, object_label, object_id, metadata)));
+--> statement-breakpoint
+-- A search term -> the words every match must hold: each word exactly, except a prefix for the last one when the term
+-- ends inside it ("alice@cust" -> 'alice' & 'cust':*), and a word of 64 characters or more by its first 64 as a
+-- prefix (which finds it whether the document's copy was cut or not). A term with no words ("%", "--") gets a query
+-- every document matches, so the ILIKE recheck alone decides (a scan of the organization's rows in the time range).
+-- "closed": appending a letter adds a word, so the term ends in punctuation and its last word is whole.
+CREATE OR REPLACE FUNCTION audit_search_query(term text)
+RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN coalesce(
+  (SELECT string_agg(
+            format('''%s''', left(w.word, 64))
+              || CASE WHEN (w.n = cardinality(t.words) AND NOT t.closed) OR char_length(w.word) >= 64 THEN ':*' ELSE '' END,
+            ' & ' ORDER BY w.n)::tsquery
+   FROM (SELECT audit_search_words(term) AS words,
+                cardinality(audit_search_words(term || 'a')) > cardinality(audit_search_words(term)) AS closed) t,
+        unnest(t.words) WITH ORDINALITY AS w(word, n)),
+  '!''-'''::tsquery
+);
+--> statement-breakpoint
+-- The word index. btree_gin (drizzle/0004) lets org_id lead it, as in the other GIN indexes. On the partitioned parent
+-- it is built on every partition.
+CREATE INDEX IF NOT EXISTS audit_events_search_words_idx ON audit_events USING gin (
+  org_id,
+  audit_search_document(message, actor_label, object_label, object_id, metadata)
+);
+--> statement-breakpoint
+DROP INDEX IF EXISTS audit_events_search_trgm_idx;
