@@ -35,19 +35,21 @@ RETURN array_to_tsvector(audit_search_words(audit_search_haystack(message, actor
 --> statement-breakpoint
 -- A search term -> the words every match must hold: each word exactly, except a prefix for the last one when the term
 -- ends inside it ("alice@cust" -> 'alice' & 'cust':*), and a word of 64 characters or more by its first 64 as a
--- prefix (which finds it whether the document's copy was cut or not). A term with no words ("%", "--") gets a query
--- every document matches, so the ILIKE recheck alone decides (a scan of the organization's rows in the time range).
+-- prefix (which finds it whether the document's copy was cut or not). A prefix of one or two characters beside other
+-- words is left to the recheck: it would expand to thousands of lexemes ("10.0.0.1": '10' & '0' & '0', 14 ms instead
+-- of 90 on 1M events). A term with no words ("%", "--") gets a query every document matches, so the ILIKE recheck
+-- alone decides (a scan of the organization's rows in the time range).
 -- "closed": appending a letter adds a word, so the term ends in punctuation and its last word is whole.
 CREATE OR REPLACE FUNCTION audit_search_query(term text)
 RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN coalesce(
-  (SELECT string_agg(
-            format('''%s''', left(w.word, 64))
-              || CASE WHEN (w.n = cardinality(t.words) AND NOT t.closed) OR char_length(w.word) >= 64 THEN ':*' ELSE '' END,
-            ' & ' ORDER BY w.n)::tsquery
-   FROM (SELECT audit_search_words(term) AS words,
-                cardinality(audit_search_words(term || 'a')) > cardinality(audit_search_words(term)) AS closed) t,
-        unnest(t.words) WITH ORDINALITY AS w(word, n)),
+  (SELECT string_agg(format('''%s''', left(w.word, 64)) || CASE WHEN w.prefix THEN ':*' ELSE '' END, ' & ' ORDER BY w.n)::tsquery
+   FROM (SELECT u.word, u.n, cardinality(t.words) AS total,
+                (u.n = cardinality(t.words) AND NOT t.closed) OR char_length(u.word) >= 64 AS prefix
+         FROM (SELECT audit_search_words(term) AS words,
+                      cardinality(audit_search_words(term || 'a')) > cardinality(audit_search_words(term)) AS closed) t,
+              unnest(t.words) WITH ORDINALITY AS u(word, n)) w
+   WHERE NOT (w.prefix AND char_length(w.word) < 3 AND w.total > 1)),
   '!''-'''::tsquery
 );
 --> statement-breakpoint

@@ -22,7 +22,10 @@ const searchDocument = sql`audit_search_document(${searchColumns})`;
  * beginning of a word ("custo", "customer.ex"), not in the middle of one ("stomer"): a word-prefix search.
  */
 function textCondition(term: string): SQL {
-  return sql`(${searchExpression} ilike ${`%${escapeLike(term)}%`} and ${searchDocument} @@ audit_search_query(${term}))`;
+  // coalesce(…, false) changes nothing (the haystack is never NULL) but keeps the planner from multiplying in its own
+  // guess for the ILIKE: the word index's statistics already estimate the term, and the product of both turned a
+  // common term's ordered scan (stops after a page) into a bitmap scan of every match (1M events: 17 ms -> 700 ms).
+  return sql`(coalesce(${searchExpression} ilike ${`%${escapeLike(term)}%`}, false) and ${searchDocument} @@ audit_search_query(${term}))`;
 }
 
 /** `%` and `_` are wildcards in LIKE: a search for "100%" means the text "100%". */
