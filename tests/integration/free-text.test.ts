@@ -17,8 +17,15 @@ import { createOrg } from './fixtures';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 
-const EVENTS: Omit<AuditEntry, 'orgId' | 'source'>[] = [
-  { action: 'member.role_changed', objectType: 'member', objectId: 'usr-3f2a9c1e-77b1', objectLabel: 'alice@customer.example', message: 'Changed role to admin', metadata: { event: 'member.role_changed' } },
+const EVENTS: Omit<AuditEntry, 'orgId' | 'source' | 'actor'>[] = [
+  {
+    action: 'member.role_changed',
+    objectType: 'member',
+    objectId: 'usr-3f2a9c1e-77b1',
+    objectLabel: 'alice@customer.example',
+    message: 'Changed role to admin',
+    metadata: { event: 'member.role_changed' },
+  },
   { action: 'member.invited', objectType: 'member', objectLabel: 'bob@customer.example', message: 'Invited Bob', metadata: { ip: '10.20.30.40' } },
   { action: 'settings.update', objectType: 'settings', message: 'Raised quota to 100%', metadata: { note: 'user_name kept' } },
   { action: 'settings.update', objectType: 'settings', message: 'Raised quota to 1000', metadata: { note: 'userXname kept' } },
@@ -195,18 +202,26 @@ describeEachDatabase('free text: word index with an exact ILIKE recheck', (ctx) 
     const apiOrg = await createOrg(ctx.db, 'freetext-api');
     const key = generateApiKey();
     await ctx.db.insert(apiKeys).values({ orgId: apiOrg.id, name: 'freetext', prefix: key.prefix, secretHash: key.secretHash });
-    const get = (query: string) => handleIngestGet(ctx.db, new Request(`http://localhost/api/v1/events?${query}`, { headers: { authorization: `Bearer ${key.key}` } }));
+    const get = (query: string) =>
+      handleIngestGet(ctx.db, new Request(`http://localhost/api/v1/events?${query}`, { headers: { authorization: `Bearer ${key.key}` } }));
     for (const query of ['text=a%00b', 'text=%00', 'text=x%ED%A0%80', 'text=%ED%A0%80', `text=${'%25'.repeat(300)}`]) {
       const res = await get(query);
       expect(res.status, query).toBeLessThan(500);
       // Only earlier reads (recorded with their query) could match; none holds the term's text at a word start.
-      if (res.status === 200) expect(((await res.json()) as { data: { message: string }[] }).data.filter((e) => !/read|list|api/i.test(e.message)), query).toEqual([]);
+      if (res.status === 200)
+        expect(
+          ((await res.json()) as { data: { message: string }[] }).data.filter((e) => !/read|list|api/i.test(e.message)),
+          query,
+        ).toEqual([]);
     }
     expect((await get('text=a%00b')).status).toBe(400);
     // The page refuses them while reading the URL; the SQL never sees them.
     for (const text of ['a\u0000b', 'x\ud800', '\udc00']) {
       const { issues } = parseAuditSearchParams({ range: 'all', text });
-      expect(issues.map((i) => i.param), JSON.stringify(text)).toEqual(['text']);
+      expect(
+        issues.map((i) => i.param),
+        JSON.stringify(text),
+      ).toEqual(['text']);
     }
     // Even straight to the where-builder, a lone surrogate is a clean query, not an error.
     expect(await search('x\ud800')).toEqual([]);
