@@ -61,3 +61,9 @@ CREATE INDEX IF NOT EXISTS audit_events_search_words_idx ON audit_events USING g
 );
 --> statement-breakpoint
 DROP INDEX IF EXISTS audit_events_search_trgm_idx;
+--> statement-breakpoint
+-- The planner tells a common term (an ordered scan that stops after a page) from a rare one (the index) by the
+-- statistics of the indexed document, gathered by ANALYZE only. Autovacuum never analyzes the partitioned parent and
+-- re-analyzes a partition only after enough new rows, so closed months would have none: without this, a common term
+-- over all time took 1.2 s instead of 30 ms on 1M events. ANALYZE samples at most 30,000 rows per partition.
+ANALYZE audit_events;
