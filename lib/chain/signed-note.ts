@@ -29,7 +29,9 @@ export function verifierKey(name: string, publicKey: KeyObject): string {
 
 /** Parses a verifier key string back into its name and Ed25519 public key; throws when it is not one. */
 export function parseVerifierKey(vkey: string): { name: string; publicKey: KeyObject } {
-  const [name, id, key] = vkey.trim().split('+');
+  // A name holds no '+' (C2SP signed-note), but the base64 key may: split at the first two only.
+  const [name, id, ...rest] = vkey.trim().split('+');
+  const key = rest.join('+');
   const bytes = Buffer.from(key ?? '', 'base64');
   if (!name || !id || bytes.length !== 33 || bytes[0] !== 1) throw new Error('not an Ed25519 note verifier key');
   const raw = bytes.subarray(1);
