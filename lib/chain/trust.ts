@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import type { DbOrTx } from '@/db/client';
 import { listAllCheckpoints } from '@/db/queries/chain-checkpoints';
 import { listHashedEntriesAt } from '@/db/queries/chain-entries';
@@ -11,6 +10,7 @@ import { computeEntryHash } from '@/lib/chain/entry-hash';
 import { CompactRange, leafHash } from '@/lib/chain/merkle';
 import { rangeAt } from '@/lib/chain/merkle-store';
 import { openNote, parseCheckpointText } from '@/lib/chain/signed-note';
+import { publicKeyOf } from '@/lib/chain/verified-signatures';
 import type { ChainVerification } from '@/lib/chain/verify';
 
 /**
@@ -81,7 +81,7 @@ async function foldedRoots(
 
 /** Checks the organization's chain against every checkpoint it can find. Read-only. Tenancy: `orgId` only. */
 export async function checkCheckpoints(db: DbOrTx, orgId: string, opts: TrustOptions): Promise<TrustResult> {
-  const publicKey = createPublicKey(opts.publicKeyPem);
+  const publicKey = publicKeyOf(opts.publicKeyPem);
   const origin = checkpointOrigin(orgId);
   const findings: CheckpointFinding[] = [];
   const rows = await listAllCheckpoints(db, orgId);
