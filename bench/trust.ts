@@ -6,7 +6,7 @@
  * 1. `entries` real entries (default 200,000) through the product's append path, a signed checkpoint (the
  *    checkpointer folds them into the Merkle tiles), a stored verification.
  * 2. A day's new entries (`day`, default 30,000: ~11M a year) appended, then: the checkpointer's fold, and the
- *    incremental verification (check-chain: the new entries, every checkpoint's signature and entry, the file).
+ *    incremental verification (check-chain: the new entries, every checkpoint's signature and entry hash, the file).
  * 3. Inclusion proof latency (p50/p95 of 300, random events) through GET /api/v1/integrity/proof's handler
  *    (auth, proof, the recorded read) on the real organization, and the bare proof from the tiles on a synthetic
  *    tree of `syntheticLeaves` leaves (default 2^21; 10M needs the same three tile levels).
@@ -55,8 +55,9 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const out: Record<string, unknown> = { entries, day, synthetic, checkpointEvery };
 
 async function append(orgId: string, n: number, from: number) {
-  for (let i = 0; i < n; i += 1000) {
-    const batch: AuditEntry[] = Array.from({ length: Math.min(1000, n - i) }, (_, j) => {
+  const step = checkpointEvery > 0 && from === 0 ? Math.min(1000, checkpointEvery) : 1000;
+  for (let i = 0; i < n; i += step) {
+    const batch: AuditEntry[] = Array.from({ length: Math.min(step, n - i) }, (_, j) => {
       const at = new Date(Date.UTC(2026, 9, 1) + (from + i + j) * 100);
       return {
         orgId,
@@ -100,9 +101,7 @@ try {
   const raw = postgres(url.toString(), { max: 1, onnotice: () => {} });
   t = performance.now();
   let rawBytes = 0;
-  const copy = await raw
-    .unsafe(`copy (select * from audit_events where org_id = '${orgId}' and seq > ${stored!.seq} order by seq) to stdout`)
-    .readable();
+  const copy = await raw.unsafe(`copy (select * from audit_events where org_id = '${orgId}' and seq > ${stored!.seq} order by seq) to stdout`).readable();
   for await (const chunk of copy) rawBytes += (chunk as Buffer).length;
   out.dayRawCopyMs = ms(t);
   out.dayRawCopyBytes = rawBytes;
@@ -114,10 +113,13 @@ try {
   const notes = notesFromFile(checkpointFilePath(getSettings().dataDir, orgId));
   out.dayFileReadMs = ms(t);
   out.fileNotes = notes.length;
-  t = performance.now();
-  const trust = await db.transaction((tx) => checkCheckpoints(tx, orgId, { publicKeyPem: getSigningKey().publicKeyPem, notes }));
-  out.dayCheckpointChecksMs = ms(t);
-  out.checkpointsChecked = trust.checked;
+  // Cold: the first run in this process verifies every signature; warm: a later run (the page, the schedule) remembers them.
+  for (const pass of ['Cold', 'Warm']) {
+    t = performance.now();
+    const trust = await db.transaction((tx) => checkCheckpoints(tx, orgId, { publicKeyPem: getSigningKey().publicKeyPem, notes }));
+    out[`dayCheckpointChecks${pass}Ms`] = ms(t);
+    out.checkpointsChecked = trust.checked;
+  }
 
   t = performance.now();
   const incremental = await db.transaction((tx) => checkChain(tx, orgId));

@@ -104,11 +104,11 @@ export async function getHashedEntry(db: DbOrTx, orgId: string, key: { occurredA
   return row;
 }
 
-/** The organization's entries at these seq numbers (missing ones are left out), in seq order. Tenancy: `orgId` only. */
-export async function listHashedEntriesAt(db: DbOrTx, orgId: string, seqs: number[]): Promise<HashedEntryRow[]> {
+/** Just the seq and stored hash of the entries at these seq numbers (checkpoint checks). Tenancy: `orgId` only. */
+export async function listEntryHashesAt(db: DbOrTx, orgId: string, seqs: number[]): Promise<{ seq: number; hash: string }[]> {
   if (seqs.length === 0) return [];
   return db
-    .select(hashedColumns)
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
     .from(auditEvents)
     .where(and(eq(auditEvents.orgId, orgId), inArray(auditEvents.seq, seqs)))
     .orderBy(asc(auditEvents.seq));

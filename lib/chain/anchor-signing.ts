@@ -27,5 +27,5 @@ export function verifyAnchor(a: AuditChainAnchorRow, publicKeyPem: string): bool
   if (!a.signature || !a.signedAt || !a.keyFingerprint) return false;
   const publicKey = publicKeyOf(publicKeyPem);
   if (keyFingerprint(publicKey) !== a.keyFingerprint) return false;
-  return verifyEd25519( anchorPayload({ ...a, signedAt: a.signedAt }), publicKey, Buffer.from(a.signature, 'base64'));
+  return verifyEd25519(anchorPayload({ ...a, signedAt: a.signedAt }), publicKey, Buffer.from(a.signature, 'base64'));
 }

@@ -1,4 +1,4 @@
-import { createPublicKey, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import type { DbOrTx, Tx } from '@/db/client';
 import { insertCheckpoint } from '@/db/queries/chain-checkpoints';
 import { lockMerkleTree, tryLockMerkleTree } from '@/db/queries/chain-merkle';

@@ -35,7 +35,8 @@ export function openProofCheckpoint(proof: ProofClaims, trustedKey: string, prob
   const opened = openNote(proof.checkpoint, proof.origin, publicKey);
   const body = opened.ok ? parseCheckpointText(opened.text) : null;
   if (!opened.ok) problems.push(`the checkpoint: ${opened.reason}`);
-  else if (!body || body.origin !== proof.origin || body.size !== proof.tree_size) problems.push('the checkpoint does not match the proof (its log or tree size differs)');
+  else if (!body || body.origin !== proof.origin || body.size !== proof.tree_size)
+    problems.push('the checkpoint does not match the proof (its log or tree size differs)');
   else return body.root;
   return null;
 }
@@ -69,7 +70,8 @@ export function checkRuns(rows: ChainedRow[], proof: ProofClaims, root: Buffer |
       const row = bySeq.get(seq);
       if (!row || !root) continue;
       const hashes = path.map((p) => Buffer.from(p, 'base64'));
-      if (!verifyInclusion(seq - 1, proof.tree_size, leafHash(row.hash), hashes, root)) problems.push(`#${seq} is not in the signed log (its inclusion proof fails)`);
+      if (!verifyInclusion(seq - 1, proof.tree_size, leafHash(row.hash), hashes, root))
+        problems.push(`#${seq} is not in the signed log (its inclusion proof fails)`);
     }
     if (missing.length === 0) proven += seg.last - seg.first + 1;
   }

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { verifyEd25519 } from '@/lib/chain/verified-signatures';
+import { spkiDer, verifyEd25519 } from '@/lib/chain/verified-signatures';
 
 /**
  * C2SP signed notes (c2sp.org/signed-note) with Ed25519 signatures: a text ending in a newline, a blank line, then
@@ -11,7 +11,7 @@ const SIGNATURE_LINE = new RegExp(`^${DASH} (\\S+) (\\S+)$`);
 
 /** The raw 32-byte Ed25519 public key (RFC 8032 encoding): the end of its SPKI DER. */
 export function rawEd25519(publicKey: KeyObject): Buffer {
-  const der = publicKey.export({ type: 'spki', format: 'der' });
+  const der = spkiDer(publicKey);
   return der.subarray(der.length - 32);
 }
 

@@ -13,16 +13,19 @@ const verified = new Set<string>();
 const keys = new Map<string, { key: KeyObject; der: Buffer }>();
 const ders = new WeakMap<KeyObject, Buffer>();
 
+/** The key's SPKI DER, exported once per KeyObject (an export costs tens of microseconds, and every checkpoint asked twice). */
+export function spkiDer(publicKey: KeyObject): Buffer {
+  let der = ders.get(publicKey);
+  if (!der) ders.set(publicKey, (der = publicKey.export({ format: 'der', type: 'spki' })));
+  return der;
+}
+
 function keyOf(publicKey: KeyObject | string): { key: KeyObject; der: Buffer } {
-  if (typeof publicKey !== 'string') {
-    let der = ders.get(publicKey);
-    if (!der) ders.set(publicKey, (der = publicKey.export({ format: 'der', type: 'spki' })));
-    return { key: publicKey, der };
-  }
+  if (typeof publicKey !== 'string') return { key: publicKey, der: spkiDer(publicKey) };
   let known = keys.get(publicKey);
   if (!known) {
     const key = createPublicKey(publicKey);
-    known = { key, der: key.export({ format: 'der', type: 'spki' }) };
+    known = { key, der: spkiDer(key) };
     if (keys.size > 16) keys.clear();
     keys.set(publicKey, known);
   }

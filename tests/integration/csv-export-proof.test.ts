@@ -57,14 +57,21 @@ describeEachDatabase('a CSV export proves itself: the "CSV with proof" zip and t
     ]);
     await insertEvents(ctx.db, orgIds.acme!, 5, { times: (i) => at(40 + i) });
     await insertEvents(ctx.db, orgIds.globex!, 5, { times: at });
-    principal = { user: { id: userIds['bob@acme.test']!, email: 'bob@acme.test' }, org: { orgId: orgIds.acme!, slug: 'acme', name: 'Acme Corp' }, zone: 'Europe/Berlin' };
+    principal = {
+      user: { id: userIds['bob@acme.test']!, email: 'bob@acme.test' },
+      org: { orgId: orgIds.acme!, slug: 'acme', name: 'Acme Corp' },
+      zone: 'Europe/Berlin',
+    };
     globex = { ...principal, org: { orgId: orgIds.globex!, slug: 'globex', name: 'Globex' } };
     // What GET /api/v1/integrity/checkpoints publishes: taken ahead of time, not from the files.
     vkey = verifierKey(checkpointOrigin(orgIds.acme!), createPublicKey(getSigningKey().publicKeyPem));
   });
 
   async function exportZip(query: string, who = principal) {
-    const res = await handleExportRequest(ctx.db, new Request(`http://localhost/audit/export?format=csv-proof&${query}`), who, { rateRule: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, new Request(`http://localhost/audit/export?format=csv-proof&${query}`), who, {
+      rateRule: unlimited(),
+      now: NOW,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')![1]!;
@@ -74,7 +81,10 @@ describeEachDatabase('a CSV export proves itself: the "CSV with proof" zip and t
     return { csv: strFromU8(files[`${base}.csv`]!), sidecar: strFromU8(files[`${base}.csv.proof.jsonl`]!), filename };
   }
   async function plainCsv(query: string) {
-    const res = await handleExportRequest(ctx.db, new Request(`http://localhost/audit/export?format=csv&${query}`), principal, { rateRule: unlimited(), now: NOW });
+    const res = await handleExportRequest(ctx.db, new Request(`http://localhost/audit/export?format=csv&${query}`), principal, {
+      rateRule: unlimited(),
+      now: NOW,
+    });
     return res.text();
   }
   /** The CSV's data records, split on CRLF outside quotes (the test data's one multi-line message is quoted). */

@@ -15,7 +15,7 @@ describe('remembered Ed25519 verification', () => {
     expect(verifyEd25519(message, a.publicKey, signature)).toBe(true);
     expect(verifyEd25519(Buffer.from('audit-log/x\n43\nroot\n'), pem, signature)).toBe(false);
     const flipped = Buffer.from(signature);
-    flipped[10] ^= 1;
+    flipped[10] = flipped[10]! ^ 1;
     expect(verifyEd25519(message, pem, flipped)).toBe(false);
     expect(verifyEd25519(message, b.publicKey, signature)).toBe(false);
   });
