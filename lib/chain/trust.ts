@@ -9,7 +9,7 @@ import { checkpointOrigin, verifyCheckpoint } from '@/lib/chain/checkpoints';
 import { CompactRange, leafHash } from '@/lib/chain/merkle';
 import { rangeAt } from '@/lib/chain/merkle-store';
 import { openNote, parseCheckpointText } from '@/lib/chain/signed-note';
-import { publicKeyOf } from '@/lib/chain/verified-signatures';
+import { publicKeyOf, rememberedTrue } from '@/lib/chain/verified-signatures';
 import type { ChainVerification } from '@/lib/chain/verify';
 
 /**
@@ -91,7 +91,8 @@ export async function checkCheckpoints(db: DbOrTx, orgId: string, opts: TrustOpt
 
   const all: Signed[] = [];
   for (const row of rows) {
-    if (!verifyCheckpoint(row, opts.publicKeyPem)) {
+    // verifyCheckpoint reads only the row and the key: a row seen to verify before, unchanged, is not checked again.
+    if (!rememberedTrue(JSON.stringify([opts.publicKeyPem, row]), () => verifyCheckpoint(row, opts.publicKeyPem))) {
       findings.push({ at: row.seq, reason: 'checkpoint_signature', detail: `${labelOf(row)} (in the database) does not verify against the public key` });
       continue;
     }

@@ -47,3 +47,19 @@ export function verifyEd25519(message: Buffer, publicKey: KeyObject | string, si
   verified.add(digest);
   return true;
 }
+
+const checked = new Set<string>();
+
+/**
+ * `check()` for a pure check of `input` (everything it reads, serialized), remembered when true: the same input is
+ * answered from memory. For a whole checkpoint row: its signatures and the payload they cover, without rebuilding
+ * the canonical payload of every checkpoint on every run.
+ */
+export function rememberedTrue(input: string, check: () => boolean): boolean {
+  const digest = createHash('sha256').update(input).digest('base64');
+  if (checked.has(digest)) return true;
+  if (!check()) return false;
+  if (checked.size >= MAX_REMEMBERED) checked.clear();
+  checked.add(digest);
+  return true;
+}
