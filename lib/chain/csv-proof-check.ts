@@ -69,7 +69,7 @@ export function checkCsvExport(csvText: string, sidecarText: string, trustedKey:
     const differ = TABLE_COLUMN_KEYS.filter((k) => asWritten(neutraliseFormula(rendered[k])) !== cell[k]);
     if (differ.length) {
       const names = tableColumns(proof.zone).filter((c) => differ.includes(c.key));
-      return void problems.push(`${where} was altered: ${names.map((c) => c.header).join(', ')} do(es) not match the entry`);
+      return void problems.push(`${where} was altered: ${names.map((c) => c.header).join(', ')} ${names.length === 1 ? 'does' : 'do'} not match the entry`);
     }
     const record = {
       id: v.id,

@@ -115,6 +115,10 @@ describeEachDatabase('a CSV export proves itself: the "CSV with proof" zip and t
 
     const changed = file([rows[0]!.replace(/,event (\d+),/, ',event 9$1,'), ...rows.slice(1)]);
     expect(problemsOf(changed, sidecar)).toMatch(/^row 1 \(event [0-9a-f-]+, #\d+\) was altered: its cells and its proof line do not hash/m);
+    // A cell derived from hashed fields (the wall-clock time) is rendered again and compared.
+    const [iso, local, ...rest] = rows[1]!.split(',');
+    const shifted = file([rows[0]!, [iso, local!.replace(/^\d{4}/, '1999'), ...rest].join(','), ...rows.slice(2)]);
+    expect(problemsOf(shifted, sidecar)).toMatch(/^row 2 \(event .*\) was altered: Time \(Europe\/Berlin\) does not match the entry$/m);
     // A hidden field changed in the sidecar is caught the same way.
     const sideLines = sidecar.trimEnd().split('\n');
     const quoted = sideLines.findIndex((l) => l.includes('"Flows"'));
