@@ -16,6 +16,7 @@ export type ExportMenuProps = {
 
 const HINTS: Record<(typeof EXPORT_FORMATS)[number], string> = {
   csv: 'Any size; opens in Excel, Numbers, Sheets',
+  'csv-proof': 'The CSV and its proof: checkable offline with our verifier',
   xlsx: 'Any size; with a "Filters Applied" sheet',
   pdf: 'A printable report for auditors',
   jsonl: 'Every field, one event per line',
@@ -24,7 +25,7 @@ const HINTS: Record<(typeof EXPORT_FORMATS)[number], string> = {
 const itemClass =
   'flex cursor-pointer flex-col rounded px-2 py-1.5 text-sm outline-none select-none data-[highlighted]:bg-zinc-100 data-[disabled]:cursor-not-allowed data-[disabled]:opacity-60 dark:data-[highlighted]:bg-zinc-800';
 
-/** "Export" menu: the whole current view (every page, all columns) as CSV, Excel, PDF or JSON Lines downloads. */
+/** "Export" menu: the whole current view (every page, all columns) as CSV (alone or with its proof), Excel, PDF or JSON Lines downloads. */
 export function ExportMenu({ query, count, pdfCap }: ExportMenuProps) {
   const pdfTooBig = !count.exact || count.count > pdfCap;
   const total = count.exact

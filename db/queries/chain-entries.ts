@@ -104,14 +104,22 @@ export async function getHashedEntry(db: DbOrTx, orgId: string, key: { occurredA
   return row;
 }
 
-/** The organization's entries at these seq numbers (missing ones are left out), in seq order. Tenancy: `orgId` only. */
-export async function listHashedEntriesAt(db: DbOrTx, orgId: string, seqs: number[]): Promise<HashedEntryRow[]> {
-  if (seqs.length === 0) return [];
-  return db
-    .select(hashedColumns)
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), inArray(auditEvents.seq, seqs)))
-    .orderBy(asc(auditEvents.seq));
+/** Seq numbers per query: one bind parameter each, and a statement takes at most 65,535 (ten years of hourly checkpoints is more). */
+const SEQS_PER_QUERY = 10_000;
+
+/** Just the seq and stored hash of the entries at these seq numbers (checkpoint checks), in seq order. Tenancy: `orgId` only. */
+export async function listEntryHashesAt(db: DbOrTx, orgId: string, seqs: number[]): Promise<{ seq: number; hash: string }[]> {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const out: { seq: number; hash: string }[] = [];
+  for (let i = 0; i < sorted.length; i += SEQS_PER_QUERY) {
+    const rows = await db
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, orgId), inArray(auditEvents.seq, sorted.slice(i, i + SEQS_PER_QUERY))))
+      .orderBy(asc(auditEvents.seq));
+    out.push(...rows);
+  }
+  return out;
 }
 
 /** The seq of the organization's entry whose hash is `hash`, if any. Tenancy: `orgId` only. */

@@ -1,7 +1,8 @@
-import { createPublicKey, sign, verify } from 'node:crypto';
+import { sign } from 'node:crypto';
 import type { AuditChainAnchorRow } from '@/db/schema/audit-chain';
 import { canonicalize } from '@/lib/chain/jcs';
 import { keyFingerprint, type SigningKey } from '@/lib/chain/signing-key';
+import { publicKeyOf, verifyEd25519 } from '@/lib/chain/verified-signatures';
 
 type AnchorFields = { orgId: string; seq: number; hash: string; merkleRange: string | null; signedAt: Date };
 
@@ -24,7 +25,7 @@ export function signAnchor(a: AnchorFields, key: SigningKey): { signature: strin
 /** True when the anchor carries a signature by `publicKeyPem` over exactly its fields. */
 export function verifyAnchor(a: AuditChainAnchorRow, publicKeyPem: string): boolean {
   if (!a.signature || !a.signedAt || !a.keyFingerprint) return false;
-  const publicKey = createPublicKey(publicKeyPem);
+  const publicKey = publicKeyOf(publicKeyPem);
   if (keyFingerprint(publicKey) !== a.keyFingerprint) return false;
-  return verify(null, anchorPayload({ ...a, signedAt: a.signedAt }), publicKey, Buffer.from(a.signature, 'base64'));
+  return verifyEd25519(anchorPayload({ ...a, signedAt: a.signedAt }), publicKey, Buffer.from(a.signature, 'base64'));
 }

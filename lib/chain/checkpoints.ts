@@ -1,4 +1,4 @@
-import { createPublicKey, sign, verify } from 'node:crypto';
+import { sign } from 'node:crypto';
 import type { DbOrTx, Tx } from '@/db/client';
 import { insertCheckpoint } from '@/db/queries/chain-checkpoints';
 import { lockMerkleTree, tryLockMerkleTree } from '@/db/queries/chain-merkle';
@@ -6,6 +6,7 @@ import { getChainHead } from '@/db/queries/chain-head';
 import type { AuditCheckpointRow } from '@/db/schema/audit-chain';
 import { uuidv7 } from '@/lib/ids';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
+import { publicKeyOf, verifyEd25519 } from '@/lib/chain/verified-signatures';
 import { canonicalize } from '@/lib/chain/jcs';
 import { advanceTree } from '@/lib/chain/merkle-store';
 import { checkpointText, openNote, parseCheckpointText, signNote } from '@/lib/chain/signed-note';
@@ -67,9 +68,9 @@ export async function tryCreateCheckpoint(db: DbOrTx, orgId: string, key: Signin
  * note (when it has one) is signed by the same key for the same organization, size and root.
  */
 export function verifyCheckpoint(cp: AuditCheckpointRow, publicKeyPem: string): boolean {
-  const publicKey = createPublicKey(publicKeyPem);
+  const publicKey = publicKeyOf(publicKeyPem);
   if (keyFingerprint(publicKey) !== cp.keyFingerprint) return false;
-  if (!verify(null, checkpointPayload(cp), publicKey, Buffer.from(cp.signature, 'base64'))) return false;
+  if (!verifyEd25519(checkpointPayload(cp), publicKey, Buffer.from(cp.signature, 'base64'))) return false;
   if (cp.note === null || cp.note === undefined) return cp.rootHash === null || cp.rootHash === undefined;
   const opened = openNote(cp.note, checkpointOrigin(cp.orgId), publicKey);
   const body = opened.ok ? parseCheckpointText(opened.text) : null;

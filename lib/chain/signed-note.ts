@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { spkiDer, verifyEd25519 } from '@/lib/chain/verified-signatures';
 
 /**
  * C2SP signed notes (c2sp.org/signed-note) with Ed25519 signatures: a text ending in a newline, a blank line, then
@@ -6,10 +7,11 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
  */
 
 const DASH = '\u2014';
+const SIGNATURE_LINE = new RegExp(`^${DASH} (\\S+) (\\S+)$`);
 
 /** The raw 32-byte Ed25519 public key (RFC 8032 encoding): the end of its SPKI DER. */
 export function rawEd25519(publicKey: KeyObject): Buffer {
-  const der = publicKey.export({ type: 'spki', format: 'der' });
+  const der = spkiDer(publicKey);
   return der.subarray(der.length - 32);
 }
 
@@ -29,7 +31,9 @@ export function verifierKey(name: string, publicKey: KeyObject): string {
 
 /** Parses a verifier key string back into its name and Ed25519 public key; throws when it is not one. */
 export function parseVerifierKey(vkey: string): { name: string; publicKey: KeyObject } {
-  const [name, id, key] = vkey.trim().split('+');
+  // A name holds no '+' (C2SP signed-note), but the base64 key may: split at the first two only.
+  const [name, id, ...rest] = vkey.trim().split('+');
+  const key = rest.join('+');
   const bytes = Buffer.from(key ?? '', 'base64');
   if (!name || !id || bytes.length !== 33 || bytes[0] !== 1) throw new Error('not an Ed25519 note verifier key');
   const raw = bytes.subarray(1);
@@ -60,12 +64,12 @@ export function openNote(note: string, name: string, publicKey: KeyObject): Open
   const id = noteKeyId(name, rawEd25519(publicKey));
   let known = 0;
   for (const line of note.slice(split + 2, -1).split('\n')) {
-    const m = new RegExp(`^${DASH} (\\S+) (\\S+)$`).exec(line);
+    const m = SIGNATURE_LINE.exec(line);
     if (!m) return { ok: false, reason: 'malformed signature line' };
     const bytes = Buffer.from(m[2]!, 'base64');
     if (m[1] !== name || bytes.length < 4 || !bytes.subarray(0, 4).equals(id)) continue;
     known += 1;
-    if (!verify(null, Buffer.from(text, 'utf8'), publicKey, bytes.subarray(4))) return { ok: false, reason: 'the signature does not verify' };
+    if (!verifyEd25519(Buffer.from(text, 'utf8'), publicKey, bytes.subarray(4))) return { ok: false, reason: 'the signature does not verify' };
   }
   return known > 0 ? { ok: true, text } : { ok: false, reason: `no signature by ${name}` };
 }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spkiDer } from '@/lib/chain/verified-signatures';
 import { getSettings } from '@/lib/settings';
 
 export type SigningKey = { privateKey: KeyObject; publicKeyPem: string; fingerprint: string };
@@ -9,9 +10,7 @@ let cached: SigningKey | undefined;
 
 /** SHA-256 (hex) of the public key's SPKI DER: names the key a checkpoint was signed with. */
 export function keyFingerprint(publicKey: KeyObject): string {
-  return createHash('sha256')
-    .update(publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('hex');
+  return createHash('sha256').update(spkiDer(publicKey)).digest('hex');
 }
 
 function readOrCreatePem(file: string): string {

@@ -6,6 +6,7 @@ import type { RequestContext } from '@/lib/recording/request-context';
 import { DEFAULT_PAGE_SIZE, serializeAuditSearchParams, type AuditViewState } from '@/lib/view/search-params';
 import type { ExportFullRow, ExportTableRow } from './columns';
 import { createCsvCopyReader, type CsvBatch } from './csv-copy';
+import { createCsvProofWriter, csvProofEntryNames } from './csv-proof-writer';
 import { createCsvWriter } from './csv-writer';
 import { ExportAborted } from './export-aborted';
 import { exportFileName } from './filename';
@@ -56,9 +57,11 @@ function createWriter(
   header: ExportHeader,
   emit: Emit,
   pdfCap: number,
-  trailer: (seqs: number[]) => Promise<unknown>,
+  trailer: (seqs: number[]) => Promise<object>,
+  filename: string,
 ): ExportWriter<ExportTableRow> | ExportWriter<ExportFullRow> {
   if (format === 'csv') return createCsvWriter(header, emit);
+  if (format === 'csv-proof') return createCsvProofWriter(header, emit, csvProofEntryNames(filename), trailer);
   if (format === 'xlsx') return createXlsxWriter(header, emit);
   if (format === 'pdf') return createPdfWriter(header, emit, pdfCap);
   return createJsonlWriter(emit, trailer);
@@ -86,9 +89,11 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
     generatedAt: req.now,
   };
   const queue: Uint8Array[] = [];
-  // JSON Lines end with the proof that the rows are on the signed log (lib/chain/export-proof.ts).
+  // JSON Lines end with the proof that the rows are on the signed log (lib/chain/export-proof.ts); a CSV with
+  // proof carries it in its sidecar.
   const trailer = (seqs: number[]) => buildExportProof(db, req.orgId, seqs);
-  const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP, trailer) as ExportWriter<
+  const filename = exportFileName(req.orgSlug, filters, req.now, req.format);
+  const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP, trailer, filename) as ExportWriter<
     ExportTableRow | ExportFullRow
   >;
   const batchSize = req.batchSize ?? EXPORT_BATCH_SIZE;
@@ -104,7 +109,7 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
       filters,
       sort: req.state.sort,
       batchSize,
-      full: req.format === 'jsonl',
+      full: req.format === 'jsonl' || req.format === 'csv-proof',
     });
   const request = req.request ?? { ip: null, userAgent: null, requestId: crypto.randomUUID() };
   let phase: 'start' | 'rows' | 'done' = 'start';
@@ -203,5 +208,5 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
     { highWaterMark: 0 },
   );
 
-  return { stream, filename: exportFileName(req.orgSlug, filters, req.now, req.format), contentType: FORMAT_INFO[req.format].contentType };
+  return { stream, filename, contentType: FORMAT_INFO[req.format].contentType };
 }

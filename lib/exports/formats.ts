@@ -1,9 +1,10 @@
 /** The export formats, their file extensions and media types. Safe to import from client components. */
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf', 'jsonl'] as const;
+export const EXPORT_FORMATS = ['csv', 'csv-proof', 'xlsx', 'pdf', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const FORMAT_INFO: Record<ExportFormat, { label: string; extension: string; contentType: string }> = {
   csv: { label: 'CSV', extension: 'csv', contentType: 'text/csv; charset=utf-8' },
+  'csv-proof': { label: 'CSV with proof (.zip)', extension: 'zip', contentType: 'application/zip' },
   xlsx: { label: 'Excel (.xlsx)', extension: 'xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
   pdf: { label: 'PDF', extension: 'pdf', contentType: 'application/pdf' },
   jsonl: { label: 'JSON Lines', extension: 'jsonl', contentType: 'application/jsonl; charset=utf-8' },

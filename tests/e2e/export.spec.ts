@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { signInAt } from './helpers';
 
@@ -6,7 +9,7 @@ test('exporting the current view downloads the same rows as CSV, and the export 
   await signInAt(page, '/audit?range=30d&action=delete', 'carol@acme.test');
   const total = Number((await page.getByTestId('total-count').innerText()).replace(/\D/g, ''));
   await page.getByRole('button', { name: /Export/ }).click();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /CSV/ }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-log_acme_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z\.csv$/);
   const text = (await (await download.createReadStream()).toArray()).map((b) => b.toString()).join('');
   const lines = text
@@ -20,6 +23,22 @@ test('exporting the current view downloads the same rows as CSV, and the export 
 
   await page.goto('/audit?range=1h&action=export&actor=carol@acme.test');
   await expect(page.locator('tr[data-event-id]').first()).toContainText('export');
+});
+
+test('"CSV with proof" downloads the CSV with its sidecar, and the verifier confirms it with only the public key', async ({ page }) => {
+  // The organization's note verifier key, as an owner reads it off the Integrity page ahead of time.
+  await signInAt(page, '/integrity', 'alice@acme.test');
+  const key = (await page.getByTestId('integrity-vkey').innerText()).trim();
+  await page.goto('/audit?range=30d&action=delete');
+  await page.getByRole('button', { name: /Export/ }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /CSV with proof/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^audit-log_acme_.*\.zip$/);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-csv-proof-')), download.suggestedFilename());
+  await download.saveAs(file);
+  // No database and no settings: the command reads the zip and the key.
+  const run = spawnSync('npx', ['tsx', 'scripts/verify-export.ts', file, '--key', key], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  expect(run.stdout, run.stderr).toMatch(/^verified: [1-9]\d* rows, [1-9]\d* proven on the signed log$/m);
+  expect(run.status).toBe(0);
 });
 
 test('a member cannot export', async ({ page }) => {
