@@ -6,7 +6,9 @@ export type CompiledChecker = (value: unknown) => unknown;
 
 // zod v4's internals as far as the compiler reads them (zod/v4/core): a node's def, its traits and, for a check, its check.
 type Payload = { value: unknown; issues: unknown[] };
-type ZodNode = { _zod: { def: Record<string, unknown> & { type: string; checks?: ZodNode[] }; traits: Set<string>; optin?: string; check?: (p: Payload) => unknown } };
+type ZodNode = {
+  _zod: { def: Record<string, unknown> & { type: string; checks?: ZodNode[] }; traits: Set<string>; optin?: string; check?: (p: Payload) => unknown };
+};
 type Compiled = (value: unknown) => unknown;
 
 /**

@@ -106,7 +106,15 @@ type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: Inges
  * request's arrival. Tenancy: key.orgId only.
  */
 export async function prepareIngestBatch(db: Db, { key, request, events, now, idempotency }: BatchInput): Promise<PreparedBatch> {
-  const context = { key, ingest: ingestAttribution(key, request), receivedAt: now, canonicalIps: await canonicalIpTexts(db, events.map((e) => e.ip)) };
+  const context = {
+    key,
+    ingest: ingestAttribution(key, request),
+    receivedAt: now,
+    canonicalIps: await canonicalIpTexts(
+      db,
+      events.map((e) => e.ip),
+    ),
+  };
   const ids: string[] = [];
   const rows = await mapInSlices(events, (event) => {
     const occurredAt = event.occurred_at ?? now;

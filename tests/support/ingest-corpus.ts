@@ -58,11 +58,16 @@ const snapshot = (r: Rng) => {
 export function validEvent(r: Rng, now: Date): Record<string, unknown> {
   const e: Record<string, unknown> = {
     action: pick(r, ['update', 'Invoice.Paid', 'user:login', 'a-b_c.d']),
-    object: { type: pick(r, ['invoice', 'route', 'Ünïcödé']), ...(chance(r, 0.6) ? { id: `o_${Math.floor(r() * 1e6)}` } : {}), ...(chance(r, 0.5) ? { label: pick(r, TEXTS.filter(Boolean)) } : {}) },
+    object: {
+      type: pick(r, ['invoice', 'route', 'Ünïcödé']),
+      ...(chance(r, 0.6) ? { id: `o_${Math.floor(r() * 1e6)}` } : {}),
+      ...(chance(r, 0.5) ? { label: pick(r, TEXTS.filter(Boolean)) } : {}),
+    },
   };
   if (chance(r, 0.8)) e.occurred_at = new Date(now.getTime() - Math.floor(r() * 1e9)).toISOString();
   if (chance(r, 0.2)) e.occurred_at = '2026-11-21T14:04:00.123+02:00';
-  if (chance(r, 0.7)) e.actor = { type: pick(r, ['user', 'system', 'api_key']), label: pick(r, TEXTS.filter(Boolean)), ...(chance(r, 0.5) ? { id: 'u1' } : {}) };
+  if (chance(r, 0.7))
+    e.actor = { type: pick(r, ['user', 'system', 'api_key']), label: pick(r, TEXTS.filter(Boolean)), ...(chance(r, 0.5) ? { id: 'u1' } : {}) };
   if (chance(r, 0.5)) e.module = 'Networking';
   if (chance(r, 0.5)) e.project = pick(r, TEXTS.filter(Boolean));
   if (chance(r, 0.6)) e.message = pick(r, TEXTS);
@@ -80,7 +85,8 @@ export function validEvent(r: Rng, now: Date): Record<string, unknown> {
       ...(chance(r, 0.8) ? { after: jsonValue(r, 2) } : {}),
     }));
   }
-  if (chance(r, 0.6)) e.metadata = { trace_id: 'abc', ...(chance(r, 0.3) ? { token: 'secret-value' } : {}), ...(chance(r, 0.3) ? { nested: jsonValue(r, 1) } : {}) };
+  if (chance(r, 0.6))
+    e.metadata = { trace_id: 'abc', ...(chance(r, 0.3) ? { token: 'secret-value' } : {}), ...(chance(r, 0.3) ? { nested: jsonValue(r, 1) } : {}) };
   if (chance(r, 0.2)) e.idempotency_key = `k${Math.floor(r() * 1e6)}`;
   return e;
 }
