@@ -48,8 +48,11 @@ const metadata = z
   .refine(isStorableJson, storableJson)
   .refine((m) => !Object.hasOwn(m, 'ingest'), '"ingest" is reserved: the server records who sent the event there.');
 
-/** One event as other systems send it (snake_case JSON); `now` bounds occurred_at against the future. */
-export function createEventSchema(now: Date) {
+/**
+ * One event as other systems send it (snake_case JSON); `now()` bounds occurred_at against the future, read while
+ * parsing (so one schema, built once, serves every request: building it cost more than validating a small batch).
+ */
+export function createEventSchema(now: () => Date) {
   return z.strictObject({
     action: text(64)
       .regex(/^[a-z][a-z0-9_.:-]*$/i, 'Must start with a letter and contain only letters, digits, "_", ".", ":" or "-".')
@@ -58,7 +61,7 @@ export function createEventSchema(now: Date) {
       .datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone offset, e.g. 2026-11-21T10:00:00Z.' })
       .transform((s) => new Date(s))
       .refine((d) => d.getTime() >= 0, 'Must not be before 1970-01-01.')
-      .refine((d) => d.getTime() <= now.getTime() + MAX_FUTURE_SKEW_MS, 'Must not be more than 5 minutes in the future.')
+      .refine((d) => d.getTime() <= now().getTime() + MAX_FUTURE_SKEW_MS, 'Must not be more than 5 minutes in the future.')
       .optional(),
     actor: actor.optional(),
     object,

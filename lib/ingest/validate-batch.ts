@@ -47,12 +47,18 @@ export function validateBatchWithSchema(body: unknown, now: Date): BatchValidati
   return validate(body, now, false);
 }
 
+// The one event schema and its compiled checker, built once; the batch being validated sets the time they compare
+// occurred_at with. Safe because validate() runs synchronously from start to end: no other batch can interleave.
+let batchNow = new Date(0);
+const schema = createEventSchema(() => batchNow);
+const fastCheck = compileSchema(schema, WIRE_IMPLIED_REFINEMENTS).check;
+
 function validate(body: unknown, now: Date, compiled: boolean): BatchValidation {
   const items = Array.isArray(body) ? body : [body];
   if (items.length > MAX_EVENTS_PER_REQUEST) return { ok: false, reason: 'too_many_events', count: items.length };
   if (items.length === 0) return { ok: false, reason: 'validation_failed', message: 'The batch is empty: send at least one event.', errors: [] };
-  const schema = createEventSchema(now);
-  const fast = compiled ? compileSchema(schema, WIRE_IMPLIED_REFINEMENTS).check : null;
+  batchNow = now;
+  const fast = compiled ? fastCheck : null;
   const events: IngestEvent[] = [];
   const errors: FieldError[] = [];
   for (let index = 0; index < items.length; index++) {
