@@ -46,12 +46,20 @@ function copyText(rows: PreparedRow[]): string {
 
 describe('the compiled event checker', () => {
   it('is derived from the whole zod schema: no node kind left to zod', () => {
-    expect(compileSchema(createEventSchema(() => now), WIRE_IMPLIED_REFINEMENTS).unsupported).toEqual([]);
+    expect(
+      compileSchema(
+        createEventSchema(() => now),
+        WIRE_IMPLIED_REFINEMENTS,
+      ).unsupported,
+    ).toEqual([]);
   });
 
   it('agrees with zod on 3,000 generated events, valid and broken: same verdict, same output, same errors', () => {
     const { valid, broken } = corpus(17, 1500);
-    const { check } = compileSchema(createEventSchema(() => now), WIRE_IMPLIED_REFINEMENTS);
+    const { check } = compileSchema(
+      createEventSchema(() => now),
+      WIRE_IMPLIED_REFINEMENTS,
+    );
     const schema = createEventSchema(() => now);
     let fastAccepted = 0;
     const all = [...valid, ...broken];
