@@ -31,10 +31,18 @@ const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|
  * so what the hash must cover. One round trip, only when a row has an address other than a plain IPv4 one.
  */
 export async function withCanonicalIps(tx: DbOrTx, rows: UnchainedRow[]): Promise<UnchainedRow[]> {
-  const raw = [...new Set(rows.map((r) => r.ip).filter((ip): ip is string => typeof ip === 'string' && !CANONICAL_IPV4.test(ip)))];
-  if (raw.length === 0) return rows;
-  const canon = await selectCanonicalInetTexts(tx, raw);
+  const canon = await canonicalIpTexts(
+    tx,
+    rows.map((r) => r.ip),
+  );
+  if (canon.size === 0) return rows;
   return rows.map((r) => (r.ip && canon.has(r.ip) ? { ...r, ip: canon.get(r.ip)! } : r));
+}
+
+/** PostgreSQL's text form of each address that is not already a plain IPv4 one, keyed by the address as given. */
+export async function canonicalIpTexts(tx: DbOrTx, ips: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+  const raw = [...new Set(ips.filter((ip): ip is string => typeof ip === 'string' && !CANONICAL_IPV4.test(ip)))];
+  return raw.length === 0 ? new Map() : selectCanonicalInetTexts(tx, raw);
 }
 
 /** Rows grouped per organization, organizations in id order: a fixed lock order means no crosswise waits. */
@@ -94,7 +102,11 @@ export type PreparedRow = RowToAppend & { hashAt: PositionedHash };
 
 /** The work of an append that does not depend on the chain head, done before taking its lock. Pure but for the clock. */
 export function prepareRow(row: UnchainedRow): PreparedRow {
-  const fields = toStoredFields(row);
+  return prepareStoredRow(toStoredFields(row));
+}
+
+/** prepareRow for a row already in its stored form (every column's value as stored, received_at fixed). Pure. */
+export function prepareStoredRow(fields: CopyRowFields): PreparedRow {
   const json: CapturedMembers = {};
   // The hash's members never include received_at: passing the stored fields as they are is the same record.
   const hashAt = prepareEntryHash(fields, json);

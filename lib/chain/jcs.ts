@@ -16,7 +16,66 @@
  *   exactly what the database receives for a jsonb column.
  */
 export function canonicalize(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    const ordered = jcsOrderedCopy(value);
+    if (ordered !== NOT_PLAIN) return JSON.stringify(ordered);
+  }
   return serialize(value, false);
+}
+
+// ---- Plain JSON through the engine's JSON.stringify ----------------------------------------------------------------
+//
+// For plain JSON (what JSON.parse makes: plain objects and arrays, finite numbers, well-formed strings) RFC 8785
+// differs from JSON.stringify only in member order: numbers are Number::toString in both, and for well-formed
+// strings JSON.stringify escapes exactly as §3.2.2.2 asks. So JSON.stringify over a copy whose objects received
+// their keys in JCS order is the canonical form, written natively in one flat string (serialize's string building
+// cost more than the hashing). Anything else (toJSON, undefined members, non-finite numbers, lone surrogates, keys
+// that are array indexes, which objects always list first, "__proto__") takes serialize. Invariant: equal to
+// serialize(value, false) for every value, pinned by tests/unit/jcs.test.ts ("JSON.stringify path").
+
+const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+
+/** A copy of `value` with every object's keys inserted in JCS order, or NOT_PLAIN. */
+function jcsOrderedCopy(value: unknown, depth = 0): unknown {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed() ? value : NOT_PLAIN;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN;
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return null;
+  // Deep values go through serialize, whose recursion is the reference anyway.
+  if (depth > 64 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = jcsOrderedCopy(value[i], depth + 1);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = v;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const first = key.charCodeAt(0);
+    // A key starting with a digit may be an array index (listed before every other key whatever the insertion order).
+    if ((first >= 48 && first <= 57) || key === '__proto__' || !key.isWellFormed()) return NOT_PLAIN;
+    const v = jcsOrderedCopy((value as Record<string, unknown>)[key], depth + 1);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    out[key] = v;
+  }
+  return out;
 }
 
 // Characters that need an escape in JSON, or a well-formedness check (surrogates); most strings have none.

@@ -9,10 +9,15 @@ const text = (max: number) => z.string().min(1, 'Must not be empty.').max(max, `
 const optionalText = (max: number) => text(max).optional();
 
 // Free-form JSON (snapshots, metadata, change values): anything JSON can say, within what PostgreSQL stores.
-const json = z.unknown().superRefine((value, ctx) => {
-  const problem = jsonValueProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const isStorableJson = (value: unknown) => jsonValueProblem(value) === null;
+const storableJson = { error: (issue: { input?: unknown }) => jsonValueProblem(issue.input) ?? 'Must be storable JSON.' };
+const json = z.unknown().refine(isStorableJson, storableJson);
+
+/**
+ * The refinements validate-batch.ts's one pass over the raw event (wireCleanEvent) already establishes for every
+ * value in it, NUL and depth included: the compiled checker skips them after that pass succeeds.
+ */
+export const WIRE_IMPLIED_REFINEMENTS: ReadonlySet<unknown> = new Set([noNul, isStorableJson]);
 
 // isIP accepts IPv6 zone ids ("fe80::1%eth0"), which the inet column rejects.
 const ipAddress = z
@@ -38,14 +43,16 @@ const change = z.strictObject({
   after: json.optional(),
 });
 
-const metadata = z.record(z.string(), z.unknown(), 'Must be a JSON object.').superRefine((m, ctx) => {
-  const problem = jsonValueProblem(m);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  if (Object.hasOwn(m, 'ingest')) ctx.addIssue({ code: 'custom', message: '"ingest" is reserved: the server records who sent the event there.' });
-});
+const metadata = z
+  .record(z.string(), z.unknown(), 'Must be a JSON object.')
+  .refine(isStorableJson, storableJson)
+  .refine((m) => !Object.hasOwn(m, 'ingest'), '"ingest" is reserved: the server records who sent the event there.');
 
-/** One event as other systems send it (snake_case JSON); `now` bounds occurred_at against the future. */
-export function createEventSchema(now: Date) {
+/**
+ * One event as other systems send it (snake_case JSON); `now()` bounds occurred_at against the future, read while
+ * parsing (so one schema, built once, serves every request: building it cost more than validating a small batch).
+ */
+export function createEventSchema(now: () => Date) {
   return z.strictObject({
     action: text(64)
       .regex(/^[a-z][a-z0-9_.:-]*$/i, 'Must start with a letter and contain only letters, digits, "_", ".", ":" or "-".')
@@ -54,7 +61,7 @@ export function createEventSchema(now: Date) {
       .datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone offset, e.g. 2026-11-21T10:00:00Z.' })
       .transform((s) => new Date(s))
       .refine((d) => d.getTime() >= 0, 'Must not be before 1970-01-01.')
-      .refine((d) => d.getTime() <= now.getTime() + MAX_FUTURE_SKEW_MS, 'Must not be more than 5 minutes in the future.')
+      .refine((d) => d.getTime() <= now().getTime() + MAX_FUTURE_SKEW_MS, 'Must not be more than 5 minutes in the future.')
       .optional(),
     actor: actor.optional(),
     object,

@@ -37,14 +37,9 @@ export async function handleIngestPost(db: Db, req: Request): Promise<Response> 
     }
     if (!batch.ok) return apiError(400, 'validation_failed', batch.message, id, { errors: batch.errors });
 
-    const bodyHash = createHash('sha256').update(body.bytes).digest('hex');
-    const outcome = await recordIngestBatch(db, {
-      key,
-      request,
-      events: batch.events,
-      now,
-      idempotency: idempotencyKey === null ? undefined : { key: idempotencyKey, bodyHash },
-    });
+    // The body's hash only matters to an Idempotency-Key (a replay must send the same bytes).
+    const idempotency = idempotencyKey === null ? undefined : { key: idempotencyKey, bodyHash: createHash('sha256').update(body.bytes).digest('hex') };
+    const outcome = await recordIngestBatch(db, { key, request, events: batch.events, now, idempotency });
     if (outcome.kind === 'key_reused') {
       return apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different body in the last 24 hours; use a new key.', id);
     }

@@ -61,3 +61,29 @@ export function wireProblems(value: unknown, path = '', out: WireProblem[] = [],
   }
   return out;
 }
+
+// NUL or any surrogate: one scan finds every string that needs a closer look (paired surrogates are fine).
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
+const storableString = (s: string) => !MAYBE_UNSTORABLE.test(s) || (!s.includes('\u0000') && s.isWellFormed());
+
+/**
+ * True when neither wireProblems nor jsonValueProblem could find anything in `value` (an event as parsed), in one
+ * walk that allocates nothing: no `__proto__` key, no NUL or lone surrogate in any key or string, every number
+ * finite and, if an integer, safe, nothing nested MAX_JSON_DEPTH deep (counted from the event, so stricter than
+ * jsonValueProblem's count from each field). False sends the event down the path that names its problems.
+ */
+export function isWireClean(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return storableString(value);
+  if (typeof value === 'number') return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value));
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isWireClean(value[i], depth + 1)) return false;
+    return true;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (key === '__proto__' || !storableString(key) || !isWireClean(object[key], depth + 1)) return false;
+  }
+  return true;
+}

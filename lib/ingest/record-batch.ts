@@ -1,8 +1,8 @@
 import type { Db, Tx } from '@/db/client';
-import { prepareAuditEntries } from '@/lib/recording/record';
+import { mapInSlices } from '@/lib/recording/record';
 import type { RequestContext } from '@/lib/recording/request-context';
 import type { ApiKeyPrincipal } from '@/lib/auth/api-keys';
-import type { PreparedRow } from '@/lib/chain/append';
+import { canonicalIpTexts, type PreparedRow } from '@/lib/chain/append';
 import { uuidv7 } from '@/lib/ids';
 import type { IngestEvent } from './event-schema';
 import { claimEventKeys, claimRequestKey, saveRequestResponse, type StoredResponse } from '@/db/queries/idempotency-keys';
@@ -12,7 +12,8 @@ import { commitInGroup } from './group-commit';
 
 export { IngestOutcomeUnknown } from './group-commit';
 import { IDEMPOTENCY_WINDOW_HOURS } from './limits';
-import { ingestAttribution, toAuditEntry } from './to-audit-entry';
+import { ingestAttribution } from './to-audit-entry';
+import { prepareIngestRow } from './prepare-ingest-row';
 
 /** Per event, in batch order: the stored id, or for a repeated idempotency_key the id stored the first time. */
 export type IngestResult = { id: string; index: number; duplicate: boolean };
@@ -105,15 +106,22 @@ type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: Inges
  * request's arrival. Tenancy: key.orgId only.
  */
 export async function prepareIngestBatch(db: Db, { key, request, events, now, idempotency }: BatchInput): Promise<PreparedBatch> {
-  const ingest = ingestAttribution(key, request);
+  const context = {
+    key,
+    ingest: ingestAttribution(key, request),
+    receivedAt: now,
+    canonicalIps: await canonicalIpTexts(
+      db,
+      events.map((e) => e.ip),
+    ),
+  };
   const ids: string[] = [];
-  const entries = events.map((event) => {
+  const rows = await mapInSlices(events, (event) => {
     const occurredAt = event.occurred_at ?? now;
     const id = uuidv7(occurredAt);
     ids.push(id);
-    return { ...toAuditEntry(event, key, { id, occurredAt }), systemMetadata: { ingest }, receivedAt: now };
+    return prepareIngestRow(event, id, occurredAt, context);
   });
-  const rows = await prepareAuditEntries(db, entries);
   return { orgId: key.orgId, requestId: request.requestId, events, ids, rows, idempotency };
 }
 

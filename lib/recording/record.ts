@@ -42,7 +42,8 @@ export type AuditEntry = {
 };
 
 let defaultRedactor: Redactor | undefined;
-function redactor(): Redactor {
+/** The redactor every entry goes through: the built-in names plus AUDIT_REDACT_FIELDS (read once). */
+export function redactor(): Redactor {
   defaultRedactor ??= createRedactor(getSettings().redactFields);
   return defaultRedactor;
 }
@@ -91,7 +92,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * builds a thousand entries, another one holding its organization's chain head gets its database replies
  * handled (and so its lock released) without waiting for all of this CPU work.
  */
-async function mapInSlices<T, U>(items: T[], fn: (item: T) => U): Promise<U[]> {
+export async function mapInSlices<T, U>(items: T[], fn: (item: T) => U): Promise<U[]> {
   const out: U[] = [];
   for (let i = 0; i < items.length; i += SLICE) {
     if (i > 0) await yieldToEventLoop();
@@ -120,16 +121,6 @@ async function appendRows(tx: Tx, rows: UnchainedRow[]): Promise<void> {
   }
   // One call per appending transaction (delivered at commit): the live tail's only signal (lib/live).
   await notifyAuditAppended(tx, heads);
-}
-
-/**
- * Entries built, redacted, diffed and prepared for the chain (prepareRow) in array order, outside any
- * transaction: `db` is only asked for the text form of unusual addresses. For callers that append later
- * (the ingest's group commit), each row then costs one short hash finish and its COPY line under the lock.
- */
-export async function prepareAuditEntries(db: DbOrTx, entries: AuditEntry[]): Promise<PreparedRow[]> {
-  const rows = await withCanonicalIps(db, await mapInSlices(entries, (e) => buildAuditRow(e)));
-  return mapInSlices(rows, prepareRow);
 }
 
 /**

@@ -21,7 +21,13 @@ export const DEFAULT_REDACT_FIELDS = [
 
 const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-export type Redactor = { isSensitive(key: string): boolean; value<T>(v: T): T; changes(c: FieldChange[]): FieldChange[] };
+export type Redactor = {
+  isSensitive(key: string): boolean;
+  /** True when some key of `v`, at any depth, is sensitive: value(v) would differ from v. Allocates nothing. */
+  hasSensitiveKey(v: unknown): boolean;
+  value<T>(v: T): T;
+  changes(c: FieldChange[]): FieldChange[];
+};
 
 /**
  * Builds a redactor for the built-in names plus `extra` (AUDIT_REDACT_FIELDS). Matching ignores case and
@@ -54,8 +60,19 @@ export function createRedactor(extra: readonly string[] = []): Redactor {
     }
     return v;
   };
+  const hasSensitiveKey = (v: unknown): boolean => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (hasSensitiveKey(v[i])) return true;
+      return false;
+    }
+    if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) if (isSensitive(k) || hasSensitiveKey((v as Record<string, unknown>)[k])) return true;
+    }
+    return false;
+  };
   return {
     isSensitive,
+    hasSensitiveKey,
     value: <T>(v: T) => walk(v) as T,
     // A change under a sensitive segment keeps its path (so the log shows *that* it changed) but not its values.
     changes: (cs) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '@/lib/chain/jcs';
+import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
+import { jsonValue, rng } from '../support/ingest-corpus';
 
 const fromBits = (hex: string) => new DataView(Uint8Array.from(Buffer.from(hex, 'hex')).buffer).getFloat64(0);
 
@@ -74,5 +75,22 @@ describe('RFC 8785 JSON canonicalization', () => {
     expect(canonicalize('line\u2028sep\u001f\t')).toBe('"line\u2028sep\\u001f\\t"');
     expect(canonicalize([])).toBe('[]');
     expect(canonicalize({})).toBe('{}');
+  });
+
+  it('JSON.stringify path: plain JSON written by the engine equals the canonical form, and everything else falls back', () => {
+    // Random plain JSON (keys with digits, unicode, emoji, escapes), checked against the independent text rewriter.
+    const r = rng(8785);
+    for (let i = 0; i < 3000; i++) {
+      const value = { v: jsonValue(r), [`k${i % 7}`]: jsonValue(r), é: [jsonValue(r)] };
+      expect(canonicalize(value)).toBe(jsonTextToJcs(JSON.stringify(value)));
+    }
+    // What the engine would order or write differently: array-index keys, an own "__proto__", toJSON, depth.
+    expect(canonicalize({ b: 1, 10: 'ten', 9: 'nine', a: { 2: 'x', '1x': 'y' } })).toBe('{"10":"ten","9":"nine","a":{"1x":"y","2":"x"},"b":1}');
+    expect(canonicalize(JSON.parse('{"z":1,"__proto__":{"a":2}}'))).toBe('{"__proto__":{"a":2},"z":1}');
+    expect(canonicalize({ at: { toJSON: () => ({ y: 1, x: 2 }) } })).toBe('{"at":{"x":2,"y":1}}');
+    let deep: unknown = { b: 1, a: 2 };
+    for (let i = 0; i < 80; i++) deep = { n: deep, m: i };
+    expect(canonicalize(deep)).toBe(jsonTextToJcs(JSON.stringify(deep)));
+    expect(() => canonicalize({ a: [1, { b: Number.POSITIVE_INFINITY }] })).toThrow();
   });
 });
