@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
 import { preparingClient } from './prepared-statements';
 import { rowsOf } from './rows';
+import { scheduledPglite } from './scheduled-pglite';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -102,12 +103,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
+  type PGliteInstance = InstanceType<typeof PGlite>;
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // One connection, on Node's own thread: its statements are ordered so pages go before background work.
+  const db = drizzle({ client: scheduledPglite(client) as unknown as PGliteInstance, schema }) as unknown as Db;
   return {
     db,
     bulk: db,

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 
 /**
  * Group commit per organization. A batch arriving while its organization's transaction is running waits and is
@@ -97,12 +98,15 @@ async function commitGroup(db: Db, orgId: string, group: Waiting[], store: Store
 async function inTransaction(db: Db, orgId: string, batches: GroupBatch[], store: Store): Promise<unknown[]> {
   let committing = false;
   try {
-    return await db.transaction(async (tx) => {
-      const outcomes = await store(tx, orgId, batches);
-      // Only COMMIT follows: from here on a failure may come after the batches were stored.
-      committing = true;
-      return outcomes;
-    });
+    // Background on the embedded database's one connection: a page's read waits for at most this one transaction.
+    return await inBackground(() =>
+      db.transaction(async (tx) => {
+        const outcomes = await store(tx, orgId, batches);
+        // Only COMMIT follows: from here on a failure may come after the batches were stored.
+        committing = true;
+        return outcomes;
+      }),
+    );
   } catch (error) {
     throw committing ? new IngestOutcomeUnknown(error) : error;
   }

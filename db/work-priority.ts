@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Who is waiting for a database call: a person (a page, a server action, an API read: `interactive`, the
+ * default) or the service's own work (ingest transactions, export batches, chain verification, stream
+ * delivery: `background`). Only the embedded database acts on it (db/connection-scheduler.ts orders its single
+ * connection by it); on a server every call has its own connection and this is ignored.
+ */
+export type WorkPriority = 'interactive' | 'background';
+
+const priority = new AsyncLocalStorage<WorkPriority>();
+
+/** Runs `work` with every database call it makes (and the calls of whatever it starts) marked as background. */
+export function inBackground<T>(work: () => Promise<T>): Promise<T> {
+  return priority.run('background', work);
+}
+
+/** The priority of the code calling now: background inside inBackground(), interactive otherwise. */
+export function currentPriority(): WorkPriority {
+  return priority.getStore() ?? 'interactive';
+}
