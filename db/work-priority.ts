@@ -11,8 +11,9 @@ export type WorkPriority = 'interactive' | 'background';
 const priority = new AsyncLocalStorage<WorkPriority>();
 
 /** Runs `work` with every database call it makes (and the calls of whatever it starts) marked as background. */
-export function inBackground<T>(work: () => Promise<T>): Promise<T> {
-  return priority.run('background', work);
+export function inBackground<T>(work: () => PromiseLike<T>): Promise<T> {
+  // Awaited inside: a Drizzle query is a lazy thenable that runs only when awaited, which must happen in here.
+  return priority.run('background', async () => await work());
 }
 
 /** The priority of the code calling now: background inside inBackground(), interactive otherwise. */
