@@ -56,6 +56,17 @@ export function bulkDbOf(db: DbOrTx): DbOrTx {
   return bulkPools.get(db) ?? db;
 }
 
+// Handles on the embedded database: one connection, and every statement runs on Node's own thread.
+const embeddedDbs = new WeakSet<object>();
+
+/**
+ * True for the embedded database (PGlite): one unit of work at a time on Node's own thread, so callers keep each
+ * unit short (smaller export batches and ingest groups) to let pages in between (db/connection-scheduler.ts).
+ */
+export function isEmbedded(db: DbOrTx): boolean {
+  return embeddedDbs.has(db);
+}
+
 /** Seconds before postgres.js gives up a connection attempt; its default (30 s) held requests far too long. */
 const CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -111,6 +122,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   // One connection, on Node's own thread: its statements are ordered so pages go before background work.
   const db = drizzle({ client: scheduledPglite(client) as unknown as PGliteInstance, schema }) as unknown as Db;
+  embeddedDbs.add(db);
   return {
     db,
     bulk: db,

@@ -8,7 +8,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export type WorkPriority = 'interactive' | 'background';
 
-const priority = new AsyncLocalStorage<WorkPriority>();
+// One store per process, kept on globalThis: Next bundles this module into several chunks, and a mark set by one
+// copy (an ingest route) must be seen by the copy the database client was opened with.
+const holder = globalThis as { __auditWorkPriority?: AsyncLocalStorage<WorkPriority> };
+const priority = (holder.__auditWorkPriority ??= new AsyncLocalStorage<WorkPriority>());
 
 /** Runs `work` with every database call it makes (and the calls of whatever it starts) marked as background. */
 export function inBackground<T>(work: () => PromiseLike<T>): Promise<T> {
