@@ -43,8 +43,14 @@ export type OpenOptions = {
   bulkConnections?: number;
 };
 
+// What is known about each opened handle, kept on globalThis: Next bundles this module into several chunks, and a
+// route's copy must find what the copy that opened the database (lib/boot/app-db.ts) registered.
+const registry = ((globalThis as { __auditDbRegistry?: { bulkPools: WeakMap<object, Db>; embedded: WeakSet<object> } }).__auditDbRegistry ??= {
+  bulkPools: new WeakMap(),
+  embedded: new WeakSet(),
+});
 // The long-work pool of each opened database, found from its main handle (bulkDbOf).
-const bulkPools = new WeakMap<object, Db>();
+const bulkPools = registry.bulkPools;
 
 /**
  * The long-work pool of the database `db` belongs to (DbHandle.bulk), or `db` itself: on PGlite, inside a
@@ -57,7 +63,7 @@ export function bulkDbOf(db: DbOrTx): DbOrTx {
 }
 
 // Handles on the embedded database: one connection, and every statement runs on Node's own thread.
-const embeddedDbs = new WeakSet<object>();
+const embeddedDbs = registry.embedded;
 
 /**
  * True for the embedded database (PGlite): one unit of work at a time on Node's own thread, so callers keep each
