@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
 import { preparingClient } from './prepared-statements';
 import { rowsOf } from './rows';
+import { scheduledPglite } from './scheduled-pglite';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -42,8 +43,14 @@ export type OpenOptions = {
   bulkConnections?: number;
 };
 
+// What is known about each opened handle, kept on globalThis: Next bundles this module into several chunks, and a
+// route's copy must find what the copy that opened the database (lib/boot/app-db.ts) registered.
+const registry = ((globalThis as { __auditDbRegistry?: { bulkPools: WeakMap<object, Db>; embedded: WeakSet<object> } }).__auditDbRegistry ??= {
+  bulkPools: new WeakMap(),
+  embedded: new WeakSet(),
+});
 // The long-work pool of each opened database, found from its main handle (bulkDbOf).
-const bulkPools = new WeakMap<object, Db>();
+const bulkPools = registry.bulkPools;
 
 /**
  * The long-work pool of the database `db` belongs to (DbHandle.bulk), or `db` itself: on PGlite, inside a
@@ -53,6 +60,17 @@ export function bulkDbOf(db: Db): Db;
 export function bulkDbOf(db: DbOrTx): DbOrTx;
 export function bulkDbOf(db: DbOrTx): DbOrTx {
   return bulkPools.get(db) ?? db;
+}
+
+// Handles on the embedded database: one connection, and every statement runs on Node's own thread.
+const embeddedDbs = registry.embedded;
+
+/**
+ * True for the embedded database (PGlite): one unit of work at a time on Node's own thread, so callers keep each
+ * unit short (smaller export batches and ingest groups) to let pages in between (db/connection-scheduler.ts).
+ */
+export function isEmbedded(db: DbOrTx): boolean {
+  return embeddedDbs.has(db);
 }
 
 /** Seconds before postgres.js gives up a connection attempt; its default (30 s) held requests far too long. */
@@ -102,12 +120,15 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
+  type PGliteInstance = InstanceType<typeof PGlite>;
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // One connection, on Node's own thread: its statements are ordered so pages go before background work.
+  const db = drizzle({ client: scheduledPglite(client) as unknown as PGliteInstance, schema }) as unknown as Db;
+  embeddedDbs.add(db);
   return {
     db,
     bulk: db,

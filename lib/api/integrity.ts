@@ -1,4 +1,5 @@
 import { bulkDbOf, type Db, type DbOrTx } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 import { requestContextFrom, type RequestContext } from '@/lib/recording/request-context';
 import { authenticateApiKey, type ApiKeyPrincipal } from '@/lib/auth/api-keys';
 import { apiError, apiJson, internalError, unauthorized } from '@/lib/api/http';
@@ -69,12 +70,17 @@ export async function handleIntegrityGet(db: Db, req: Request, deps: Deps = {}):
     if (!key) return unauthorized(id);
     const refused = await refuseOverLimit(db, key, request, '/api/v1/integrity', deps);
     if (refused) return refused;
-    const check = await bulkDbOf(db).transaction(async (tx) => {
-      const result = await checkChain(tx, key.orgId, { now: deps.now });
-      const message = result ? `Verified the audit log through the API: ${result.ok ? 'intact' : 'broken'}` : 'Asked for a verification while one was running';
-      await recordAuditEvent(tx, readEntry(key, request, { message, metadata: { verification: result ? outcomeOf(result) : { running: true } } }));
-      return result;
-    });
+    // Background on the embedded database's one connection: pages go first (db/connection-scheduler.ts).
+    const check = await inBackground(() =>
+      bulkDbOf(db).transaction(async (tx) => {
+        const result = await checkChain(tx, key.orgId, { now: deps.now });
+        const message = result
+          ? `Verified the audit log through the API: ${result.ok ? 'intact' : 'broken'}`
+          : 'Asked for a verification while one was running';
+        await recordAuditEvent(tx, readEntry(key, request, { message, metadata: { verification: result ? outcomeOf(result) : { running: true } } }));
+        return result;
+      }),
+    );
     if (!check) {
       return apiError(503, 'verification_running', 'The first verification of this organization is still running; retry in a few seconds.', id, {
         headers: { 'Retry-After': '5' },

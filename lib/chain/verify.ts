@@ -1,4 +1,5 @@
 import type { DbOrTx } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 import { findSeqByHash, getFirstEntryAfter, getHashedEntry, listHashedEntries, type HashedEntryRow } from '@/db/queries/chain-entries';
 import { getChainHead, getLatestChainAnchor } from '@/db/queries/chain-head';
 import { chainRecord, computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
@@ -118,7 +119,8 @@ const toWalkEntry = (row: HashedEntryRow): WalkEntry => ({
  */
 async function walkThroughDrizzle(tx: DbOrTx, orgId: string, walk: Walk, throughSeq: number, batchSize: number): Promise<void> {
   // Started now, not when awaited: the next batch is read while this one is hashed.
-  const batch = (after: number) => listHashedEntries(tx, orgId, after, throughSeq, batchSize);
+  // Background on the embedded database's one connection (a no-op inside a transaction: it already holds it).
+  const batch = (after: number) => inBackground(() => listHashedEntries(tx, orgId, after, throughSeq, batchSize));
   let next: ReturnType<typeof batch> | null = batch(walk.last.seq);
   try {
     while (next) {

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import { isEmbedded, type Db } from '@/db/client';
 import { buildExportProof } from '@/lib/chain/export-proof';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { describeFilters, describeSort } from '@/lib/view/describe-filters';
@@ -12,7 +12,7 @@ import { ExportAborted } from './export-aborted';
 import { exportFileName } from './filename';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 import { createJsonlWriter } from './jsonl-writer';
-import { CSV_COPY_BATCH_SIZE, EXPORT_BATCH_SIZE, PDF_ROW_CAP } from './limits';
+import { CSV_COPY_BATCH_SIZE, EMBEDDED_EXPORT_BATCH_SIZE, EXPORT_BATCH_SIZE, PDF_ROW_CAP } from './limits';
 import { createPdfWriter } from './pdf-writer';
 import { createBatchReader, type BatchReader, type BatchSource } from './read-batches';
 import { recordExport, type ExportOutcome } from './record-export';
@@ -96,7 +96,7 @@ export function createExportStream(db: Db, req: ExportRequest): ExportStream {
   const writer = createWriter(req.format, header, (chunk) => queue.push(chunk), req.pdfCap ?? PDF_ROW_CAP, trailer, filename) as ExportWriter<
     ExportTableRow | ExportFullRow
   >;
-  const batchSize = req.batchSize ?? EXPORT_BATCH_SIZE;
+  const batchSize = req.batchSize ?? (isEmbedded(db) ? EMBEDDED_EXPORT_BATCH_SIZE : EXPORT_BATCH_SIZE);
   // CSV on a PostgreSQL server: batches arrive as finished CSV bytes (csv-copy.ts); otherwise rows for the writer.
   const csvCopy =
     req.format === 'csv'

@@ -7,6 +7,12 @@
 export const EXPORT_BATCH_SIZE = 2_000;
 
 /**
+ * The same on the embedded database, where each batch's statement holds the one connection and Node's thread
+ * (2,000 rows: up to 0.4 s under load, bench/RESULTS.md); pages' reads go between batches.
+ */
+export const EMBEDDED_EXPORT_BATCH_SIZE = 500;
+
+/**
  * Rows per keyset batch of a CSV export on a PostgreSQL server (one COPY each, lib/exports/csv-copy.ts).
  * Each statement costs PostgreSQL a plan and Node a round trip (~2–4 ms together): at 2,000 rows that was
  * ~20% of Node's time per row; at 10,000 it is noise, and a batch is ~4.5 MB of CSV (two with the

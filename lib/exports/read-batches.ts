@@ -1,4 +1,5 @@
 import type { DbOrTx } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 import { readExportBatch, readExportTableBatchFast } from '@/db/queries/audit-export-rows';
 import type { KeysetRequest } from '@/db/queries/audit-keyset';
 import type { QueryFilters } from '@/db/queries/audit-where';
@@ -39,7 +40,8 @@ export function createBatchReader(db: DbOrTx, opts: ReaderOptions): BatchReader<
   const full = Boolean(opts.full);
   return readAhead(async (after) => {
     const req: KeysetRequest = { orgId: opts.orgId, filters: opts.filters, sort: opts.sort, limit: opts.batchSize, after };
-    const page = client && !full ? await readExportTableBatchFast(db, client, req) : await readExportBatch(db, req, full);
+    // Each batch is one background unit on the embedded database's connection: pages' reads go between batches.
+    const page = client && !full ? await readExportTableBatchFast(db, client, req) : await inBackground(() => readExportBatch(db, req, full));
     return { batch: page.rows, next: page.next };
   }, client !== null);
 }

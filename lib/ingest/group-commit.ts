@@ -1,4 +1,5 @@
-import type { Db, Tx } from '@/db/client';
+import { isEmbedded, type Db, type Tx } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 
 /**
  * Group commit per organization. A batch arriving while its organization's transaction is running waits and is
@@ -11,6 +12,12 @@ import type { Db, Tx } from '@/db/client';
 
 /** Rows per group transaction at most (one COPY of about 1.5 kB per row). */
 const MAX_GROUP_ROWS = 8_000;
+/**
+ * The same on the embedded database, where a transaction holds the one connection and Node's thread (about
+ * 1.6 ms per row with the search indexes, bench/RESULTS.md): one 100-event batch per transaction, so a page's
+ * read waits behind ~0.2 s at most. A larger batch still goes in one transaction of its own.
+ */
+const MAX_GROUP_ROWS_EMBEDDED = 100;
 
 /**
  * The transaction failed once its work was done: at COMMIT or after it (the connection lost with the COMMIT
@@ -61,7 +68,8 @@ async function drain(db: Db, byOrg: Map<string, Waiting[]>, orgId: string, queue
   while (queue.length > 0) {
     let rows = 0;
     let take = 0;
-    while (take < queue.length && (take === 0 || rows + queue[take]!.batch.rows.length <= MAX_GROUP_ROWS)) rows += queue[take++]!.batch.rows.length;
+    const most = isEmbedded(db) ? MAX_GROUP_ROWS_EMBEDDED : MAX_GROUP_ROWS;
+    while (take < queue.length && (take === 0 || rows + queue[take]!.batch.rows.length <= most)) rows += queue[take++]!.batch.rows.length;
     await commitGroup(db, orgId, queue.splice(0, take), store);
   }
   byOrg.delete(orgId);
@@ -97,12 +105,15 @@ async function commitGroup(db: Db, orgId: string, group: Waiting[], store: Store
 async function inTransaction(db: Db, orgId: string, batches: GroupBatch[], store: Store): Promise<unknown[]> {
   let committing = false;
   try {
-    return await db.transaction(async (tx) => {
-      const outcomes = await store(tx, orgId, batches);
-      // Only COMMIT follows: from here on a failure may come after the batches were stored.
-      committing = true;
-      return outcomes;
-    });
+    // Background on the embedded database's one connection: a page's read waits for at most this one transaction.
+    return await inBackground(() =>
+      db.transaction(async (tx) => {
+        const outcomes = await store(tx, orgId, batches);
+        // Only COMMIT follows: from here on a failure may come after the batches were stored.
+        committing = true;
+        return outcomes;
+      }),
+    );
   } catch (error) {
     throw committing ? new IngestOutcomeUnknown(error) : error;
   }

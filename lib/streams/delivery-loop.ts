@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Db } from '@/db/client';
+import { inBackground } from '@/db/work-priority';
 import { claimDueDestinations, releaseLease, type ClaimedDestination } from '@/db/queries/stream-destinations';
 import { getSettings } from '@/lib/settings';
 import { deliverClaim, type ClaimOutcome, type DeliveryOptions } from './deliver';
@@ -90,7 +91,8 @@ export function createStreamLoop(getDb: () => Promise<Db>, opts: StreamLoopOptio
   async function tick() {
     timer = undefined;
     try {
-      await claimAndDeliver();
+      // Background on the embedded database's one connection: pages go first (db/connection-scheduler.ts).
+      await inBackground(claimAndDeliver);
     } catch (error) {
       console.error('[streams] claiming due destinations failed', error);
     }
