@@ -138,7 +138,7 @@ BEGIN
   SELECT c.oid INTO part FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
   WHERE i.inhparent = 'audit_events'::regclass AND c.relname = p_name AND c.relname <> 'audit_events_default';
   IF part IS NULL THEN
-    RAISE EXCEPTION '% is not a (monthly or daily) partition of audit_events', p_name USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '% is not a monthly or daily partition of audit_events', p_name USING ERRCODE = 'insufficient_privilege';
   END IF;
   EXECUTE format(
     'SELECT p.org_id FROM (SELECT org_id, max(seq) AS max_seq FROM %I GROUP BY org_id) p '

@@ -101,7 +101,8 @@ export async function reserveSession(db: DbOrTx): Promise<SessionConnection | nu
   return {
     tryCloseLock: async () => (await one(`select pg_try_advisory_lock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])) === true,
     unlock: async () => void (await one(`select pg_advisory_unlock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])),
-    mayIndex: async (partition) => (await one(`select pg_has_role(current_user, relowner, 'USAGE') from pg_class where oid = $1::regclass`, [partition])) === true,
+    mayIndex: async (partition) =>
+      (await one(`select pg_has_role(current_user, relowner, 'USAGE') from pg_class where oid = $1::regclass`, [partition])) === true,
     async buildConcurrently(partition) {
       const missing = await conn.unsafe(`select name, invalid, statement from audit_events_missing_indexes($1::regclass, true)`, [partition]).values();
       for (const [name, invalid, statement] of missing as [string, boolean, string][]) {

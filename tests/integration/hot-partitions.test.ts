@@ -82,7 +82,10 @@ async function snapshot(db: Db, orgId: string): Promise<Record<string, unknown>>
   for (const c of CASES) {
     const filters = resolveQueryFilters({ ...defaultFilters(), ...c.filters }, NOW, 'UTC');
     out[`${c.name} count`] = (await countAuditEvents(db, orgId, filters)).count;
-    const sorts: Sort[] = c.name === 'default 24 hours' ? SORT_COLUMNS.flatMap((column) => (['asc', 'desc'] as const).map((dir) => ({ column, dir }))) : [{ column: 'time', dir: 'desc' }];
+    const sorts: Sort[] =
+      c.name === 'default 24 hours'
+        ? SORT_COLUMNS.flatMap((column) => (['asc', 'desc'] as const).map((dir) => ({ column, dir })))
+        : [{ column: 'time', dir: 'desc' }];
     for (const sort of sorts) {
       const ids: string[] = [];
       let after: Cursor | null = null;
@@ -108,7 +111,9 @@ describeEachDatabase('hot partitions', (ctx) => {
   });
 
   it('keeps only the primary key, (org_id, seq) and (org_id, id) on the parent; open days lean, months and default full', async () => {
-    const parent = rowsOf<{ i: string }>(await ctx.db.execute(sql`select indexrelid::regclass::text as i from pg_index where indrelid = 'audit_events'::regclass order by 1`));
+    const parent = rowsOf<{ i: string }>(
+      await ctx.db.execute(sql`select indexrelid::regclass::text as i from pg_index where indrelid = 'audit_events'::regclass order by 1`),
+    );
     expect(parent.map((r) => r.i)).toEqual(['audit_events_org_event_idx', 'audit_events_org_seq_idx', 'audit_events_pkey']);
     expect(await indexCount(ctx.db, 'audit_events_p20310510')).toBe(3);
     expect((await listMissingIndexes(ctx.db, 'audit_events_p20310510')).length).toBeGreaterThan(0);

@@ -54,7 +54,12 @@ describeEachDatabase('retention by partition', (ctx) => {
     expect(kind!.relkind).toBe('p');
     // Far from the real date, where the migration created none.
     const ahead = new Date(Date.UTC(2032, 2, 30, 15));
-    expect(await ensureFuturePartitions(ctx.db, ahead, 3)).toEqual(['audit_events_p20320330', 'audit_events_p20320331', 'audit_events_p20320401', 'audit_events_p20320402']);
+    expect(await ensureFuturePartitions(ctx.db, ahead, 3)).toEqual([
+      'audit_events_p20320330',
+      'audit_events_p20320331',
+      'audit_events_p20320401',
+      'audit_events_p20320402',
+    ]);
     const names = await partitionNames(ctx.db);
     expect(names).toContain('audit_events_default');
     expect(await ensureFuturePartitions(ctx.db, ahead, 3)).toEqual([]); // idempotent
