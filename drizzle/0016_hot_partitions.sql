@@ -52,6 +52,15 @@ LANGUAGE sql STABLE AS $$
   WHERE ic.oid IS NULL OR NOT x.indisvalid
 $$;
 --> statement-breakpoint
+-- The partitions that must carry the full index set and lack some of it: the default one, and every partition whose
+-- range ended at or before `ended_before` (the close job passes now minus its grace period). Oldest first.
+CREATE OR REPLACE FUNCTION audit_events_partitions_to_close(ended_before timestamptz) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+  SELECT p.name FROM audit_events_partitions() p
+  WHERE (p.is_default OR p.hi <= ended_before) AND EXISTS (SELECT 1 FROM audit_events_missing_indexes(p.name::regclass))
+  ORDER BY p.lo NULLS FIRST
+$$;
+--> statement-breakpoint
 -- Builds (plainly, in the caller's transaction) the secondary indexes a partition of audit_events lacks; returns how
 -- many. SECURITY DEFINER: audit_owner owns the partitions, the app's role need not. The close job uses CREATE INDEX
 -- CONCURRENTLY instead where its role may (a server, owning role); this is the path for PGlite and a two-role setup.

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
-import { postgresJsClient } from '@/db/queries/postgres-js';
+import { bulkPostgresJsClient } from '@/db/queries/postgres-js';
 
 // Partitions hold every organization's rows: these are system-job queries, never called for one tenant's request.
 
@@ -47,15 +47,9 @@ export async function partitionContents(db: DbOrTx, partition: Partition): Promi
   }));
 }
 
-/**
- * The partitions that must carry the full secondary index set and lack some of it: the default one, and every
- * partition whose range ended at or before `endedBefore`. Names, oldest first.
- */
+/** The partitions to close (drizzle/0016's audit_events_partitions_to_close): names, oldest first. */
 export async function listPartitionsToClose(db: DbOrTx, endedBefore: Date): Promise<string[]> {
-  const result = await db.execute(sql`select name from audit_events_partitions()
-    where (is_default or hi <= ${endedBefore.toISOString()}::timestamptz)
-      and exists (select 1 from audit_events_missing_indexes(name::regclass))
-    order by lo nulls first`);
+  const result = await db.execute(sql`select audit_events_partitions_to_close(${endedBefore.toISOString()}::timestamptz) as name`);
   return rowsOf<{ name: string }>(result).map((r) => r.name);
 }
 
@@ -85,22 +79,31 @@ export type SessionConnection = {
   /** Takes the close lock for this session if no one holds it (released by unlock() or when the session ends). */
   tryCloseLock(): Promise<boolean>;
   unlock(): Promise<void>;
+  /** listPartitionsToClose on this connection. */
+  listToClose(endedBefore: Date): Promise<string[]>;
   /** Whether this session's role may build indexes on `partition` itself (it owns it, or is a member of its owner). */
   mayIndex(partition: string): Promise<boolean>;
   /** Drops an invalid index left by an interrupted build, then builds the missing ones, each CONCURRENTLY. */
   buildConcurrently(partition: string): Promise<number>;
+  /** buildPartitionIndexes as one statement of its own on this connection (the SECURITY DEFINER path). */
+  buildPlainly(partition: string): Promise<number>;
   release(): void;
 };
 
-/** A reserved connection of a server's pool, or null on PGlite (one connection: no concurrent build there). */
+/**
+ * A reserved connection of the server's long-work pool (one connection is all the close job needs), or null on
+ * PGlite (one connection: no concurrent build there).
+ */
 export async function reserveSession(db: DbOrTx): Promise<SessionConnection | null> {
-  const client = postgresJsClient(db);
+  const client = bulkPostgresJsClient(db);
   if (!client) return null;
   const conn = await client.reserve();
   const one = async (query: string, params: unknown[] = []) => (await conn.unsafe(query, params).values())[0]?.[0];
   return {
     tryCloseLock: async () => (await one(`select pg_try_advisory_lock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])) === true,
     unlock: async () => void (await one(`select pg_advisory_unlock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])),
+    listToClose: async (endedBefore) =>
+      (await conn.unsafe(`select audit_events_partitions_to_close($1::timestamptz)`, [endedBefore.toISOString()]).values()).map((r) => String(r[0])),
     mayIndex: async (partition) =>
       (await one(`select pg_has_role(current_user, relowner, 'USAGE') from pg_class where oid = $1::regclass`, [partition])) === true,
     async buildConcurrently(partition) {
@@ -111,6 +114,7 @@ export async function reserveSession(db: DbOrTx): Promise<SessionConnection | nu
       }
       return missing.length;
     },
+    buildPlainly: async (partition) => Number(await one(`select audit_events_build_partition_indexes($1::regclass)`, [partition])),
     release: () => conn.release(),
   };
 }

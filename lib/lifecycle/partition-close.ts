@@ -15,17 +15,18 @@ export const CLOSE_GRACE_MS = 60 * 60_000;
 export type CloseResult = { created: string[]; closed: string[]; skipped: boolean };
 
 /**
- * Closes partitions on a server: one reserved session holding the close lock (a session advisory lock, freed if the
- * process dies) builds each partition's missing indexes CONCURRENTLY where its role may (writers never wait), else
- * through the SECURITY DEFINER function. Null when another session holds the lock.
+ * Closes partitions on a server: one reserved session of the long-work pool, holding the close lock (a session
+ * advisory lock, freed if the process dies), does it all: builds each partition's missing indexes CONCURRENTLY
+ * where its role may (writers never wait), else through the SECURITY DEFINER function. Null when another session
+ * holds the lock.
  */
-async function closeOnServer(db: Db, session: SessionConnection, endedBefore: Date): Promise<string[] | null> {
+async function closeOnServer(session: SessionConnection, endedBefore: Date): Promise<string[] | null> {
   try {
     if (!(await session.tryCloseLock())) return null;
     try {
       const closed: string[] = [];
-      for (const name of await listPartitionsToClose(db, endedBefore)) {
-        const built = (await session.mayIndex(name)) ? await session.buildConcurrently(name) : await db.transaction((tx) => buildPartitionIndexes(tx, name));
+      for (const name of await session.listToClose(endedBefore)) {
+        const built = (await session.mayIndex(name)) ? await session.buildConcurrently(name) : await session.buildPlainly(name);
         if (built > 0) closed.push(name);
       }
       return closed;
@@ -58,6 +59,6 @@ export async function runPartitionJob(db: Db, now: Date = new Date()): Promise<C
   const created = await ensureFuturePartitions(db, now);
   const endedBefore = new Date(now.getTime() - CLOSE_GRACE_MS);
   const session = await reserveSession(db);
-  const closed = session ? await closeOnServer(db, session, endedBefore) : await closeInTransactions(db, endedBefore);
+  const closed = session ? await closeOnServer(session, endedBefore) : await closeInTransactions(db, endedBefore);
   return { created, closed: closed ?? [], skipped: closed === null };
 }
