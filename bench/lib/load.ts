@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import type { DemoPerson } from '@/lib/seed/demo';
 import { GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { Random } from '@/lib/seed/random';
+import { CLOSE_GRACE_MS } from '@/lib/lifecycle/partition-close';
 import { COPY_COLUMNS } from './copy-format';
 import { buildTemplates, type RowTemplate } from './templates';
 import { hashPassword } from '@/lib/auth/password';
@@ -90,13 +91,11 @@ async function copyOrgRows(
 type IndexDef = { name: string; def: string };
 type Phase = { name: string; seconds: number };
 
-/** Months (first days, UTC) from `oldest` to three months after `newest`. */
+/** Months (first days, UTC) from `oldest` to the one holding `newest` (days ahead are the migration's lean ones). */
 function monthsBetween(oldest: number, newest: number): string[] {
   const out: string[] = [];
   const d = new Date(Date.UTC(new Date(oldest).getUTCFullYear(), new Date(oldest).getUTCMonth(), 1));
-  const end = new Date(newest);
-  end.setUTCMonth(end.getUTCMonth() + 3);
-  while (d <= end) {
+  while (d.getTime() <= newest) {
     out.push(d.toISOString().slice(0, 10));
     d.setUTCMonth(d.getUTCMonth() + 1);
   }
@@ -147,7 +146,7 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
       orgs.push({ slug: o.slug, id: org!.id, count, people });
     }
 
-    // Partitions for every month the history covers (the migration only makes this month and three ahead).
+    // Fully indexed partitions for every month the history covers (the migration makes this month and days ahead).
     const oldest = opts.now - opts.days * 86_400_000;
     for (const month of monthsBetween(oldest, opts.now)) await sql`select audit_events_create_month_partition(${month}::date)`;
 
@@ -161,6 +160,12 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
       where conrelid = 'audit_events'::regclass and contype = 'f'`;
     for (const fk of fks) await sql.unsafe(`alter table audit_events drop constraint "${fk.name}"`);
     for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`);
+    // The secondary indexes live on each partition (drizzle/0016): dropped here, rebuilt from the one list below.
+    const own = await sql<{ name: string; part: string }[]>`
+      select ic.oid::regclass::text as name, p.name as part from audit_events_partitions() p cross join audit_events_secondary_indexes() s
+      join pg_class ic on ic.relname = left(p.name || '_' || s.suffix, 63) and ic.relkind = 'i'`;
+    for (const ix of own) await sql.unsafe(`drop index ${ix.name}`);
+    const indexed = [...new Set(own.map((ix) => ix.part))];
     phase('tenants, partitions, drop indexes');
 
     const result: BenchOrg[] = [];
@@ -190,6 +195,12 @@ export async function loadBenchData(url: string, opts: { events: number; days: n
       await sql.unsafe(ix.def.replace(' ON ONLY ', ' ON '));
       phase(`index ${ix.name}`);
     }
+    // Back what was dropped, and what the partition job would have closed by now (a day that ended, the default one).
+    const ended = await sql<{ name: string }[]>`select name from audit_events_partitions()
+      where is_default or hi <= ${new Date(opts.now - CLOSE_GRACE_MS).toISOString()}::timestamptz`;
+    const closed = [...new Set([...indexed, ...ended.map((p) => p.name)])];
+    for (const part of closed) await sql`select audit_events_build_partition_indexes(${part}::regclass)`;
+    phase(`secondary indexes of ${closed.length} closed partitions`);
     for (const fk of fks) await sql.unsafe(`alter table audit_events add constraint "${fk.name}" ${fk.def}`);
     phase('foreign key');
     // The append stores filter options itself (lib/recording/facets.ts); rows COPYed here bring theirs in one pass.

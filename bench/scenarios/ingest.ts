@@ -56,8 +56,7 @@ export async function runLoad(bodies: string[], concurrency: number, send: (body
 }
 
 /** Request bodies of `count` batches whose events follow each other in time, ending now. */
-export function makeBodies(count: number, firstEvent: number, withKeys = false): string[] {
-  const end = Date.now();
+export function makeBodies(count: number, firstEvent: number, withKeys = false, end = Date.now()): string[] {
   return Array.from({ length: count }, (_, b) => JSON.stringify(makeApiBatch(firstEvent + b * BATCH, BATCH, end - (count - b - 1) * BATCH, withKeys)));
 }
 
@@ -81,11 +80,10 @@ export async function createKey(db: Db, orgId: string): Promise<{ key: string; p
  * The yardstick's rows: the same bodies turned into stored rows by the product's own functions (validated,
  * redacted, hash-chained from genesis in a scratch organization), rendered as COPY text. Not timed.
  */
-export function copyBatches(bodies: string[], key: ApiKeyPrincipal): { chunks: string[]; head: ChainHead } {
+export function copyBatches(bodies: string[], key: ApiKeyPrincipal, now = new Date()): { chunks: string[]; head: ChainHead } {
   let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   const request = { ip: '127.0.0.1', userAgent: null, requestId: uuidv7() };
   const ingest = ingestAttribution(key, request);
-  const now = new Date();
   const chunks = bodies.map((body) => {
     const batch = validateBatch(JSON.parse(body), now);
     if (!batch.ok) throw new Error(`bench batch invalid: ${JSON.stringify(batch)}`);

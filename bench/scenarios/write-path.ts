@@ -3,7 +3,8 @@
  * clients into one organization and from 8 clients into 8 organizations, against the bare yardstick measured in
  * the same run: COPY FROM STDIN of the same rows (validated, redacted and hash-chained by the product's own
  * functions beforehand, not timed) over a TCP_NODELAY connection into an index-free, unpartitioned copy of the
- * table. Also COPY into the full table, for where the indexes put the ceiling.
+ * table. Also COPY into the full table, for where the indexes put the ceiling, into copies holding only the
+ * open partition's indexes, and into audit_events with rows of an open (lean) day and of a closed day.
  */
 import net from 'node:net';
 import postgres from 'postgres';
@@ -81,6 +82,67 @@ async function fullTableCopy(sql: postgres.Sql, chunks: string[], bareP50: numbe
   };
 }
 
+/** Scratch tables shaped like a partition: what each index set costs a COPY, without routing (index-free = bare). */
+const SHAPES = [
+  { label: "primary key + (org_id, seq): the chain's minimum", indexes: ['(org_id, occurred_at, id)', '(org_id, seq)'] },
+  { label: 'primary key + (org_id, seq) + (org_id, id): the open partition', indexes: ['(org_id, occurred_at, id)', '(org_id, seq)', '(org_id, id)'] },
+] as const;
+const SHAPE_TABLE = 'bench_shape_audit_events';
+
+async function shapedCopies(sql: postgres.Sql, chunks: string[], bareP50: number): Promise<ScenarioRow[]> {
+  const rows: ScenarioRow[] = [];
+  for (const shape of SHAPES) {
+    await sql.unsafe(`drop table if exists ${SHAPE_TABLE}`);
+    await sql.unsafe(`create table ${SHAPE_TABLE} (like audit_events including defaults)`);
+    try {
+      for (const [i, cols] of shape.indexes.entries()) await sql.unsafe(`create index ${SHAPE_TABLE}_${i} on ${SHAPE_TABLE} ${cols}`);
+      const load = await runLoad(chunks, 1, (text) => copyText(sql, SHAPE_TABLE, text));
+      rows.push({
+        group: GROUP,
+        scenario: `COPY FROM STDIN (TCP_NODELAY) into an unpartitioned copy with ${shape.label}, ${BATCH} rows per statement`,
+        ...stats(load.times),
+        rawP50Ms: bareP50,
+        figure: fmtRate((chunks.length * BATCH) / (load.wallMs / 1000)),
+      });
+    } finally {
+      await sql.unsafe(`drop table if exists ${SHAPE_TABLE}`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * COPY into audit_events itself of rows dated in an open (lean) daily partition and in a closed (fully indexed)
+ * one: the two paths an append takes since drizzle/0016. Each in a scratch organization whose chain stays valid.
+ */
+async function partitionCopies(sql: postgres.Sql, db: Db, batches: number, bareP50: number): Promise<ScenarioRow[]> {
+  const [open] = await sql<{ lo: Date }[]>`select lo from audit_events_partitions() p
+    where lo >= now() and exists (select 1 from audit_events_missing_indexes(p.name::regclass)) order by lo limit 1`;
+  const targets = [
+    ...(open ? [{ kind: 'an open day (lean)', at: open.lo.getTime() + 12 * 3_600_000 }] : []),
+    { kind: 'a closed day two days ago (all indexes)', at: Date.now() - 2 * 86_400_000 },
+  ];
+  const rows: ScenarioRow[] = [];
+  for (const [i, target] of targets.entries()) {
+    const { principal } = await createKey(db, await createOrg(db, `write-part${i}`));
+    const { chunks, head } = copyBatches(makeBodies(batches, 40_000_000 + i * batches * BATCH, false, target.at), principal, new Date(target.at + 1000));
+    const load = await runLoad(chunks, 1, (text) => copyText(sql, 'audit_events', text));
+    await sql`insert into audit_chain_heads (org_id, seq, hash) values (${principal.orgId}, ${head.seq}, ${head.hash})
+              on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
+    const [where] = await sql<{ part: string; n: number }[]>`select e.tableoid::regclass::text as part,
+        (select count(*)::int from pg_index where indrelid = e.tableoid) as n
+      from audit_events e where e.org_id = ${principal.orgId} limit 1`;
+    rows.push({
+      group: GROUP,
+      scenario: `COPY FROM STDIN (TCP_NODELAY) into audit_events, rows of ${target.kind}: ${where?.part} with ${where?.n} indexes, ${BATCH} rows per statement`,
+      ...stats(load.times),
+      rawP50Ms: bareP50,
+      figure: fmtRate((chunks.length * BATCH) / (load.wallMs / 1000)),
+    });
+  }
+  return rows;
+}
+
 /** A sender for one organization of its own: over HTTP when the app server runs, else the route's function in-process. */
 async function senderFor(db: Db, ctx: BenchContext, kind: string): Promise<Send> {
   const { key } = await createKey(db, await createOrg(db, kind));
@@ -126,6 +188,8 @@ export async function runWritePathScenarios(ctx: BenchContext): Promise<Scenario
     const bare = await copyYardsticks(sql, chunks);
     rows.push(...bare.rows);
     rows.push(await fullTableCopy(sql, chunks, bare.bareP50));
+    rows.push(...(await shapedCopies(sql, chunks, bare.bareP50)));
+    rows.push(...(await partitionCopies(sql, db, batches, bare.bareP50)));
     await sql`insert into audit_chain_heads (org_id, seq, hash) values (${principal.orgId}, ${head.seq}, ${head.hash})
               on conflict (org_id) do update set seq = excluded.seq, hash = excluded.hash`;
     const bareFig = { rate: bare.bareRate, p50: bare.bareP50 };

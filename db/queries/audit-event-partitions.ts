@@ -1,29 +1,45 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
+import { bulkPostgresJsClient } from '@/db/queries/postgres-js';
 
 // Partitions hold every organization's rows: these are system-job queries, never called for one tenant's request.
 
+/** One bounded partition of audit_events: rows with from <= occurred_at < to (a UTC month or a UTC day). */
+export type Partition = { name: string; from: Date; to: Date };
+
+/** One advisory lock for closing partitions, whichever instance closes them. */
+const CLOSE_LOCK_NAME = 'audit_events_close_partitions';
+
 /**
- * Creates the monthly audit_events partition holding `day` (YYYY-MM-DD) through drizzle/0008's function;
- * returns its name, or null when it already existed. Idempotent, safe when two processes race.
+ * Creates the monthly audit_events partition holding `day` (YYYY-MM-DD), with the full index set, through
+ * drizzle/0016's function; null when it exists, daily partitions cover part of the month, or the default partition
+ * holds rows of it. Idempotent, safe when two processes race.
  */
 export async function createMonthPartition(db: DbOrTx, day: string): Promise<string | null> {
   const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_month_partition(${day}::date) as name`));
   return row?.name ?? null;
 }
 
-/** The names of every partition attached to audit_events (the default one included), in name order. */
-export async function listPartitionNames(db: DbOrTx): Promise<string[]> {
-  const result = await db.execute(sql`
-    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'audit_events'::regclass order by 1`);
-  return rowsOf<{ name: string }>(result).map((r) => r.name);
+/** Creates the lean daily partition of `day` (YYYY-MM-DD) unless covered already (drizzle/0016); its name or null. */
+export async function createDayPartition(db: DbOrTx, day: string): Promise<string | null> {
+  const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_day_partition(${day}::date) as name`));
+  return row?.name ?? null;
 }
 
-/** Per organization: how many rows a partition holds and the highest seq among them. */
-export async function partitionContents(db: DbOrTx, partition: string): Promise<{ orgId: string; rows: number; maxSeq: number }[]> {
-  const result = await db.execute(sql`select org_id, count(*) as n, max(seq) as max_seq from ${sql.identifier(partition)} group by org_id`);
+/** Every bounded partition of audit_events, bounds read from the catalog, oldest first (the default one left out). */
+export async function listPartitions(db: DbOrTx): Promise<Partition[]> {
+  const result = await db.execute(sql`select name, lo, hi from audit_events_partitions() where not is_default order by lo`);
+  return rowsOf<{ name: string; lo: string | Date; hi: string | Date }>(result).map((r) => ({ name: r.name, from: new Date(r.lo), to: new Date(r.hi) }));
+}
+
+/**
+ * Per organization: how many rows a partition holds and the highest seq among them. Read through the parent with
+ * the partition's bounds (it prunes to that partition), so the caller needs no privilege on the partition itself.
+ */
+export async function partitionContents(db: DbOrTx, partition: Partition): Promise<{ orgId: string; rows: number; maxSeq: number }[]> {
+  const result = await db.execute(sql`select org_id, count(*) as n, max(seq) as max_seq from audit_events
+    where occurred_at >= ${partition.from.toISOString()}::timestamptz and occurred_at < ${partition.to.toISOString()}::timestamptz group by org_id`);
   return rowsOf<{ org_id: string; n: string | number; max_seq: string | number }>(result).map((r) => ({
     orgId: r.org_id,
     rows: Number(r.n),
@@ -31,10 +47,84 @@ export async function partitionContents(db: DbOrTx, partition: string): Promise<
   }));
 }
 
+/** The partitions to close (drizzle/0016's audit_events_partitions_to_close): names, oldest first. */
+export async function listPartitionsToClose(db: DbOrTx, endedBefore: Date): Promise<string[]> {
+  const result = await db.execute(sql`select audit_events_partitions_to_close(${endedBefore.toISOString()}::timestamptz) as name`);
+  return rowsOf<{ name: string }>(result).map((r) => r.name);
+}
+
+/** The secondary indexes `partition` lacks or holds invalid, as drizzle/0016's list and statements say. */
+export async function listMissingIndexes(db: DbOrTx, partition: string): Promise<{ name: string; invalid: boolean }[]> {
+  const result = await db.execute(sql`select name, invalid from audit_events_missing_indexes(${partition}::regclass)`);
+  return rowsOf<{ name: string; invalid: boolean }>(result);
+}
+
 /**
- * Drops a monthly partition and its rows through drizzle/0012's SECURITY DEFINER function, which refuses unless
- * every row in it lies at or before its organization's retention anchor. Transaction: the caller holds every chain
- * head it affects and has moved those anchors.
+ * Builds a partition's missing secondary indexes plainly, in the caller's transaction, through drizzle/0016's
+ * SECURITY DEFINER function (writers to that partition wait for it); returns how many it built.
+ */
+export async function buildPartitionIndexes(tx: Tx, partition: string): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select audit_events_build_partition_indexes(${partition}::regclass) as n`));
+  return Number(row?.n ?? 0);
+}
+
+/** Takes the close lock for the caller's transaction if no one holds it; false at once otherwise. */
+export async function tryCloseLockInTransaction(tx: Tx): Promise<boolean> {
+  const [row] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${CLOSE_LOCK_NAME}::text, 0)) as locked`));
+  return row?.locked === true;
+}
+
+/** A server connection of its own, for statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY). */
+export type SessionConnection = {
+  /** Takes the close lock for this session if no one holds it (released by unlock() or when the session ends). */
+  tryCloseLock(): Promise<boolean>;
+  unlock(): Promise<void>;
+  /** listPartitionsToClose on this connection. */
+  listToClose(endedBefore: Date): Promise<string[]>;
+  /** Whether this session's role may build indexes on `partition` itself (it owns it, or is a member of its owner). */
+  mayIndex(partition: string): Promise<boolean>;
+  /** Drops an invalid index left by an interrupted build, then builds the missing ones, each CONCURRENTLY. */
+  buildConcurrently(partition: string): Promise<number>;
+  /** buildPartitionIndexes as one statement of its own on this connection (the SECURITY DEFINER path). */
+  buildPlainly(partition: string): Promise<number>;
+  release(): void;
+};
+
+/**
+ * A reserved connection of the server's long-work pool (one connection is all the close job needs), or null on
+ * PGlite (one connection: no concurrent build there).
+ */
+export async function reserveSession(db: DbOrTx): Promise<SessionConnection | null> {
+  const client = bulkPostgresJsClient(db);
+  if (!client) return null;
+  const conn = await client.reserve();
+  const one = async (query: string, params: unknown[] = []) => (await conn.unsafe(query, params).values())[0]?.[0];
+  return {
+    tryCloseLock: async () => (await one(`select pg_try_advisory_lock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])) === true,
+    unlock: async () => void (await one(`select pg_advisory_unlock(hashtextextended($1::text, 0))`, [CLOSE_LOCK_NAME])),
+    listToClose: async (endedBefore) =>
+      (await conn.unsafe(`select audit_events_partitions_to_close($1::timestamptz)`, [endedBefore.toISOString()]).values()).map((r) => String(r[0])),
+    mayIndex: async (partition) =>
+      (await one(`select pg_has_role(current_user, relowner, 'USAGE') from pg_class where oid = $1::regclass`, [partition])) === true,
+    async buildConcurrently(partition) {
+      const missing = await conn.unsafe(`select name, invalid, statement from audit_events_missing_indexes($1::regclass, true)`, [partition]).values();
+      for (const [name, invalid, statement] of missing as [string, boolean, string][]) {
+        if (invalid) await conn.unsafe(String(await one(`select format('drop index concurrently if exists %I', $1::text)`, [name]))).values();
+        await conn.unsafe(statement).values();
+      }
+      // Statistics on the new expression indexes (free text) come from ANALYZE only (as in the SQL function's path).
+      if (missing.length > 0) await conn.unsafe(String(await one(`select format('analyze %I', $1::text)`, [partition]))).values();
+      return missing.length;
+    },
+    buildPlainly: async (partition) => Number(await one(`select audit_events_build_partition_indexes($1::regclass)`, [partition])),
+    release: () => conn.release(),
+  };
+}
+
+/**
+ * Drops a partition and its rows through drizzle/0016's SECURITY DEFINER function, which refuses unless every row
+ * in it lies at or before its organization's retention anchor. Transaction: the caller holds every chain head it
+ * affects and has moved those anchors.
  */
 export async function dropPartition(tx: Tx, partition: string): Promise<void> {
   await tx.execute(sql`select audit_drop_partition(${partition})`);

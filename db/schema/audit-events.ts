@@ -59,7 +59,9 @@ export const auditEvents = pgTable(
     primaryKey({ name: 'audit_events_pkey', columns: [t.orgId, t.occurredAt, t.id] }),
     // Event-id lookups (detail view, shared links) without knowing the time.
     index('audit_events_org_event_idx').on(t.orgId, t.id),
-    // A record's history timeline: all events for one object, newest first.
+    // The parent holds only the three indexes above and below (PK, by id, by seq). The secondary ones from here on
+    // are built per partition once it closes (drizzle/0016's list, lib/lifecycle/partition-close.ts); these
+    // declarations name their shape. A record's history timeline: all events for one object, newest first.
     index('audit_events_org_object_idx').on(t.orgId, t.objectType, t.objectId, t.occurredAt.desc()),
     // "All events by this user", the second most common pivot after the object.
     index('audit_events_org_actor_idx').on(t.orgId, t.actorId, t.occurredAt.desc()),

@@ -1,4 +1,5 @@
 import { startCheckpointSchedule } from '@/lib/lifecycle/checkpoint-schedule';
+import { startPartitionSchedule } from '@/lib/lifecycle/partition-schedule';
 import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
 import { startRetentionSchedule } from '@/lib/lifecycle/retention-schedule';
 import { seedDemoIfEmpty } from '@/lib/seed/demo';
@@ -9,7 +10,7 @@ import { analyzeEmbedded } from './embedded-analyze';
 
 /**
  * Everything a server process does once at start, in order: open + migrate the app database (chain backfill
- * included), create audit_events partitions for this month and the next 3, seed the demo organizations when
+ * included), create the lean daily audit_events partitions for today and the next 7 days, seed the demo organizations when
  * SEED_DEMO allows and the database is empty, refresh the embedded database's planner statistics, then start the
  * timers (signed chain checkpoints, retention, daily ANALYZE of the embedded database) and the log-stream delivery loop. Safe to call on every start.
  */
@@ -30,5 +31,6 @@ export async function startServer(): Promise<void> {
   await analyzeEmbedded(handle);
   startCheckpointSchedule(getDb, settings.checkpointMinutes);
   startRetentionSchedule(getDb, settings.retentionHours);
+  startPartitionSchedule(getDb);
   if (settings.streamDelivery) createStreamLoop(getDb, streamLoopOptionsFromSettings());
 }

@@ -1,37 +1,41 @@
 import type { DbOrTx } from '@/db/client';
-import { createMonthPartition, listPartitionNames } from '@/db/queries/audit-event-partitions';
+import { createDayPartition, createMonthPartition } from '@/db/queries/audit-event-partitions';
+import { DAY_MS } from '@/lib/lifecycle/retention-policy';
 
-/** One monthly partition of audit_events: rows with from <= occurred_at < to (UTC months). */
-export type MonthPartition = { name: string; from: Date; to: Date };
-
-// Named by drizzle/0008's audit_events_create_month_partition(); the default partition does not match.
-const MONTH_PARTITION = /^audit_events_p(\d{4})(\d{2})$/;
+/** Lean daily partitions are created this many days ahead of today (UTC), so appends never wait for one. */
+export const DAYS_AHEAD = 7;
 
 /** The first instant of the UTC month `add` months after the one holding `d`. */
 export function monthStart(d: Date, add = 0): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + add, 1));
 }
 
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
 /**
- * Creates the partitions for the month holding `now` and the `months` after it (idempotent, safe when two
- * processes race). Called at startup and by every retention run. Returns the names it created.
+ * Creates the lean daily partitions for the UTC day holding `now` and the `days` after it, skipping days another
+ * partition covers (idempotent, safe when two processes race). Called at startup, by the hourly partition job and
+ * by every retention run. Returns the names it created.
  */
-export async function ensureFuturePartitions(db: DbOrTx, now: Date = new Date(), months = 3): Promise<string[]> {
+export async function ensureFuturePartitions(db: DbOrTx, now: Date = new Date(), days = DAYS_AHEAD): Promise<string[]> {
   const created: string[] = [];
-  for (let i = 0; i <= months; i += 1) {
-    const day = monthStart(now, i).toISOString().slice(0, 10);
-    const name = await createMonthPartition(db, day);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  for (let i = 0; i <= days; i += 1) {
+    const name = await createDayPartition(db, isoDay(new Date(today + i * DAY_MS)));
     if (name) created.push(name);
   }
   return created;
 }
 
-/** The monthly partitions, oldest first (the default partition is left out). */
-export async function listMonthPartitions(db: DbOrTx): Promise<MonthPartition[]> {
-  return (await listPartitionNames(db)).flatMap((name) => {
-    const m = MONTH_PARTITION.exec(name);
-    if (!m) return [];
-    const from = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
-    return [{ name, from, to: monthStart(from, 1) }];
-  });
+/**
+ * Creates fully indexed monthly partitions for the month holding `from` and the `months` after it (history and
+ * backfills: rows of a closed past land indexed). Skips months already covered, even in part. Returns the names.
+ */
+export async function ensureMonthPartitions(db: DbOrTx, from: Date, months: number): Promise<string[]> {
+  const created: string[] = [];
+  for (let i = 0; i <= months; i += 1) {
+    const name = await createMonthPartition(db, isoDay(monthStart(from, i)));
+    if (name) created.push(name);
+  }
+  return created;
 }

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '@/db/client';
-import { dropPartition, limitLockWait, partitionContents } from '@/db/queries/audit-event-partitions';
+import { dropPartition, limitLockWait, listPartitions, partitionContents } from '@/db/queries/audit-event-partitions';
 import { deleteEntriesThroughAnchor, getEntryHashAt, getFirstSeqSince, setRetentionAnchor } from '@/db/queries/audit-event-retention';
 import { lockMerkleTree } from '@/db/queries/chain-merkle';
 import { getOrganizationForUpdate, listOrganizationIds, promoteDueRetention } from '@/db/queries/tenancy';
@@ -7,7 +7,7 @@ import { lockChainHead } from '@/lib/chain/append';
 import { signAnchor } from '@/lib/chain/anchor-signing';
 import { advanceTree, rangeAt } from '@/lib/chain/merkle-store';
 import { getSigningKey } from '@/lib/chain/signing-key';
-import { ensureFuturePartitions, listMonthPartitions } from '@/lib/lifecycle/partitions';
+import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
 import { DAY_MS, effectiveRetentionDays, formatRetentionDue } from '@/lib/lifecycle/retention-policy';
 import { getRetentionPolicy } from '@/lib/lifecycle/retention-settings';
 import { recordAuditEvent } from '@/lib/recording/record';
@@ -29,7 +29,7 @@ export type OrgRetention = {
   /** The highest removed seq, i.e. the new chain anchor; null when nothing was removed. */
   throughSeq: number | null;
   legalHold: boolean;
-  /** Monthly partitions dropped whole that held some of these entries. */
+  /** Partitions (monthly or daily) dropped whole that held some of these entries. */
   droppedPartitions: string[];
   /** The scheduled period that took effect in this run (recorded as a `system` settings entry), if any. */
   changed: RetentionChange | null;
@@ -169,7 +169,7 @@ export async function applyRetention(db: Db, orgId: string, now: Date, opts: Pic
 }
 
 /**
- * Drops every past monthly partition whose rows are ALL removable: each organization with rows in it is off
+ * Drops every past partition (monthly or daily) whose rows are ALL removable: each organization with rows in it is off
  * legal hold and those rows lie in its removable prefix (a partition holds every organization). Empty past
  * partitions go once no organization's period reaches into them. One transaction holding every chain head
  * (appenders wait; none can slip a late entry into a partition being dropped), so the organizations touched
@@ -178,7 +178,7 @@ export async function applyRetention(db: Db, orgId: string, now: Date, opts: Pic
  */
 async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promise<Map<string, OrgRetention>> {
   const done = new Map<string, OrgRetention>();
-  const candidates = (await listMonthPartitions(db)).filter((p) => p.to <= now);
+  const candidates = (await listPartitions(db)).filter((p) => p.to <= now);
   if (candidates.length === 0) return done;
   await db
     .transaction(async (tx) => {
@@ -191,12 +191,12 @@ async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promis
         const plan = await planRetention(tx, id, now, minDays);
         if (plan) plans.set(id, plan);
       }
-      // An empty month may go once it lies before every organization's cutoff (none: keep it).
+      // An empty partition may go once it lies before every organization's cutoff (none: keep it).
       const oldestCutoff = plans.size ? Math.min(...[...plans.values()].map((p) => p.cutoff.getTime())) : -Infinity;
       const dropped = new Map<string, number>();
       const anchored = new Set<string>();
       for (const partition of candidates) {
-        const contents = await partitionContents(tx, partition.name);
+        const contents = await partitionContents(tx, partition);
         const removable =
           contents.length === 0
             ? partition.to.getTime() <= oldestCutoff
@@ -229,7 +229,7 @@ async function dropExpiredPartitions(db: Db, now: Date, minDays: number): Promis
 }
 
 /**
- * Runs retention for every organization, skipping those on legal hold: first creates the coming months'
+ * Runs retention for every organization, skipping those on legal hold: first creates the coming days'
  * partitions, then drops whole expired partitions where it can, then deletes the remaining old rows one
  * organization per transaction. Each organization keeps max(its period, `minDays`); a scheduled shorter period
  * counts only once due. Safe to run repeatedly and concurrently with writers.
@@ -258,6 +258,6 @@ export function describeRetention(r: OrgRetention): string {
   const change = r.changed ? `retention changed from ${r.changed.from} to ${r.changed.to} days as scheduled; ` : '';
   if (r.legalHold) return `${r.slug}: ${change}on legal hold, nothing removed`;
   if (r.removed === 0) return `${r.slug}: ${change}nothing older than ${r.retentionDays} days (before ${r.cutoff.toISOString()})`;
-  const parts = r.droppedPartitions.length ? `, ${r.droppedPartitions.length} whole month partition(s) dropped` : '';
+  const parts = r.droppedPartitions.length ? `, ${r.droppedPartitions.length} whole partition(s) dropped` : '';
   return `${r.slug}: ${change}removed ${r.removed} entries older than ${r.retentionDays} days (through #${r.throughSeq})${parts}`;
 }

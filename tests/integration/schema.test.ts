@@ -37,11 +37,11 @@ describeEachDatabase('schema and migrations', (ctx) => {
     ]);
   });
 
-  it('leads every audit_events index and key with org_id', async () => {
-    const defs = rowsOf<{ indexdef: string }>(await ctx.db.execute(sql`select indexdef from pg_indexes where tablename = 'audit_events'`)).map(
-      (r) => r.indexdef,
-    );
-    expect(defs.length).toBeGreaterThanOrEqual(4);
+  it('leads every audit_events index and key with org_id, on the parent and on every partition', async () => {
+    const defs = rowsOf<{ indexdef: string }>(
+      await ctx.db.execute(sql`select indexdef from pg_indexes where tablename = 'audit_events' or tablename in (select name from audit_events_partitions())`),
+    ).map((r) => r.indexdef);
+    expect(defs.length).toBeGreaterThanOrEqual(13);
     for (const def of defs) expect(def).toMatch(/\(org_id[,)]/);
   });
 

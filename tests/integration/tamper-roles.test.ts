@@ -9,6 +9,8 @@ import { auditChainAnchors, organizations } from '@/db/schema';
 import { verifyAnchor } from '@/lib/chain/anchor-signing';
 import { getSigningKey } from '@/lib/chain/signing-key';
 import { verifyChain } from '@/lib/chain/verify';
+import { listMissingIndexes } from '@/db/queries/audit-event-partitions';
+import { runPartitionJob } from '@/lib/lifecycle/partition-close';
 import { runRetention } from '@/lib/lifecycle/retention';
 import { eventAt, seqsOf } from './chain-helpers';
 import { describeEachDatabase } from './databases';
@@ -136,7 +138,7 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     );
     await ctx.db.update(organizations).set({ legalHold: true }).where(eq(organizations.id, org.id));
     expect(await attempt(sql`select audit_set_retention_anchor(${org.id}::uuid, 3, ${third.hash}, now(), 'x', 'y', null)`)).toMatch(/legal hold/);
-    expect(await attempt(sql`select audit_drop_partition('audit_events_default')`)).toMatch(/not a monthly partition/);
+    expect(await attempt(sql`select audit_drop_partition('audit_events_default')`)).toMatch(/not a monthly or daily partition/);
     expect(await seqsOf(ctx.db, org.id)).toEqual([1, 2, 3, 4]);
   });
 
@@ -152,5 +154,16 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     expect(anchor).toMatchObject({ seq: 4 });
     expect(verifyAnchor(anchor!, getSigningKey().publicKeyPem)).toBe(true);
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
+  });
+
+  it('the partition job works as the app role: it creates the days ahead and closes an ended one', async () => {
+    const run = await asApp((db) => runPartitionJob(db, new Date('2033-03-02T12:00:00Z')));
+    expect(run.created).toContain('audit_events_p20330302');
+    expect(run.created).toContain('audit_events_p20330309');
+    const later = await asApp((db) => runPartitionJob(db, new Date('2033-03-03T12:00:00Z')));
+    expect(later.closed).toContain('audit_events_p20330302');
+    expect(await listMissingIndexes(ctx.db, 'audit_events_p20330302')).toEqual([]);
+    expect((await listMissingIndexes(ctx.db, 'audit_events_p20330303')).length).toBeGreaterThan(0);
+    expect(await attempt(sql.raw('drop index audit_events_p20330302_org_ip_idx'))).toMatch(/must be owner|permission denied/);
   });
 });
