@@ -70,7 +70,7 @@ const CASES: Case[] = [
   { name: 'action delete', filters: { include: { ...defaultFilters().include, action: ['delete'] } } },
   { name: 'actor and type', filters: { range: open, include: { ...defaultFilters().include, actor: ['Bob@acme.test'], type: ['flow', 'member'] } } },
   { name: 'not failure', filters: { range: open, exclude: { ...defaultFilters().exclude, result: ['failure'] } } },
-  { name: 'free text (mid-word)', filters: { range: open, text: ['ebra-1'] } },
+  { name: 'free text (word prefix)', filters: { range: open, text: ['zebra-1'] } },
   { name: 'free text (label)', filters: { range: open, text: ['invoice sync'] } },
   { name: 'changed field', filters: { range: open, fields: ['plan'] } },
   { name: 'CIDR', filters: { range: open, ip: '203.0.113.8/29' } },
@@ -127,7 +127,7 @@ describeEachDatabase('hot partitions', (ctx) => {
   it('answers filters, sorts, free text and paging the same before and after the day is closed', async () => {
     const before = await snapshot(ctx.db, orgId);
     expect(before['default 24 hours count']).toBe(400);
-    expect((before['free text (mid-word) time desc'] as string[]).length).toBeGreaterThan(0);
+    expect((before['free text (word prefix) time desc'] as string[]).length).toBeGreaterThan(0);
     expect((before['action delete time desc'] as string[]).length).toBe(100);
 
     const run = await runPartitionJob(ctx.db, AFTER_CLOSE);
