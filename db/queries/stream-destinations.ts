@@ -167,7 +167,12 @@ export async function fixPendingBatch(
 ) {
   const rows = await db
     .update(d)
-    .set({ pendingThroughSeq: throughSeq, pendingCheckpointSize: checkpointSize, lastAttemptAt: sql`now()`, leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+    .set({
+      pendingThroughSeq: throughSeq,
+      pendingCheckpointSize: checkpointSize,
+      lastAttemptAt: sql`now()`,
+      leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+    })
     .where(leaseHeld(orgId, id, owner, cursor))
     .returning({ id: d.id });
   return rows.length === 1;

@@ -132,7 +132,11 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
       // first signed of each): a retry resends exactly the batch it failed with.
       const rows =
         through > cursor
-          ? await readChainOrder<HashedEntryRow>(db, { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize }, hashedColumns)
+          ? await readChainOrder<HashedEntryRow>(
+              db,
+              { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize },
+              hashedColumns,
+            )
           : [];
       const checkpoints =
         pendingCheckpoints === null

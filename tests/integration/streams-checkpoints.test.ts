@@ -119,7 +119,9 @@ describeEachDatabase('log streams: signed checkpoints', (ctx) => {
     const bodies = receiver.stored.map((b) => structuredClone(b.body));
     const ok = run(write('ok.jsonl', bodies));
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/-> verified through #\d+; 4 signed checkpoints: signatures verified with the key, 4 roots rebuilt from the received entries and matching/);
+    expect(ok.stdout).toMatch(
+      /-> verified through #\d+; 4 signed checkpoints: signatures verified with the key, 4 roots rebuilt from the received entries and matching/,
+    );
 
     const tampered = structuredClone(bodies);
     const carrying = tampered.findLast((b) => b.checkpoints?.some((c) => c.tree_size === covered.seq))!;

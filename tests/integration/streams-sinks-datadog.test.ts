@@ -88,7 +88,10 @@ describe('Datadog logs sink', () => {
     await sink.send({ ...batchOf(events), checkpoints }, AbortSignal.timeout(5000));
     await sink.close();
     const items = itemsOf(receiver.accepted);
-    expect(items.map((i) => i.ddtags)).toEqual([...events.map(() => 'env:test,team:security'), ...checkpoints.map(() => 'env:test,team:security,audit.kind:checkpoint')]);
+    expect(items.map((i) => i.ddtags)).toEqual([
+      ...events.map(() => 'env:test,team:security'),
+      ...checkpoints.map(() => 'env:test,team:security,audit.kind:checkpoint'),
+    ]);
     expect(items.slice(-2).map((i) => JSON.parse(i.message!))).toEqual(checkpoints);
     // OCSF entries carry their chain fields elsewhere; the checkpoints still check against a stream sent as JSON.
     receiver.accepted.length = 0;

@@ -15,7 +15,12 @@ function stream(n: number, sizes: number[]) {
   for (let after = 0; after < n; after += 4) {
     const through = Math.min(n, after + 4);
     const carried = checkpoints.filter((c) => c.tree_size > after && c.tree_size <= through);
-    bodies.push({ type: 'audit.events', batch: { after_seq: after, through_seq: through, filter: '' }, events: events.slice(after, through), checkpoints: carried });
+    bodies.push({
+      type: 'audit.events',
+      batch: { after_seq: after, through_seq: through, filter: '' },
+      events: events.slice(after, through),
+      checkpoints: carried,
+    });
   }
   return { events, key, checkpoints, bodies };
 }

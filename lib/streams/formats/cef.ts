@@ -81,7 +81,15 @@ export function toCef(event: StreamEvent, product: ProductInfo = PRODUCT): strin
  * parser turns back into the exact bytes that were signed), cs3 the organization.
  */
 export function checkpointToCef(checkpoint: StreamCheckpoint, product: ProductInfo = PRODUCT): string {
-  const header = ['CEF:0', escapeCefHeader(product.vendor), escapeCefHeader(product.name), escapeCefHeader(product.version), 'audit.checkpoint', 'Signed checkpoint', '1'];
+  const header = [
+    'CEF:0',
+    escapeCefHeader(product.vendor),
+    escapeCefHeader(product.name),
+    escapeCefHeader(product.version),
+    'audit.checkpoint',
+    'Signed checkpoint',
+    '1',
+  ];
   const pairs: [string, string | number][] = [
     ['rt', new Date(checkpoint.signed_at).getTime()],
     ['cn1Label', 'treeSize'],
