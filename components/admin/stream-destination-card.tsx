@@ -87,7 +87,11 @@ export function StreamDestinationCard({
         </div>
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Signed checkpoints</dt>
-          <dd className="font-mono text-xs" data-testid="stream-checkpoints">
+          <dd
+            className="font-mono text-xs"
+            data-testid="stream-checkpoints"
+            title="Signed checkpoints up to this tree size have been sent (or were signed before the destination was added or replayed from)"
+          >
             {d.checkpointCursor > 0 ? `through size ${d.checkpointCursor}` : 'none yet'}
           </dd>
         </div>
