@@ -64,7 +64,7 @@ export function StreamDestinationCard({
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
         {filter.ok && filter.value.words.length > 0 ? `Only entries where ${filter.value.words.join('; ')}` : 'Every entry'}
       </p>
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Delivered through</dt>
           <dd className="font-mono" data-testid="stream-cursor">
@@ -84,6 +84,16 @@ export function StreamDestinationCard({
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Consecutive failures</dt>
           <dd data-testid="stream-failures">{d.consecutiveFailures}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-zinc-500 dark:text-zinc-400">Signed checkpoints</dt>
+          <dd
+            className="font-mono text-xs"
+            data-testid="stream-checkpoints"
+            title="Signed checkpoints up to this tree size have been sent (or were signed before the destination was added or replayed from)"
+          >
+            {d.checkpointCursor > 0 ? `through size ${d.checkpointCursor}` : 'none yet'}
+          </dd>
         </div>
       </dl>
       {d.lastError ? (

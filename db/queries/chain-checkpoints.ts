@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditCheckpoints, type AuditCheckpointRow } from '@/db/schema/audit-chain';
@@ -28,13 +28,23 @@ export async function listOrgsNeedingCheckpoint(db: Db): Promise<string[]> {
   return rowsOf<{ org_id: string }>(result).map((r) => r.org_id);
 }
 
-/** The organization's checkpoints past tree size `seq` that carry a note, oldest first, one per size. Tenancy: `orgId` only. */
-export async function listCheckpointsAfter(db: DbOrTx, orgId: string, seq: number): Promise<AuditCheckpointRow[]> {
+/**
+ * The organization's checkpoints past tree size `seq` (and up to `throughSeq` when given) that carry a note, oldest
+ * first, one per size (the first signed: a later one of the same size never changes the list). Tenancy: `orgId` only.
+ */
+export async function listCheckpointsAfter(db: DbOrTx, orgId: string, seq: number, throughSeq?: number): Promise<AuditCheckpointRow[]> {
   const rows = await db
     .select()
     .from(auditCheckpoints)
-    .where(and(eq(auditCheckpoints.orgId, orgId), gt(auditCheckpoints.seq, seq), sql`${auditCheckpoints.note} is not null`))
-    .orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.signedAt));
+    .where(
+      and(
+        eq(auditCheckpoints.orgId, orgId),
+        gt(auditCheckpoints.seq, seq),
+        throughSeq === undefined ? undefined : lte(auditCheckpoints.seq, throughSeq),
+        sql`${auditCheckpoints.note} is not null`,
+      ),
+    )
+    .orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.signedAt), asc(auditCheckpoints.id));
   return rows.filter((r, i) => i === 0 || rows[i - 1]!.seq !== r.seq);
 }
 

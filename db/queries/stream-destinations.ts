@@ -11,11 +11,14 @@ export type NewStreamDestination = Pick<StreamDestinationRow, 'id' | 'kind' | 'n
   createdBy: string | null;
 };
 
-/** Adds a destination that starts after `cursor` (the chain head when added: new entries only). Tenancy: `orgId`. */
+/**
+ * Adds a destination that starts after `cursor` (the chain head when added: new entries only, and the checkpoints
+ * signed from then on). Tenancy: `orgId`.
+ */
 export async function insertStreamDestination(db: DbOrTx, orgId: string, values: NewStreamDestination): Promise<StreamDestinationRow> {
   const [row] = await db
     .insert(d)
-    .values({ orgId, ...values })
+    .values({ orgId, checkpointCursor: values.cursor, ...values })
     .returning();
   return row!;
 }
@@ -72,7 +75,15 @@ export async function setStreamDestinationPaused(db: DbOrTx, orgId: string, id: 
 export async function replayStreamDestination(db: DbOrTx, orgId: string, id: string, cursor: number): Promise<StreamDestinationRow | undefined> {
   const [row] = await db
     .update(d)
-    .set({ cursor, pendingThroughSeq: null, generation: sql`${d.generation} + 1`, nextAttemptAt: sql`now()` })
+    // Checkpoints of tree sizes past the new cursor cover replayed entries: they are sent again after them.
+    .set({
+      cursor,
+      pendingThroughSeq: null,
+      checkpointCursor: cursor,
+      pendingCheckpointSize: null,
+      generation: sql`${d.generation} + 1`,
+      nextAttemptAt: sql`now()`,
+    })
     .where(mine(orgId, id))
     .returning();
   return row;
@@ -104,7 +115,8 @@ export type ClaimedDestination = StreamDestinationRow & { headSeq: number };
 
 /**
  * Leases up to `limit` due destinations to `owner` for `leaseSeconds`: unpaused, next_attempt_at passed, no
- * live lease, and something to send (its chain head beyond the cursor). FOR UPDATE SKIP LOCKED: instances
+ * live lease, and something to send: its chain head beyond the cursor, a batch pending, or a signed checkpoint whose
+ * entries it has been sent but which it has not (audit_checkpoints_org_seq_idx). FOR UPDATE SKIP LOCKED: instances
  * claiming at once get different rows; an instance that dies leaves a lease that simply expires. Across
  * organizations by design (the loop serves them all); every later statement names the row's org_id.
  */
@@ -115,7 +127,9 @@ export async function claimDueDestinations(db: DbOrTx, owner: string, leaseSecon
       from stream_destinations d join audit_chain_heads h on h.org_id = d.org_id
       where not d.paused and d.next_attempt_at <= now()
         and (d.lease_until is null or d.lease_until < now())
-        and (h.seq > d.cursor or d.pending_through_seq is not null)
+        and (h.seq > d.cursor or d.pending_through_seq is not null
+          or exists (select 1 from audit_checkpoints c
+                     where c.org_id = d.org_id and c.seq > d.checkpoint_cursor and c.seq <= d.cursor and c.note is not null))
       order by d.next_attempt_at
       limit ${limit}
       for update of d skip locked
@@ -137,11 +151,28 @@ export async function claimDueDestinations(db: DbOrTx, owner: string, leaseSecon
 const leaseHeld = (orgId: string, id: string, owner: string, cursor: number) =>
   and(mine(orgId, id), eq(d.leaseOwner, owner), sql`${d.leaseUntil} > now()`, eq(d.cursor, cursor), eq(d.paused, false));
 
-/** Fixes the batch about to be attempted (retries resend exactly it) and extends the lease; false when the lease is lost. Tenancy: `orgId`. */
-export async function fixPendingBatch(db: DbOrTx, orgId: string, id: string, owner: string, cursor: number, throughSeq: number, leaseSeconds: number) {
+/**
+ * Fixes the batch about to be attempted, its entries through `throughSeq` and its checkpoints through
+ * `checkpointSize` (null: none), so retries resend exactly it; extends the lease. false when the lease is lost. Tenancy: `orgId`.
+ */
+export async function fixPendingBatch(
+  db: DbOrTx,
+  orgId: string,
+  id: string,
+  owner: string,
+  cursor: number,
+  throughSeq: number,
+  leaseSeconds: number,
+  checkpointSize: number | null = null,
+) {
   const rows = await db
     .update(d)
-    .set({ pendingThroughSeq: throughSeq, lastAttemptAt: sql`now()`, leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+    .set({
+      pendingThroughSeq: throughSeq,
+      pendingCheckpointSize: checkpointSize,
+      lastAttemptAt: sql`now()`,
+      leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+    })
     .where(leaseHeld(orgId, id, owner, cursor))
     .returning({ id: d.id });
   return rows.length === 1;
@@ -150,14 +181,26 @@ export async function fixPendingBatch(db: DbOrTx, orgId: string, id: string, own
 /**
  * After a delivered batch: the cursor moves from `from` to `to` only if `owner` still holds an unexpired lease
  * and nobody moved the cursor meanwhile (a replay) — one statement, so the check and the move are one
- * transaction. Clears the failure state and extends the lease. false: the lease was lost, nothing changed.
+ * transaction. The checkpoint cursor moves with it to `checkpointTo` when given (the batch carried checkpoints).
+ * Clears the failure state and extends the lease. false: the lease was lost, nothing changed.
  */
-export async function advanceCursor(db: DbOrTx, orgId: string, id: string, owner: string, from: number, to: number, leaseSeconds: number) {
+export async function advanceCursor(
+  db: DbOrTx,
+  orgId: string,
+  id: string,
+  owner: string,
+  from: number,
+  to: number,
+  leaseSeconds: number,
+  checkpointTo?: number,
+) {
   const rows = await db
     .update(d)
     .set({
       cursor: to,
       pendingThroughSeq: null,
+      pendingCheckpointSize: null,
+      ...(checkpointTo === undefined ? {} : { checkpointCursor: checkpointTo }),
       lastDeliveredAt: sql`now()`,
       consecutiveFailures: 0,
       lastError: null,

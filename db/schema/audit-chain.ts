@@ -1,4 +1,4 @@
-import { bigint, customType, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './tenancy';
 
 /**
@@ -57,7 +57,11 @@ export const auditCheckpoints = pgTable(
     // The compact range at `seq` (lib/chain/merkle.ts): where incremental verification and retention pick up.
     merkleRange: text('merkle_range'),
   },
-  (t) => [primaryKey({ name: 'audit_checkpoints_pkey', columns: [t.orgId, t.id] })],
+  (t) => [
+    primaryKey({ name: 'audit_checkpoints_pkey', columns: [t.orgId, t.id] }),
+    // Log streams look checkpoints up by tree size (drizzle/0018).
+    index('audit_checkpoints_org_seq_idx').on(t.orgId, t.seq),
+  ],
 );
 
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;

@@ -31,6 +31,11 @@ export const streamDestinations = pgTable(
     pendingThroughSeq: bigint('pending_through_seq', { mode: 'number' }),
     // Bumped by a replay, so a replayed batch gets a new id (a receiver dropping duplicates keeps it).
     generation: integer('generation').notNull().default(0),
+    // The largest tree size whose signed checkpoint was sent (or passed over when the destination was added); a
+    // checkpoint goes out once the entries it covers have (lib/streams/deliver.ts).
+    checkpointCursor: bigint('checkpoint_cursor', { mode: 'number' }).notNull().default(0),
+    // The batch being attempted carries the checkpoints up to this size (null: none), so a retry resends the same ones.
+    pendingCheckpointSize: bigint('pending_checkpoint_size', { mode: 'number' }),
     lastDeliveredAt: timestamp('last_delivered_at', { withTimezone: true, precision: 3 }),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, precision: 3 }),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),

@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import { readChainOrder } from '@/db/queries/audit-keyset';
+import { listCheckpointsAfter } from '@/db/queries/chain-checkpoints';
 import { getChainHead } from '@/db/queries/chain-head';
 import { advanceCursor, fixPendingBatch, recordDeliveryFailure, releaseLease, type ClaimedDestination } from '@/db/queries/stream-destinations';
 import { auditEvents } from '@/db/schema/audit-events';
@@ -7,10 +8,11 @@ import type { HashedEntryRow } from '@/db/queries/chain-entries';
 import { getTableColumns } from 'drizzle-orm';
 import { recordAuditEvent } from '@/lib/recording/record';
 import { isUnhealthy, retryDelayMs } from './backoff';
-import { streamBatchId } from './batch-id';
+import { checkpointBatchId, streamBatchId } from './batch-id';
 import { sinkForDestination } from './destination-sink';
 import { healthChangeEntry } from './health-entry';
 import { DeliveryError, type Sink } from './sink';
+import { toStreamCheckpoint } from './stream-checkpoint';
 import { toStreamEvent } from './stream-event';
 import { streamQueryFilters } from './stream-filter';
 
@@ -41,12 +43,17 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).r
  * Delivers a leased destination's entries after its cursor, in chain order, batch by batch, up to the chain head
  * read when each batch starts (committed entries only: the head moves in the appending transaction, under its
  * lock, so every seq up to it is visible and none can appear below it later). The destination's filter decides
- * which entries are sent; the cursor passes over the others. On failure: backoff, count, health, lease released.
+ * which entries are sent; the cursor passes over the others. Signed checkpoints follow the entries they cover: a
+ * batch carries, after its entries, every checkpoint of a tree size past the checkpoint cursor and within the
+ * entries sent so far; when the entries are caught up, a batch of checkpoints alone goes out. Both cursors move in
+ * the one lease-checked update. On failure: backoff, count, health, lease released.
  */
 export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: DeliveryOptions): Promise<ClaimOutcome> {
   let sink: Sink;
   let cursor = dest.cursor;
   let pending = dest.pendingThroughSeq;
+  let checkpointCursor = dest.checkpointCursor;
+  let pendingCheckpoints = dest.pendingCheckpointSize;
   let head = dest.headSeq;
   let delivered = 0;
   let batches = 0;
@@ -92,35 +99,59 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
       let through: number;
       if (pending === null) {
         if (cursor >= head) head = (await getChainHead(db, dest.orgId))?.seq ?? 0;
-        if (cursor >= head) break;
-        const rows = await readChainOrder<HashedEntryRow>(
-          db,
-          { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: head, limit: opts.batchSize },
-          hashedColumns,
-        );
-        // A full batch ends at its last entry; a short one covers the whole window up to the head.
-        through = rows.length === opts.batchSize ? rows[rows.length - 1]!.seq : head;
-        if (rows.length === 0) {
-          if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return lost();
-          cursor = through;
-          continue;
+        if (cursor >= head) {
+          // Entries caught up: checkpoints signed since over entries already sent go out on their own.
+          const signed = await listCheckpointsAfter(db, dest.orgId, checkpointCursor, cursor);
+          if (signed.length === 0) break;
+          const size = signed[signed.length - 1]!.seq;
+          if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, cursor, opts.leaseSeconds, size))) return lost();
+          pending = cursor;
+          pendingCheckpoints = size;
+        } else {
+          const rows = await readChainOrder<HashedEntryRow>(
+            db,
+            { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: head, limit: opts.batchSize },
+            hashedColumns,
+          );
+          // A full batch ends at its last entry; a short one covers the whole window up to the head.
+          through = rows.length === opts.batchSize ? rows[rows.length - 1]!.seq : head;
+          const signed = await listCheckpointsAfter(db, dest.orgId, checkpointCursor, through);
+          if (rows.length === 0 && signed.length === 0) {
+            if (!(await advanceCursor(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return lost();
+            cursor = through;
+            continue;
+          }
+          const size = signed.length > 0 ? signed[signed.length - 1]!.seq : null;
+          if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds, size))) return lost();
+          pending = through;
+          pendingCheckpoints = size;
         }
-        if (!(await fixPendingBatch(db, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return lost();
-        pending = through;
       }
       through = pending;
-      // The same window and filter read again give the same entries: a retry resends exactly the batch it failed with.
-      const rows = await readChainOrder<HashedEntryRow>(
-        db,
-        { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize },
-        hashedColumns,
-      );
-      if (rows.length > 0) {
+      // The same window and filter read again give the same entries, and the same sizes the same checkpoints (the
+      // first signed of each): a retry resends exactly the batch it failed with.
+      const rows =
+        through > cursor
+          ? await readChainOrder<HashedEntryRow>(
+              db,
+              { orgId: dest.orgId, filters, afterSeq: cursor, throughSeq: through, limit: opts.batchSize },
+              hashedColumns,
+            )
+          : [];
+      const checkpoints =
+        pendingCheckpoints === null
+          ? []
+          : (await listCheckpointsAfter(db, dest.orgId, checkpointCursor, pendingCheckpoints)).flatMap((c) => toStreamCheckpoint(c) ?? []);
+      if (rows.length > 0 || checkpoints.length > 0) {
         const batch = {
-          id: streamBatchId(dest.id, dest.generation, cursor, through),
+          id:
+            through > cursor
+              ? streamBatchId(dest.id, dest.generation, cursor, through)
+              : checkpointBatchId(dest.id, dest.generation, checkpointCursor, pendingCheckpoints ?? checkpointCursor),
           orgId: dest.orgId,
           destinationId: dest.id,
           events: rows.map(toStreamEvent),
+          ...(checkpoints.length > 0 ? { checkpoints } : {}),
           attemptAt: new Date(),
           window: { afterSeq: cursor, throughSeq: through },
           filter: dest.filter,
@@ -134,8 +165,9 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
           return { delivered, batches, result: 'failed' };
         }
       }
+      const checkpointTo = pendingCheckpoints ?? undefined;
       const moved = await db.transaction(async (tx) => {
-        if (!(await advanceCursor(tx, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds))) return false;
+        if (!(await advanceCursor(tx, dest.orgId, dest.id, opts.owner, cursor, through, opts.leaseSeconds, checkpointTo))) return false;
         if (unhealthy) await recordAuditEvent(tx, healthChangeEntry({ ...dest, cursor }, { unhealthy: false, deliveredThrough: through }));
         return true;
       });
@@ -146,6 +178,8 @@ export async function deliverClaim(db: Db, dest: ClaimedDestination, opts: Deliv
       batches += 1;
       cursor = through;
       pending = null;
+      if (checkpointTo !== undefined) checkpointCursor = checkpointTo;
+      pendingCheckpoints = null;
     }
     const more = cursor < head || batches >= opts.maxBatchesPerClaim;
     await releaseLease(db, dest.orgId, dest.id, opts.owner);

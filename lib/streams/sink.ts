@@ -15,6 +15,20 @@ export type StreamEvent = {
   [field: string]: unknown;
 };
 
+/**
+ * A signed checkpoint as it leaves the product, after the entries it covers: the C2SP tlog-checkpoint signed note
+ * (origin, tree size, root hash, Ed25519 signature) as signed, with its size and root repeated for search. The
+ * note is what a receiver trusts (`npm run stream:verify -- --key`); the other fields are conveniences.
+ */
+export type StreamCheckpoint = {
+  type: 'audit.checkpoint';
+  org_id: string;
+  tree_size: number;
+  root_hash: string;
+  signed_at: string;
+  note: string;
+};
+
 /** A batch of consecutive entries (seq first..last, no gaps) for one destination. */
 export type StreamBatch = {
   /** Stable across retries and instances: the same batch always has the same id (a receiver can drop duplicates). */
@@ -22,6 +36,8 @@ export type StreamBatch = {
   orgId: string;
   destinationId: string;
   events: StreamEvent[];
+  /** Signed checkpoints whose entries have all been sent (in this batch or before), sent after `events`, smallest first. */
+  checkpoints?: StreamCheckpoint[];
   /** When the loop started this attempt (used for timestamps in signatures and envelopes). */
   attemptAt: Date;
   /**

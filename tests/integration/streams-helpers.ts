@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { listCheckpointsAfter } from '@/db/queries/chain-checkpoints';
 import { getChainHead } from '@/db/queries/chain-head';
 import { getStreamDestination } from '@/db/queries/stream-destinations';
 import { auditEvents } from '@/db/schema';
@@ -42,12 +43,16 @@ export async function addWebhook(db: Db, ctx: OperationContext, url: string, ext
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs the loop until the destination has passed the chain head (or `tries` passes), waiting out backoff between passes. */
+/**
+ * Runs the loop until the destination has passed the chain head and been sent every checkpoint over what it was sent
+ * (or `tries` passes), waiting out backoff between passes.
+ */
 export async function drain(db: Db, loop: StreamLoop, orgId: string, destinationId: string, tries = 200): Promise<void> {
   for (let i = 0; i < tries; i++) {
     const head = (await getChainHead(db, orgId))?.seq ?? 0;
     const dest = await getStreamDestination(db, orgId, destinationId);
-    if (dest && dest.cursor >= head && dest.pendingThroughSeq === null) return;
+    const unsent = dest ? await listCheckpointsAfter(db, orgId, dest.checkpointCursor, dest.cursor) : [];
+    if (dest && dest.cursor >= head && dest.pendingThroughSeq === null && unsent.length === 0) return;
     await loop.runOnce();
     await pause(25);
   }

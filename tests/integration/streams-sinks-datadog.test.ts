@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '@/lib/streams/sink';
 import { createDatadogLogsSink, datadogLogsConfig, type DatadogLogsConfig } from '@/lib/streams/sinks/datadog-logs';
 import { startHttpReceiver, type Answer, type HttpReceiver, type ReceivedRequest } from '@/tests/support/http-receiver';
-import { AWKWARD_SEEDS, batchOf, chainedEvents } from '@/tests/support/stream-events';
+import { verifyReceived } from '@/lib/streams/verify-received';
+import { AWKWARD_SEEDS, batchOf, chainedEvents, checkpointKey, signedCheckpoint } from '@/tests/support/stream-events';
 
 const API_KEY = 'dd0123456789abcdef0123456789abcd';
 // The intake's documented limits (uncompressed), checked here with the binary reading of "MB".
@@ -77,6 +78,29 @@ describe('Datadog logs sink', () => {
       events.map(() => ['audit-log', 'env:test,team:security', 'audit.example.com', 'audit-log']),
     );
     expect(items.map((i) => JSON.parse(i.message!))).toEqual(events);
+  });
+
+  it('sends signed checkpoints after the entries, tagged audit.kind:checkpoint, as their own record in either format', async () => {
+    const events = chainedEvents(AWKWARD_SEEDS);
+    const key = checkpointKey(events[0]!.org_id);
+    const checkpoints = [signedCheckpoint(events, 3, key.privateKey), signedCheckpoint(events, 5, key.privateKey)];
+    const sink = createDatadogLogsSink(config({ format: 'ocsf' }), API_KEY);
+    await sink.send({ ...batchOf(events), checkpoints }, AbortSignal.timeout(5000));
+    await sink.close();
+    const items = itemsOf(receiver.accepted);
+    expect(items.map((i) => i.ddtags)).toEqual([
+      ...events.map(() => 'env:test,team:security'),
+      ...checkpoints.map(() => 'env:test,team:security,audit.kind:checkpoint'),
+    ]);
+    expect(items.slice(-2).map((i) => JSON.parse(i.message!))).toEqual(checkpoints);
+    // OCSF entries carry their chain fields elsewhere; the checkpoints still check against a stream sent as JSON.
+    receiver.accepted.length = 0;
+    const json = createDatadogLogsSink(config(), API_KEY);
+    await json.send({ ...batchOf(events), checkpoints }, AbortSignal.timeout(5000));
+    await json.close();
+    const v = verifyReceived(itemsOf(receiver.accepted), { key: key.vkey });
+    expect(v.problem).toBeNull();
+    expect(v.checkpoints.rootsMatched).toBe(2);
   });
 
   it('sends uncompressed, and OCSF, when configured so', async () => {

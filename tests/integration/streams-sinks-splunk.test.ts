@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '@/lib/streams/sink';
 import { createSplunkHecSink, type SplunkHecConfig } from '@/lib/streams/sinks/splunk-hec';
 import { startHttpReceiver, type Answer, type HttpReceiver, type ReceivedRequest } from '@/tests/support/http-receiver';
-import { AWKWARD_SEEDS, batchOf, chainedEvents } from '@/tests/support/stream-events';
+import { verifyReceived } from '@/lib/streams/verify-received';
+import { AWKWARD_SEEDS, batchOf, chainedEvents, checkpointKey, signedCheckpoint } from '@/tests/support/stream-events';
 
 const TOKEN = '8b2f3c1e-5d7a-4e7c-9a34-2f0c6e8d1b55';
 const ENVELOPE_KEYS = new Set(['time', 'host', 'source', 'sourcetype', 'index', 'event', 'fields']);
@@ -74,6 +75,21 @@ async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
 }
 
 describe('Splunk HEC sink', () => {
+  it('sends signed checkpoints after the entries as sourcetype audit:checkpoint, which stream:verify checks', async () => {
+    const events = chainedEvents(AWKWARD_SEEDS);
+    const key = checkpointKey(events[0]!.org_id);
+    const checkpoint = signedCheckpoint(events, events.length, key.privateKey);
+    const sink = createSplunkHecSink(config(), TOKEN);
+    await sink.send({ ...batchOf(events), checkpoints: [checkpoint] }, AbortSignal.timeout(5000));
+    await sink.close();
+    const envelopes = envelopesOf(receiver.accepted);
+    expect(envelopes.map((e) => e.sourcetype)).toEqual([...events.map(() => '_json'), 'audit:checkpoint']);
+    expect(envelopes.at(-1)).toMatchObject({ event: checkpoint, time: Date.parse(checkpoint.signed_at) / 1000, index: 'audit' });
+    const v = verifyReceived(envelopes, { key: key.vkey });
+    expect(v.problem).toBeNull();
+    expect(v.checkpoints).toMatchObject({ count: 1, rootsMatched: 1 });
+  });
+
   it('posts HEC event envelopes with the token, each carrying the entry unchanged', async () => {
     const events = chainedEvents(AWKWARD_SEEDS);
     const sink = createSplunkHecSink(config(), TOKEN);

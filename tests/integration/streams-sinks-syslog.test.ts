@@ -4,7 +4,8 @@ import { DeliveryError, type StreamEvent } from '@/lib/streams/sink';
 import { createSyslogSink, type SyslogConfig } from '@/lib/streams/sinks/syslog';
 import { parseCef } from '@/tests/support/cef-parse';
 import { jsonBody, startRsyslog, type ReceivedSyslog, type RsyslogReceiver } from '@/tests/support/rsyslog';
-import { AWKWARD_SEEDS, batchOf, chainedEvents, type EventSeed } from '@/tests/support/stream-events';
+import { verifyReceived } from '@/lib/streams/verify-received';
+import { AWKWARD_SEEDS, batchOf, chainedEvents, checkpointKey, signedCheckpoint, type EventSeed } from '@/tests/support/stream-events';
 
 // Debian's rsyslogd is the receiver: what it parsed out of our bytes (PRI, MSGID, STRUCTURED-DATA, MSG) is what
 // any RFC 5424 collector would see. Each test names its messages by HOSTNAME to find them in the shared output.
@@ -55,6 +56,28 @@ function expectSameChain(received: ReceivedSyslog[], sent: StreamEvent[]) {
 const bulky = (n: number): EventSeed[] => Array.from({ length: n }, (_, i) => ({ message: `bulk ${i}`, metadata: { padding: 'p'.repeat(2000) } }));
 
 describe('syslog sink (RFC 5424, octet-counted) into rsyslog', () => {
+  it('sends signed checkpoints after the entries with MSGID checkpoint, as JSON or as a CEF line', async () => {
+    const events = chainedEvents(AWKWARD_SEEDS);
+    const key = checkpointKey(events[0]!.org_id);
+    const checkpoints = [signedCheckpoint(events, 2, key.privateKey), signedCheckpoint(events, events.length, key.privateKey)];
+    const s = sink('checkpoints-json', { format: 'json' });
+    await s.send({ ...batchOf(events), checkpoints }, AbortSignal.timeout(5000));
+    await s.close();
+    const received = await receivedBy('checkpoints-json', events.length + 2);
+    expect(received.map((r) => r.msgid)).toEqual([...events.map((e) => e.action), 'checkpoint', 'checkpoint']);
+    expect(sdParams(received.at(-1)!.sd)).toEqual({ tree_size: String(events.length), root_hash: checkpoints[1]!.root_hash });
+    const v = verifyReceived(received.map(jsonBody), { key: key.vkey });
+    expect(v.problem).toBeNull();
+    expect(v.checkpoints.rootsMatched).toBe(2);
+
+    const c = sink('checkpoints-cef', { format: 'cef' });
+    await c.send({ ...batchOf(events), checkpoints: checkpoints.slice(1) }, AbortSignal.timeout(5000));
+    await c.close();
+    const cef = (await receivedBy('checkpoints-cef', events.length + 1)).at(-1)!;
+    expect(cef.msgid).toBe('checkpoint');
+    expect(parseCef(cef.msg.replace(/^\ufeff/, '')).extension).toMatchObject({ cn1: String(events.length), cs2: checkpoints[1]!.note });
+  });
+
   it('delivers JSON over TCP: every entry once, in order, byte for byte, across batches and concurrent sends', async () => {
     const events = chainedEvents([...AWKWARD_SEEDS, { message: 'alone' }, ...bulky(300), { message: 'last' }]);
     const s = sink('json-tcp', { format: 'json' });

@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
-import type { StreamBatch, StreamEvent } from '@/lib/streams/sink';
+import { checkpointOrigin } from '@/lib/chain/checkpoints';
+import { leafHash, rootOfLeaves } from '@/lib/chain/merkle';
+import { checkpointText, signNote, verifierKey } from '@/lib/chain/signed-note';
+import type { StreamBatch, StreamCheckpoint, StreamEvent } from '@/lib/streams/sink';
 
 export type EventSeed = {
   action?: string;
@@ -96,4 +99,25 @@ export function batchOf(events: StreamEvent[], destinationId = 'destination-1'):
   const first = events[0]?.seq ?? 0;
   const last = events.at(-1)?.seq ?? 0;
   return { id: `${destinationId}:${first}-${last}`, orgId: events[0]?.org_id ?? '', destinationId, events, attemptAt: new Date() };
+}
+
+/** A test signing key and the verifier key ("<origin>+<id>+<key>") a receiver checks its notes with. */
+export function checkpointKey(orgId: string): { privateKey: KeyObject; vkey: string } {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return { privateKey, vkey: verifierKey(checkpointOrigin(orgId), createPublicKey(privateKey)) };
+}
+
+/** The signed checkpoint of `events[0..size)` (a chain from #1), as the loop sends it; `root` overrides the true root (a forgery). */
+export function signedCheckpoint(events: readonly StreamEvent[], size: number, privateKey: KeyObject, root?: Buffer): StreamCheckpoint {
+  const orgId = events[0]!.org_id;
+  const origin = checkpointOrigin(orgId);
+  const mth = root ?? rootOfLeaves(events.slice(0, size).map((e) => leafHash(e.hash)));
+  return {
+    type: 'audit.checkpoint',
+    org_id: orgId,
+    tree_size: size,
+    root_hash: mth.toString('base64'),
+    signed_at: new Date(Date.parse('2026-11-28T13:00:00.000Z') + size).toISOString(),
+    note: signNote(checkpointText({ origin, size, root: mth }), origin, privateKey),
+  };
 }

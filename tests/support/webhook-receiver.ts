@@ -7,7 +7,10 @@ import { Webhook } from 'standardwebhooks';
 /** What the receiver does with the next requests: accept, answer 500, never answer, reset the connection, or store and then never answer. */
 export type ReceiverMode = 'ok' | 'fail500' | 'hang' | 'reset' | 'store-then-hang';
 
-export type ReceivedBatch = { webhookId: string; body: { type: string; batch: Record<string, unknown>; events: Record<string, unknown>[] } };
+export type ReceivedBatch = {
+  webhookId: string;
+  body: { type: string; batch: Record<string, unknown>; events: Record<string, unknown>[]; checkpoints?: Record<string, unknown>[] };
+};
 
 const dir = path.join(import.meta.dirname, 'tls');
 export const TEST_CA_PEM = fs.readFileSync(path.join(dir, 'localhost-cert.pem'), 'utf8');
@@ -20,7 +23,7 @@ export const TEST_CA_PEM = fs.readFileSync(path.join(dir, 'localhost-cert.pem'),
 export async function startWebhookReceiver(secret: () => string | null, opts: { storeFile?: string } = {}) {
   let mode: ReceiverMode = 'ok';
   const stored: ReceivedBatch[] = [];
-  const attempts: { webhookId: string; mode: ReceiverMode; verified: boolean }[] = [];
+  const attempts: { webhookId: string; mode: ReceiverMode; verified: boolean; raw: string }[] = [];
   const badSignatures: string[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
   const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'localhost-key.pem')), cert: TEST_CA_PEM }, (req, res) => {
@@ -44,7 +47,7 @@ export async function startWebhookReceiver(secret: () => string | null, opts: { 
       }
       const webhookId = headers['webhook-id'] ?? '';
       const current = mode;
-      attempts.push({ webhookId, mode: current, verified });
+      attempts.push({ webhookId, mode: current, verified, raw });
       if (!verified) {
         badSignatures.push(webhookId);
         res.writeHead(401).end('bad signature');

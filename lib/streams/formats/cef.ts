@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { StreamEvent } from '@/lib/streams/sink';
+import type { StreamCheckpoint, StreamEvent } from '@/lib/streams/sink';
 import { readEventFields } from './event-fields';
 import { PRODUCT, type ProductInfo } from './product';
 
@@ -73,4 +73,33 @@ export function toCef(event: StreamEvent, product: ProductInfo = PRODUCT): strin
     .filter(([key]) => !key.endsWith('Label') || keys.has(key.slice(0, -'Label'.length)))
     .map(([key, value]) => `${key}=${escapeCefExtension(String(value))}`);
   return `${header.join('|')}|${pairs.join(' ')}`;
+}
+
+/**
+ * A signed checkpoint as a CEF line: Device Event Class ID `audit.checkpoint`, severity 1, `rt` the signing time,
+ * cn1 the tree size, cs1 the root hash, cs2 the whole signed note (its line breaks escaped as \n, which a CEF
+ * parser turns back into the exact bytes that were signed), cs3 the organization.
+ */
+export function checkpointToCef(checkpoint: StreamCheckpoint, product: ProductInfo = PRODUCT): string {
+  const header = [
+    'CEF:0',
+    escapeCefHeader(product.vendor),
+    escapeCefHeader(product.name),
+    escapeCefHeader(product.version),
+    'audit.checkpoint',
+    'Signed checkpoint',
+    '1',
+  ];
+  const pairs: [string, string | number][] = [
+    ['rt', new Date(checkpoint.signed_at).getTime()],
+    ['cn1Label', 'treeSize'],
+    ['cn1', checkpoint.tree_size],
+    ['cs1Label', 'rootHash'],
+    ['cs1', checkpoint.root_hash],
+    ['cs2Label', 'note'],
+    ['cs2', checkpoint.note],
+    ['cs3Label', 'orgId'],
+    ['cs3', checkpoint.org_id],
+  ];
+  return `${header.join('|')}|${pairs.map(([key, value]) => `${key}=${escapeCefExtension(String(value))}`).join(' ')}`;
 }

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '@/lib/streams/sink';
+import type { StreamCheckpoint, StreamEvent } from '@/lib/streams/sink';
 
 /** RFC 5424 severities the stream uses: a successful operation is a notice, a failed one a warning. */
 export const SYSLOG_SEVERITY = { success: 5, failure: 4 } as const;
@@ -40,14 +40,30 @@ export type SyslogHeaderOptions = {
  */
 export function syslogMessage(event: StreamEvent, body: string, options: SyslogHeaderOptions): Buffer {
   const severity = event.result === 'failure' ? SYSLOG_SEVERITY.failure : SYSLOG_SEVERITY.success;
-  const occurred = new Date(event.occurred_at);
-  const timestamp = Number.isNaN(occurred.getTime()) ? NILVALUE : occurred.toISOString();
   const params: [string, string][] = [
     ['seq', String(event.seq)],
     ['prev_hash', event.prev_hash],
     ['hash', event.hash],
     ['id', event.id],
   ];
+  return record(severity, event.occurred_at, typeof event.action === 'string' ? event.action : '', params, body, options);
+}
+
+/**
+ * A signed checkpoint as an RFC 5424 message: severity notice, TIMESTAMP the signing time, MSGID `checkpoint`, the
+ * tree size and root hash as SD-PARAMs (`tree_size`, `root_hash`), `body` the rendered record (JSON or CEF).
+ */
+export function syslogCheckpointMessage(checkpoint: StreamCheckpoint, body: string, options: SyslogHeaderOptions): Buffer {
+  const params: [string, string][] = [
+    ['tree_size', String(checkpoint.tree_size)],
+    ['root_hash', checkpoint.root_hash],
+  ];
+  return record(SYSLOG_SEVERITY.success, checkpoint.signed_at, 'checkpoint', params, body, options);
+}
+
+function record(severity: number, at: string, msgId: string, params: [string, string][], body: string, options: SyslogHeaderOptions): Buffer {
+  const occurred = new Date(at);
+  const timestamp = Number.isNaN(occurred.getTime()) ? NILVALUE : occurred.toISOString();
   const sd = `[${options.structuredDataId}${params.map(([name, value]) => ` ${name}="${escapeSdParam(value)}"`).join('')}]`;
   const header = [
     `<${options.facility * 8 + severity}>1`,
@@ -55,7 +71,7 @@ export function syslogMessage(event: StreamEvent, body: string, options: SyslogH
     headerField(options.hostname, 255),
     headerField(options.appName, 48),
     NILVALUE,
-    headerField(typeof event.action === 'string' ? event.action : '', 32),
+    headerField(msgId, 32),
     sd,
   ].join(' ');
   return Buffer.concat([Buffer.from(`${header} `, 'utf8'), options.utf8Bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(body, 'utf8')]);

@@ -13,6 +13,8 @@ export type WebhookBody = {
     filter: string;
   };
   events: StreamBatch['events'];
+  /** Signed checkpoints (type "audit.checkpoint") whose entries have all been sent, after this batch's events; absent when none. */
+  checkpoints?: NonNullable<StreamBatch['checkpoints']>;
 };
 
 /**
@@ -33,5 +35,6 @@ export function webhookBody(batch: StreamBatch): string {
     },
     events: batch.events,
   };
+  if (batch.checkpoints?.length) body.checkpoints = batch.checkpoints;
   return JSON.stringify(body);
 }

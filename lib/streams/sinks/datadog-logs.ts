@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { formatHttpEvent, httpEventFormat } from '@/lib/streams/formats/http-format';
 import { oversizeStandIn } from '@/lib/streams/formats/oversize';
-import { DeliveryError, type Sink, type StreamBatch, type StreamEvent } from '@/lib/streams/sink';
+import { DeliveryError, type Sink, type StreamBatch, type StreamCheckpoint, type StreamEvent } from '@/lib/streams/sink';
 import { createHttpPoster, destinationUrl, pemCertificate } from './http-post';
 import { chunkItems, joinChunk } from './request-chunks';
 
@@ -12,6 +12,9 @@ const gzipAsync = promisify(gzip);
 
 /** The logs intake's documented limits per request (uncompressed), in decimal units to stay under either reading. */
 export const DATADOG_LIMITS = { maxRequestBytes: 5_000_000, maxEntries: 1000, maxEntryBytes: 1_000_000 } as const;
+
+/** The tag a signed checkpoint's log carries (entries carry none of it): `audit.kind:checkpoint`. */
+export const DATADOG_CHECKPOINT_TAG = 'audit.kind:checkpoint';
 
 export const DATADOG_DEFAULT_URL = 'https://http-intake.logs.datadoghq.com/api/v2/logs';
 
@@ -44,7 +47,8 @@ export type DatadogLogsConfig = z.input<typeof datadogLogsConfig>;
  * `{ ddsource, ddtags, hostname, service, message }` items (message = the entry as JSON) with `DD-API-KEY`.
  * A batch goes out in as many requests as the limits need (at most 1000 items and 5 MB per request, in order);
  * an item above 1 MB carries the entry's oversize stand-in instead (chain fields, `truncated: true`, an excerpt)
- * and the tag `truncated:true`, rather than being cut by the intake or blocking the stream.
+ * and the tag `truncated:true`, rather than being cut by the intake or blocking the stream. Signed checkpoints follow
+ * the entries as logs tagged `audit.kind:checkpoint`, the message the checkpoint record as JSON (in either format).
  */
 export function createDatadogLogsSink(config: DatadogLogsConfig, apiKey: string): Sink {
   const settings = datadogLogsConfig.parse(config);
@@ -68,10 +72,15 @@ export function createDatadogLogsSink(config: DatadogLogsConfig, apiKey: string)
     return Buffer.from(wrap(oversizeStandIn(event, JSON.stringify(event), DATADOG_LIMITS.maxEntryBytes, measure), true));
   }
 
+  function checkpointItem(checkpoint: StreamCheckpoint): Buffer {
+    const ddtags = tags ? `${tags},${DATADOG_CHECKPOINT_TAG}` : DATADOG_CHECKPOINT_TAG;
+    return Buffer.from(JSON.stringify({ ddsource: settings.source, ddtags, hostname: host, service: settings.service, message: JSON.stringify(checkpoint) }));
+  }
+
   return {
     async send(batch: StreamBatch, signal: AbortSignal) {
       const limits = { maxBytes: DATADOG_LIMITS.maxRequestBytes, maxItems: DATADOG_LIMITS.maxEntries };
-      const groups = chunkItems(batch.events.map(item), limits, { open: 1, separator: 1, close: 1 });
+      const groups = chunkItems([...batch.events.map(item), ...(batch.checkpoints ?? []).map(checkpointItem)], limits, { open: 1, separator: 1, close: 1 });
       for (const group of groups) {
         if (signal.aborted) throw new DeliveryError('Datadog: timed out', true);
         const body = joinChunk(group, '[', ',', ']');

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { formatHttpEvent, httpEventFormat } from '@/lib/streams/formats/http-format';
 import { oversizeStandIn } from '@/lib/streams/formats/oversize';
-import { DeliveryError, type Sink, type StreamBatch, type StreamEvent } from '@/lib/streams/sink';
+import { DeliveryError, type Sink, type StreamBatch, type StreamCheckpoint, type StreamEvent } from '@/lib/streams/sink';
 import { createHttpPoster, destinationUrl, pemCertificate } from './http-post';
 import { chunkItems, joinChunk } from './request-chunks';
 
@@ -34,6 +34,9 @@ export const splunkHecConfig = z.object({
 });
 export type SplunkHecConfig = z.input<typeof splunkHecConfig>;
 
+/** The sourcetype of signed checkpoints, whatever the entries' sourcetype: a search tells them apart by it. */
+export const HEC_CHECKPOINT_SOURCETYPE = 'audit:checkpoint';
+
 /** The endpoint to POST to: the configured URL, with HEC's event path when it has none. */
 export function hecEndpoint(url: string): string {
   const parsed = new URL(url);
@@ -58,7 +61,8 @@ export function hecChannel(destinationId: string): string {
  * (`{"time","host","source","sourcetype","index"?,"event"}` one per line) with `Authorization: Splunk <token>`.
  * A batch above maxRequestBytes goes out as several requests in order; an entry that alone exceeds it is
  * replaced by its oversize stand-in (chain fields, `truncated: true`, an excerpt). A 2xx means HEC accepted the
- * request (indexer acknowledgement is not polled).
+ * request (indexer acknowledgement is not polled). Signed checkpoints follow the batch's entries as envelopes of
+ * sourcetype `audit:checkpoint`, the checkpoint record as the event (in either format: OCSF has no class for it).
  */
 export function createSplunkHecSink(config: SplunkHecConfig, token: string): Sink {
   const settings = splunkHecConfig.parse(config);
@@ -79,9 +83,17 @@ export function createSplunkHecSink(config: SplunkHecConfig, token: string): Sin
     return Buffer.from(wrap(JSON.parse(oversizeStandIn(event, JSON.stringify(event), settings.maxRequestBytes, measure))));
   }
 
+  function checkpointEnvelope(checkpoint: StreamCheckpoint): Buffer {
+    const env: Record<string, unknown> = { time: hecTime(checkpoint.signed_at), host, source: settings.source, sourcetype: HEC_CHECKPOINT_SOURCETYPE };
+    if (settings.index) env.index = settings.index;
+    env.event = checkpoint;
+    return Buffer.from(JSON.stringify(env));
+  }
+
   return {
     async send(batch: StreamBatch, signal: AbortSignal) {
-      const groups = chunkItems(batch.events.map(envelope), { maxBytes: settings.maxRequestBytes, maxItems: Infinity }, { open: 0, separator: 1, close: 0 });
+      const items = [...batch.events.map(envelope), ...(batch.checkpoints ?? []).map(checkpointEnvelope)];
+      const groups = chunkItems(items, { maxBytes: settings.maxRequestBytes, maxItems: Infinity }, { open: 0, separator: 1, close: 0 });
       const headers = {
         authorization: `Splunk ${token}`,
         'content-type': 'application/json',

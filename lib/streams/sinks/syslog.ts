@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { toCef } from '@/lib/streams/formats/cef';
+import { checkpointToCef, toCef } from '@/lib/streams/formats/cef';
 import { toOcsfApiActivity } from '@/lib/streams/formats/ocsf';
 import { oversizeStandIn } from '@/lib/streams/formats/oversize';
-import { isSdName, octetCountingFrame, syslogMessage, type SyslogHeaderOptions } from '@/lib/streams/formats/syslog-5424';
-import type { Sink, StreamBatch, StreamEvent } from '@/lib/streams/sink';
+import { isSdName, octetCountingFrame, syslogCheckpointMessage, syslogMessage, type SyslogHeaderOptions } from '@/lib/streams/formats/syslog-5424';
+import type { Sink, StreamBatch, StreamCheckpoint, StreamEvent } from '@/lib/streams/sink';
 import { pemCertificate } from './http-post';
 import { createSocketWriter } from './socket-writer';
 
@@ -50,6 +50,8 @@ export type SyslogConfig = z.input<typeof syslogConfig>;
  * (reused across batches, reopened after an error). A batch counts as delivered once every byte has been flushed
  * to the socket: syslog over TCP/TLS has no application-level acknowledgement. `clientKey` (PEM) is needed only
  * with a client certificate. An entry whose message would exceed maxMessageBytes is sent as its oversize stand-in.
+ * Signed checkpoints follow the entries with MSGID `checkpoint`: the checkpoint record as JSON (also for OCSF, which
+ * has no class for it) or a CEF checkpoint line; a note is a few hundred bytes, far below any message limit.
  */
 export function createSyslogSink(config: SyslogConfig, clientKey?: string | null): Sink {
   const settings = syslogConfig.parse(config);
@@ -87,8 +89,13 @@ export function createSyslogSink(config: SyslogConfig, clientKey?: string | null
     return octetCountingFrame(syslogMessage(event, oversizeStandIn(event, JSON.stringify(event), settings.maxMessageBytes, measure), header));
   }
 
+  function checkpointFrame(checkpoint: StreamCheckpoint): Buffer {
+    const body = settings.format === 'cef' ? checkpointToCef(checkpoint) : JSON.stringify(checkpoint);
+    return octetCountingFrame(syslogCheckpointMessage(checkpoint, body, header));
+  }
+
   return {
-    send: (batch: StreamBatch, signal: AbortSignal) => writer.write(batch.events.map(frame), signal),
+    send: (batch: StreamBatch, signal: AbortSignal) => writer.write([...batch.events.map(frame), ...(batch.checkpoints ?? []).map(checkpointFrame)], signal),
     close: () => writer.close(),
   };
 }
