@@ -4,7 +4,8 @@
  * demo organizations, creates an API key through the UI in Chromium, then for `--seconds` runs at once:
  * 8 clients loading /audit, 8 ingesting 100-event batches, 2 looping on GET /api/v1/integrity and 6 looping CSV
  * exports. Prints status counts and latency per kind, then stops the app and verifies every chain with the CLI.
- * `--audit/--ingest/--integrity/--exports N` change the number of clients of each kind (8/8/2/6 by default).
+ * `--audit/--ingest/--integrity/--exports N` change the number of clients of each kind (8/8/2/6 by default);
+ * `--cpu-prof DIR` writes the app's CPU profile (node --cpu-prof) into DIR when it stops.
  * The run passes with 0 server errors (5xx or dropped connections), /audit p99 under 2 s and intact chains.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     ingest: { type: 'string', default: '8' },
     integrity: { type: 'string', default: '2' },
     exports: { type: 'string', default: '6' },
+    // A folder: the app runs under `node --cpu-prof` and writes its CPU profile there when it stops.
+    'cpu-prof': { type: 'string' },
   },
 });
 const root = path.resolve(import.meta.dirname, '..');
@@ -75,7 +78,8 @@ async function main() {
     AUDIT_RETENTION_HOURS: '0',
     AUDIT_CHECKPOINT_MINUTES: '0',
   };
-  const app = spawn(process.execPath, [path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
+  const app = spawn(process.execPath, [...profile, path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let serverLog = '';
   app.stdout.on('data', (d) => (serverLog += d));
   app.stderr.on('data', (d) => (serverLog += d));
