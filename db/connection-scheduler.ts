@@ -17,9 +17,9 @@ export const PAGES_ACTIVE_MS = 500;
 
 /**
  * Writes (ingest transactions) that may go ahead of waiting bulk reads (export batches, verification) in a row:
- * with writes always waiting, an export still gets one batch in every 5 background units.
+ * with writes always waiting, exports and verification still get one unit in every 3 background units.
  */
-export const WRITE_BURST = 4;
+export const WRITE_BURST = 2;
 
 type Unit = { priority: WorkPriority; run(): void };
 
