@@ -4,11 +4,12 @@
  * demo organizations, creates an API key through the UI in Chromium, then for `--seconds` runs at once:
  * 8 clients loading /audit, 8 ingesting 100-event batches, 2 looping on GET /api/v1/integrity and 6 looping CSV
  * exports. Prints status counts and latency per kind, then stops the app and verifies every chain with the CLI.
- * `--audit/--ingest/--integrity/--exports N` change the number of clients of each kind (8/8/2/6 by default).
+ * `--audit/--ingest/--integrity/--exports N` change the number of clients of each kind (8/8/2/6 by default);
+ * `--cpu-prof DIR` writes the app's CPU profile (node --cpu-prof) into DIR when it stops.
  * The run passes with 0 server errors (5xx or dropped connections), /audit p99 under 2 s and intact chains.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,10 @@ const { values: args } = parseArgs({
     ingest: { type: 'string', default: '8' },
     integrity: { type: 'string', default: '2' },
     exports: { type: 'string', default: '6' },
+    // A folder: the app runs under `node --cpu-prof` and writes its CPU profile there when it stops.
+    'cpu-prof': { type: 'string' },
+    // A file: the first /audit response's body is written there (to see what a page load sends).
+    'save-page': { type: 'string' },
   },
 });
 const root = path.resolve(import.meta.dirname, '..');
@@ -36,25 +41,42 @@ const port = Number(args.port);
 const baseUrl = `http://127.0.0.1:${port}`;
 const DEMO_PASSWORD = 'audit-demo-2026';
 
-type Sample = { ms: number; status: number };
+type Sample = { ms: number; status: number; bytes: number };
 const samples: Record<string, Sample[]> = { audit: [], ingest: [], integrity: [], export: [] };
 const dropped: string[] = [];
 
 async function timed(kind: string, fn: () => Promise<Response>, drain = true) {
   const started = performance.now();
   let status = 0;
+  let bytes = 0;
   try {
     const res = await fn();
     status = res.status;
     if (drain && res.body) {
       const reader = res.body.getReader();
-      while (!(await reader.read()).done);
+      const keep = kind === 'audit' && args['save-page'] && samples.audit!.length === 0 ? ([] as Uint8Array[]) : null;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        bytes += r.value.byteLength;
+        keep?.push(r.value);
+      }
+      if (keep) writeFileSync(args['save-page']!, Buffer.concat(keep));
     }
   } catch (error) {
     status = -1; // connection dropped or reset: counted as a server error
     dropped.push(`${kind}: ${error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error)}`);
   }
-  samples[kind]!.push({ ms: performance.now() - started, status });
+  samples[kind]!.push({ ms: performance.now() - started, status, bytes });
+}
+
+/** The app process's CPU time so far (user + system, ms) from /proc on Linux; null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks, 100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 async function main() {
@@ -75,7 +97,8 @@ async function main() {
     AUDIT_RETENTION_HOURS: '0',
     AUDIT_CHECKPOINT_MINUTES: '0',
   };
-  const app = spawn(process.execPath, [path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
+  const app = spawn(process.execPath, [...profile, path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let serverLog = '';
   app.stdout.on('data', (d) => (serverLog += d));
   app.stderr.on('data', (d) => (serverLog += d));
@@ -118,6 +141,7 @@ async function main() {
       Array.from({ length: 100 }, (_, i) => ({ action: 'update', object: { type: 'flow', id: `flow_${n}_${i}` }, message: `load ${n}/${i}`, after: { n, i } }));
     const started = Date.now();
     const loadBefore = os.loadavg()[0]!;
+    const cpuBefore = cpuMsOf(app.pid);
     await Promise.all([
       ...Array.from({ length: Number(args.audit) }, () => loop(() => timed('audit', () => fetch(`${baseUrl}/audit?range=7d`, { headers: { cookie } })))),
       ...Array.from({ length: Number(args.ingest) }, () =>
@@ -139,6 +163,7 @@ async function main() {
     ]);
     const elapsed = (Date.now() - started) / 1000;
     const loadAfter = os.loadavg()[0]!;
+    const cpuAfter = cpuMsOf(app.pid);
     app.kill('SIGTERM');
     await new Promise((r) => (app.exitCode !== null ? r(null) : app.once('exit', r)));
 
@@ -164,8 +189,12 @@ async function main() {
       samples.audit!.map((s) => s.ms),
       99,
     );
+    // With only page loaders running, the app's CPU time per page load: what one render costs, whatever the load.
+    const appCpu = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
     lines.push(
       '',
+      `app CPU time during the run: ${appCpu === null ? 'unknown' : `${(appCpu / 1000).toFixed(1)} s (${Math.round(appCpu / Math.max(1, samples.audit!.length))} ms per /audit request)`}`,
+      `/audit response size: ${Math.round(samples.audit!.reduce((sum, s) => sum + s.bytes, 0) / Math.max(1, samples.audit!.length) / 1024)} KB on average (decoded)`,
       `events ingested: ${ingested} (${Math.round(ingested / elapsed)}/s)`,
       `chain verification after the run: ${verify.status === 0 ? 'intact' : 'BROKEN'}`,
       '```',

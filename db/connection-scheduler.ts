@@ -15,10 +15,17 @@ export const BACKGROUND_SHARE = 1 / 3;
 /** Pages count as being served while an interactive unit arrived within this many milliseconds. */
 export const PAGES_ACTIVE_MS = 500;
 
+/**
+ * Writes (ingest transactions) that may go ahead of waiting bulk reads (export batches, verification) in a row:
+ * with writes always waiting, exports and verification still get one unit in every 3 background units.
+ */
+export const WRITE_BURST = 2;
+
 type Unit = { priority: WorkPriority; run(): void };
 
 export type SchedulerOptions = {
   burst?: number;
+  writeBurst?: number;
   backgroundShare?: number;
   pagesActiveMs?: number;
   /** Milliseconds on a monotonic clock (tests pass their own). */
@@ -33,30 +40,37 @@ export type SchedulerOptions = {
  * - one unit at a time;
  * - a waiting interactive unit goes before every waiting background unit, so it waits behind at most the one
  *   unit in flight;
+ * - within background work, a waiting write (`background`: an ingest transaction, whose client waits for its
+ *   answer) goes before every waiting bulk read (`bulk`: export batches, verification), and after `writeBurst`
+ *   writes in a row while a bulk read waited, the oldest bulk read goes next (exports are slowed, never stopped);
  * - while pages are served, background work takes at most `backgroundShare` of the time: after a background
  *   unit, the next one is held back for a while (interactive units run meanwhile);
  * - background is never starved: the hold is bounded (twice the last unit's time), and after `burst`
- *   interactive units in a row while background work waited, the oldest background unit goes next;
+ *   interactive units in a row while background work waited, the next background unit (by the rule above) goes;
  * - within a priority, units run in arrival order;
  * - the next unit is chosen on a later turn of the event loop (setImmediate), after the finished unit's caller
  *   has run on and queued its next statement, and after pending I/O (new requests) has been read.
  */
 export class ConnectionScheduler {
   private readonly interactive: Unit[] = [];
-  private readonly background: Unit[] = [];
+  private readonly writes: Unit[] = [];
+  private readonly bulk: Unit[] = [];
   private busy = false;
   private picking = false;
   private interactiveInARow = 0;
+  private writesInARow = 0;
   private lastInteractiveAt = -Infinity;
   private backgroundHeldUntil = -Infinity;
   private holdTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly burst: number;
+  private readonly writeBurst: number;
   private readonly share: number;
   private readonly pagesActiveMs: number;
   private readonly now: () => number;
 
   constructor(opts: SchedulerOptions = {}) {
     this.burst = opts.burst ?? INTERACTIVE_BURST;
+    this.writeBurst = opts.writeBurst ?? WRITE_BURST;
     this.share = opts.backgroundShare ?? BACKGROUND_SHARE;
     this.pagesActiveMs = opts.pagesActiveMs ?? PAGES_ACTIVE_MS;
     this.now = opts.now ?? (() => performance.now());
@@ -77,7 +91,7 @@ export class ConnectionScheduler {
           }
           done.then(resolve, reject).finally(() => {
             this.busy = false;
-            if (priority === 'background' && this.share < 1) {
+            if (priority !== 'interactive' && this.share < 1) {
               const ended = this.now();
               this.backgroundHeldUntil = ended + (ended - started) * (1 / this.share - 1);
             }
@@ -88,14 +102,27 @@ export class ConnectionScheduler {
       if (priority === 'interactive') {
         this.lastInteractiveAt = this.now();
         this.interactive.push(unit);
-      } else this.background.push(unit);
+      } else if (priority === 'bulk') this.bulk.push(unit);
+      else this.writes.push(unit);
       this.schedulePick();
     });
   }
 
   /** Units waiting (not the one in flight), by priority: for tests and diagnostics. */
-  waiting(): { interactive: number; background: number } {
-    return { interactive: this.interactive.length, background: this.background.length };
+  waiting(): { interactive: number; background: number; bulk: number } {
+    return { interactive: this.interactive.length, background: this.writes.length, bulk: this.bulk.length };
+  }
+
+  private backgroundWaiting(): number {
+    return this.writes.length + this.bulk.length;
+  }
+
+  /** The next background unit: a write before bulk reads, unless `writeBurst` writes already went ahead of one. */
+  private shiftBackground(): Unit | undefined {
+    const bulksTurn = this.bulk.length > 0 && (this.writes.length === 0 || this.writesInARow >= this.writeBurst);
+    // Counts writes that went ahead of a waiting bulk read.
+    this.writesInARow = bulksTurn || this.bulk.length === 0 ? 0 : this.writesInARow + 1;
+    return bulksTurn ? this.bulk.shift() : this.writes.shift();
   }
 
   private schedulePick() {
@@ -111,11 +138,12 @@ export class ConnectionScheduler {
     if (this.busy) return;
     const now = this.now();
     const held = now < this.backgroundHeldUntil && now - this.lastInteractiveAt < this.pagesActiveMs;
-    const backgroundsTurn = this.background.length > 0 && !held && (this.interactive.length === 0 || this.interactiveInARow >= this.burst);
-    const unit = backgroundsTurn ? this.background.shift() : this.interactive.shift();
+    const background = this.backgroundWaiting();
+    const backgroundsTurn = background > 0 && !held && (this.interactive.length === 0 || this.interactiveInARow >= this.burst);
+    const unit = backgroundsTurn ? this.shiftBackground() : this.interactive.shift();
     if (!unit) {
       // Only held-back background work waits: look again when the hold ends.
-      if (held && this.background.length > 0 && !this.holdTimer) {
+      if (held && background > 0 && !this.holdTimer) {
         this.holdTimer = setTimeout(
           () => {
             this.holdTimer = null;
@@ -128,7 +156,7 @@ export class ConnectionScheduler {
       return;
     }
     // Counts interactive units that went ahead of waiting background work.
-    this.interactiveInARow = backgroundsTurn || this.background.length === 0 ? 0 : this.interactiveInARow + 1;
+    this.interactiveInARow = backgroundsTurn || background === 0 ? 0 : this.interactiveInARow + 1;
     this.busy = true;
     unit.run();
   }

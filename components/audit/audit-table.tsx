@@ -3,7 +3,7 @@
 import { use, useEffect, useMemo, type CSSProperties } from 'react';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from '@tanstack/react-table';
 import type { AuditListRow } from '@/db/queries/audit-events';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TABLE_CELL_CLASS, TABLE_ROW_CLASS, TableBody, TableCell, TableHead, TableHeader } from '@/components/ui/table';
 import { cn } from '@/lib/utils';
 import type { Cursor } from '@/lib/view/cursor';
 import { COLUMNS, DEFAULT_COLUMNS, hrefWith, SORT_COLUMNS, visibleColumns, type AuditViewState, type Column, type SortColumn } from '@/lib/view/search-params';
@@ -15,7 +15,7 @@ import { SnapshotPair } from './snapshot-pair';
 import { Pagination } from './pagination';
 import { offersWiderRange } from './range-widening';
 import { restoreRowFocus } from './return-focus';
-import { PendingRegion, useViewPush, ViewLink } from './view-pending';
+import { PendingRegion, RowLink, useViewPush, ViewLink } from './view-pending';
 import { COLUMN_LABELS } from './view-toolbar';
 
 export type AuditPage = { rows: AuditListRow[]; next: Cursor | null; prev: Cursor | null };
@@ -53,6 +53,16 @@ function tableMinWidth(visible: Column[]): CSSProperties | undefined {
   return { '--table-min': `${visible.reduce((sum, c) => sum + (LAYOUT[c].width ?? 16), 0) + 1}rem` } as CSSProperties;
 }
 
+// A row's and each column's cell classes, merged once here rather than for every cell of every page (50 rows × the
+// visible columns): the same class strings TableRow and TableCell would build.
+const ROW_CLASS = cn(
+  TABLE_ROW_CLASS,
+  'cursor-pointer max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:gap-y-1 max-md:px-3 max-md:py-3',
+);
+const CELL_CLASS = Object.fromEntries(
+  Object.entries(LAYOUT).map(([c, { card }]) => [c, cn(TABLE_CELL_CLASS, 'px-2', card, 'max-md:min-w-0 max-md:max-w-full max-md:p-0')]),
+) as Record<Column, string>;
+
 const colWidth = (rem: number | null) => (rem === null ? undefined : ({ '--col-w': `${rem}rem` } as CSSProperties));
 
 /** A short text cell: one line, the full value on hover, a dash when empty. */
@@ -70,16 +80,15 @@ function columns(state: AuditViewState, timeZone: string, changesColumn: boolean
   return [
     col.accessor('occurredAt', {
       id: 'time',
-      // Not prefetched: two links a row would cost a hundred server renders on every page view.
+      // Never prefetched (RowLink is a plain anchor): two links a row would cost a hundred server renders a page view.
       cell: (c) => (
-        <ViewLink
+        <RowLink
           href={detailHref(c.row.original.id)}
-          prefetch={false}
           className="whitespace-nowrap font-mono text-xs tabular-nums hover:underline"
           title={c.getValue().toISOString()}
         >
           <time dateTime={c.getValue().toISOString()}>{formatInZone(c.getValue(), timeZone)}</time>
-        </ViewLink>
+        </RowLink>
       ),
     }),
     col.accessor('actorLabel', {
@@ -127,15 +136,14 @@ function columns(state: AuditViewState, timeZone: string, changesColumn: boolean
           filters: { ...state.filters, objectId: id, include: { ...state.filters.include, type: [c.row.original.objectType] } },
         });
         return (
-          <ViewLink
+          <RowLink
             href={history}
-            prefetch={false}
             onClick={(e) => e.stopPropagation()}
             className="block truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
             title={`All events for ${c.row.original.objectType} ${id}`}
           >
             {id}
-          </ViewLink>
+          </RowLink>
         );
       },
     }),
@@ -291,22 +299,22 @@ export function AuditTable({
             </tr>
           ) : (
             table.getRowModel().rows.map((row) => (
-              <TableRow
+              <tr
                 key={row.id}
                 data-event-id={row.id}
                 data-live={liveIds?.has(row.id) || undefined}
-                className="cursor-pointer max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:gap-y-1 max-md:px-3 max-md:py-3"
+                className={ROW_CLASS}
                 onClick={(e) => {
                   if ((e.target as HTMLElement).closest('a,button')) return;
                   push(hrefWith(state, { event: row.id, after: state.after, before: state.before }));
                 }}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id} className={cn('px-2', LAYOUT[cell.column.id as Column].card, 'max-md:min-w-0 max-md:max-w-full max-md:p-0')}>
+                  <td key={cell.id} className={CELL_CLASS[cell.column.id as Column]}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </TableCell>
+                  </td>
                 ))}
-              </TableRow>
+              </tr>
             ))
           )}
         </TableBody>

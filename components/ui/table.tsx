@@ -17,15 +17,19 @@ export function TableHeader({ className, ...props }: React.ComponentProps<'thead
 export function TableBody({ className, ...props }: React.ComponentProps<'tbody'>) {
   return <tbody className={cn('divide-y divide-zinc-100 dark:divide-zinc-800', className)} {...props} />;
 }
+/** TableRow's and TableCell's own classes, for tables that merge their classes once instead of per cell. */
+export const TABLE_ROW_CLASS = 'hover:bg-zinc-50 dark:hover:bg-zinc-900/60';
+export const TABLE_CELL_CLASS = 'px-3 py-2 align-baseline';
+
 export function TableRow({ className, ...props }: React.ComponentProps<'tr'>) {
-  return <tr className={cn('hover:bg-zinc-50 dark:hover:bg-zinc-900/60', className)} {...props} />;
+  return <tr className={cn(TABLE_ROW_CLASS, className)} {...props} />;
 }
 export function TableHead({ className, ...props }: React.ComponentProps<'th'>) {
   return <th scope="col" className={cn('whitespace-nowrap px-3 py-2 font-medium', className)} {...props} />;
 }
 export function TableCell({ className, ...props }: React.ComponentProps<'td'>) {
   // Baseline, so mono ids, pills and text of different sizes line up along a row.
-  return <td className={cn('px-3 py-2 align-baseline', className)} {...props} />;
+  return <td className={cn(TABLE_CELL_CLASS, className)} {...props} />;
 }
 
 /**

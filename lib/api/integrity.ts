@@ -70,16 +70,18 @@ export async function handleIntegrityGet(db: Db, req: Request, deps: Deps = {}):
     if (!key) return unauthorized(id);
     const refused = await refuseOverLimit(db, key, request, '/api/v1/integrity', deps);
     if (refused) return refused;
-    // Background on the embedded database's one connection: pages go first (db/connection-scheduler.ts).
-    const check = await inBackground(() =>
-      bulkDbOf(db).transaction(async (tx) => {
-        const result = await checkChain(tx, key.orgId, { now: deps.now });
-        const message = result
-          ? `Verified the audit log through the API: ${result.ok ? 'intact' : 'broken'}`
-          : 'Asked for a verification while one was running';
-        await recordAuditEvent(tx, readEntry(key, request, { message, metadata: { verification: result ? outcomeOf(result) : { running: true } } }));
-        return result;
-      }),
+    // A bulk read on the embedded database's one connection: pages, then ingest writes go first (db/connection-scheduler.ts).
+    const check = await inBackground(
+      () =>
+        bulkDbOf(db).transaction(async (tx) => {
+          const result = await checkChain(tx, key.orgId, { now: deps.now });
+          const message = result
+            ? `Verified the audit log through the API: ${result.ok ? 'intact' : 'broken'}`
+            : 'Asked for a verification while one was running';
+          await recordAuditEvent(tx, readEntry(key, request, { message, metadata: { verification: result ? outcomeOf(result) : { running: true } } }));
+          return result;
+        }),
+      'bulk',
     );
     if (!check) {
       return apiError(503, 'verification_running', 'The first verification of this organization is still running; retry in a few seconds.', id, {

@@ -120,7 +120,7 @@ const toWalkEntry = (row: HashedEntryRow): WalkEntry => ({
 async function walkThroughDrizzle(tx: DbOrTx, orgId: string, walk: Walk, throughSeq: number, batchSize: number): Promise<void> {
   // Started now, not when awaited: the next batch is read while this one is hashed.
   // Background on the embedded database's one connection (a no-op inside a transaction: it already holds it).
-  const batch = (after: number) => inBackground(() => listHashedEntries(tx, orgId, after, throughSeq, batchSize));
+  const batch = (after: number) => inBackground(() => listHashedEntries(tx, orgId, after, throughSeq, batchSize), 'bulk');
   let next: ReturnType<typeof batch> | null = batch(walk.last.seq);
   try {
     while (next) {

@@ -40,8 +40,8 @@ export function createBatchReader(db: DbOrTx, opts: ReaderOptions): BatchReader<
   const full = Boolean(opts.full);
   return readAhead(async (after) => {
     const req: KeysetRequest = { orgId: opts.orgId, filters: opts.filters, sort: opts.sort, limit: opts.batchSize, after };
-    // Each batch is one background unit on the embedded database's connection: pages' reads go between batches.
-    const page = client && !full ? await readExportTableBatchFast(db, client, req) : await inBackground(() => readExportBatch(db, req, full));
+    // Each batch is one bulk unit on the embedded database's connection: pages' reads and ingest writes go between batches.
+    const page = client && !full ? await readExportTableBatchFast(db, client, req) : await inBackground(() => readExportBatch(db, req, full), 'bulk');
     return { batch: page.rows, next: page.next };
   }, client !== null);
 }

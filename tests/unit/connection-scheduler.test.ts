@@ -21,14 +21,14 @@ const instant = (log: string[], name: string) => async () => {
   return name;
 };
 
-/** Queues `names` (i… interactive, b… background) on `scheduler` behind a gated unit, releases it, waits for all. */
+/** Queues `names` (i… interactive, b… background write, x… bulk read) on `scheduler` behind a gated unit, releases it, waits for all. */
 async function runBehindGate(scheduler: ConnectionScheduler, names: string[]): Promise<string[]> {
   const log: string[] = [];
   const gate = gated(log, 'gate');
   const all = [scheduler.run('background', gate.work)];
   await new Promise((r) => setImmediate(r)); // the gate is in flight
   for (const name of names) {
-    const priority: WorkPriority = name.startsWith('i') ? 'interactive' : 'background';
+    const priority: WorkPriority = name.startsWith('i') ? 'interactive' : name.startsWith('x') ? 'bulk' : 'background';
     all.push(scheduler.run(priority, instant(log, name)));
   }
   gate.release();
@@ -53,6 +53,39 @@ describe('the embedded connection scheduler', () => {
     expect(order).toEqual(['gate', 'i1', 'i2', 'b1', 'i3', 'i4', 'b2', 'i5']);
   });
 
+  it('runs waiting writes (ingest) before waiting bulk reads (export batches), and pages before both', async () => {
+    const order = await runBehindGate(new ConnectionScheduler({ backgroundShare: 1 }), ['x1', 'x2', 'b1', 'i1', 'b2', 'x3', 'i2']);
+    expect(order).toEqual(['gate', 'i1', 'i2', 'b1', 'b2', 'x1', 'x2', 'x3']);
+  });
+
+  it('never starves bulk reads: after `writeBurst` writes ahead of one, the oldest bulk read goes', async () => {
+    const order = await runBehindGate(new ConnectionScheduler({ writeBurst: 2, backgroundShare: 1 }), ['x1', 'x2', 'b1', 'b2', 'b3', 'b4', 'b5']);
+    expect(order).toEqual(['gate', 'b1', 'b2', 'x1', 'b3', 'b4', 'x2', 'b5']);
+  });
+
+  it('counts bulk reads as background for the page burst: after `burst` page reads ahead of them, one goes', async () => {
+    const order = await runBehindGate(new ConnectionScheduler({ burst: 2, backgroundShare: 1 }), ['x1', 'i1', 'i2', 'i3', 'i4']);
+    expect(order).toEqual(['gate', 'i1', 'i2', 'x1', 'i3', 'i4']);
+  });
+
+  it('holds bulk reads back after a unit while pages are served, like writes', async () => {
+    let clock = 0;
+    const scheduler = new ConnectionScheduler({ backgroundShare: 1 / 3, now: () => clock });
+    const log: string[] = [];
+    const gate = gated(log, 'export batch 1');
+    const all = [scheduler.run('bulk', gate.work), scheduler.run('bulk', instant(log, 'export batch 2'))];
+    await new Promise((r) => setImmediate(r));
+    all.push(scheduler.run('interactive', instant(log, 'page read 1')));
+    clock = 10;
+    gate.release();
+    await all[2];
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    all.push(scheduler.run('interactive', instant(log, 'page read 2')));
+    clock = 31;
+    await Promise.all(all);
+    expect(log).toEqual(['export batch 1', 'page read 1', 'page read 2', 'export batch 2']);
+  });
+
   it('runs one unit at a time', async () => {
     const scheduler = new ConnectionScheduler({ backgroundShare: 1 });
     let inFlight = 0;
@@ -63,7 +96,8 @@ describe('the embedded connection scheduler', () => {
       await Promise.resolve();
       inFlight--;
     };
-    await Promise.all(Array.from({ length: 20 }, (_, i) => scheduler.run(i % 3 ? 'interactive' : 'background', unit)));
+    const kinds: WorkPriority[] = ['interactive', 'background', 'bulk'];
+    await Promise.all(Array.from({ length: 30 }, (_, i) => scheduler.run(kinds[i % 3]!, unit)));
     expect(most).toBe(1);
   });
 
@@ -124,6 +158,6 @@ describe('the embedded connection scheduler', () => {
       expect(throwing).rejects.toThrow('thrown before a promise'),
       expect(next).resolves.toBe(42),
     ]);
-    expect(scheduler.waiting()).toEqual({ interactive: 0, background: 0 });
+    expect(scheduler.waiting()).toEqual({ interactive: 0, background: 0, bulk: 0 });
   });
 });
