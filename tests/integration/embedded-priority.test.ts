@@ -26,17 +26,8 @@ describeEachDatabase('pages before background work on one connection', (ctx) => 
   const allTime = () => resolveQueryFilters(readViewState(new URLSearchParams(ALL_TIME), 'UTC').state.filters, NOW, 'UTC');
   const pageRead = () => listAuditEvents(ctx.db, { orgId, filters: allTime(), sort: { column: 'time', dir: 'desc' }, limit: 50 });
 
-  beforeAll(async () => {
-    const org = await createOrg(ctx.db, 'priority');
-    orgId = org.id;
-    const u = await createUser(ctx.db, user.email);
-    user = { id: u.id, email: user.email };
-    await insertEvents(ctx.db, orgId, 600);
-  });
-
-  it("a page read issued during an export is answered before the export's next batch, ahead of waiting background work", async () => {
-    const log: string[] = [];
-    let pending: Promise<unknown>[] = [];
+  /** An all-time CSV export in 100-row batches, logging each batch; `duringFirst` runs as its first batch is read. */
+  const exportAllTime = (log: string[], duringFirst: () => void) => {
     const { state } = readViewState(new URLSearchParams(ALL_TIME), 'UTC');
     const { stream } = createExportStream(ctx.db, {
       orgId,
@@ -50,15 +41,30 @@ describeEachDatabase('pages before background work on one connection', (ctx) => 
       batchSize: 100,
       onBatch: ({ index }) => {
         log.push(`export batch ${index}`);
-        if (index !== 1) return;
-        // Other background work already waiting (more exports' batches, ingest transactions), then a page's read.
-        pending = [
-          ...[1, 2, 3].map((n) => inBackground(() => ctx.db.execute(sql`select ${n}::int as n`)).then(() => log.push(`background ${n}`))),
-          pageRead().then((page) => log.push(`page read (${page.rows.length} rows)`)),
-        ];
+        if (index === 1) duringFirst();
       },
     });
-    const text = await new Response(stream).text();
+    return new Response(stream).text();
+  };
+
+  beforeAll(async () => {
+    const org = await createOrg(ctx.db, 'priority');
+    orgId = org.id;
+    const u = await createUser(ctx.db, user.email);
+    user = { id: u.id, email: user.email };
+    await insertEvents(ctx.db, orgId, 600);
+  });
+
+  it("a page read issued during an export is answered before the export's next batch, ahead of waiting background work", async () => {
+    const log: string[] = [];
+    let pending: Promise<unknown>[] = [];
+    const text = await exportAllTime(log, () => {
+      // Other background work already waiting (more exports' batches, ingest transactions), then a page's read.
+      pending = [
+        ...[1, 2, 3].map((n) => inBackground(() => ctx.db.execute(sql`select ${n}::int as n`)).then(() => log.push(`background ${n}`))),
+        pageRead().then((page) => log.push(`page read (${page.rows.length} rows)`)),
+      ];
+    });
     await Promise.all(pending);
 
     expect(text.split('\n').filter((l) => l.includes('event ')).length).toBe(600);
@@ -76,31 +82,16 @@ describeEachDatabase('pages before background work on one connection', (ctx) => 
     const key = await createKey(ctx.db, orgId);
     const log: string[] = [];
     let pending: Promise<unknown> | null = null;
-    const { state } = readViewState(new URLSearchParams(ALL_TIME), 'UTC');
-    const { stream } = createExportStream(ctx.db, {
-      orgId,
-      orgSlug: 'priority',
-      orgName: 'Priority',
-      user,
-      zone: 'UTC',
-      state,
-      format: 'csv',
-      now: NOW,
-      batchSize: 100,
-      onBatch: ({ index }) => {
-        log.push(`export batch ${index}`);
-        if (index !== 1) return;
-        pending = handleIngestPost(
-          ctx.db,
-          new Request('http://localhost/api/v1/events', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-            body: JSON.stringify([{ action: 'update', object: { type: 'flow', id: 'during-export' }, message: 'written during an export' }]),
-          }),
-        ).then((res) => log.push(`ingest ${res.status}`));
-      },
+    const text = await exportAllTime(log, () => {
+      pending = handleIngestPost(
+        ctx.db,
+        new Request('http://localhost/api/v1/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify([{ action: 'update', object: { type: 'flow', id: 'during-export' }, message: 'written during an export' }]),
+        }),
+      ).then((res) => log.push(`ingest ${res.status}`));
     });
-    const text = await new Response(stream).text();
     await pending;
 
     expect(log).toContain('ingest 201');
