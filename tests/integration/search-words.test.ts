@@ -203,9 +203,12 @@ describeEachDatabase('audit_search_words: the same words as drizzle/0017 for eve
   });
 
   it('installs 0017 exactly as the migration wrote it (only the names differ)', () => {
-    expect(fixtureStatements).toHaveLength(2);
+    expect(fixtureStatements).toHaveLength(3);
     for (const statement of fixtureStatements) {
-      const original = statement.replaceAll('audit_search_words_0017(', 'audit_search_words(').replace('audit_search_query_0017(', 'audit_search_query(');
+      const original = statement
+        .replaceAll('audit_search_words_0017(', 'audit_search_words(')
+        .replace('audit_search_query_0017(', 'audit_search_query(')
+        .replace('audit_search_document_0017(', 'audit_search_document(');
       expect(MIGRATION_0017).toContain(original);
     }
   });

@@ -1,0 +1,113 @@
+/**
+ * `npx tsx bench/search-words.ts [--db server|embedded] [--rows 5000] [--rounds 9]`: what the word split costs per row,
+ * drizzle/0017's definition against today's (drizzle/0020), in the same run on the same rows.
+ *
+ * Rows: demo events written through the product's write path (the generator the main bench uses), copied into a plain
+ * table. Measured, interleaved round by round (medians, µs per row):
+ * - the document alone: audit_search_document(...) and 0017's, against the haystack alone (the yardstick);
+ * - inserting 1,000 rows into a copy of the table holding only the word index (GIN (org_id, document)), 0017's or
+ *   today's, against the same insert into a copy without it (the yardstick); each copy is pre-filled with the rows.
+ * On the server a fresh database is created and dropped; the embedded database is PGlite in memory.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '@/db/client';
+import { rowsOf } from '@/db/rows';
+import { organizations } from '@/db/schema';
+import { openMigratedDatabase } from '@/lib/boot/migrate';
+import { generateDemoEvents } from '@/lib/seed/demo';
+import { createBenchDatabase } from './lib/bench-db';
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'server' },
+    rows: { type: 'string', default: '5000' },
+    rounds: { type: 'string', default: '9' },
+  },
+});
+const ROWS = Number(args.rows);
+const ROUNDS = Number(args.rounds);
+const BATCH = 1000;
+const COLUMNS = 'message, actor_label, object_label, object_id, metadata';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+async function timed(handle: DbHandle, statement: string): Promise<number> {
+  const started = performance.now();
+  await handle.db.execute(sql.raw(statement));
+  return performance.now() - started;
+}
+
+async function main() {
+  const server = args.db === 'server' ? await createBenchDatabase(`words_bench_${process.pid}`) : null;
+  const handle = await openMigratedDatabase(server ? { url: server.url } : { pgliteDir: 'memory://' });
+  try {
+    const fixture = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/search-words-0017.sql'), 'utf8');
+    for (const statement of fixture.split('--> statement-breakpoint')) await handle.db.execute(sql.raw(statement));
+
+    const [org] = await handle.db.insert(organizations).values({ slug: 'acme', name: 'Acme Corp', retentionDays: 3650 }).returning();
+    const people = Array.from({ length: 40 }, (_, i) => ({ email: `user${i + 1}@acme.test`, id: null, role: 'admin' as const }));
+    await generateDemoEvents(handle.db, { orgId: org!.id, slug: 'acme', userIds: {}, people, count: ROWS + BATCH * ROUNDS, days: 730, seed: 7 });
+    await handle.db.execute(sql.raw(`create table words_src as select row_number() over () as n, org_id, ${COLUMNS} from audit_events`));
+    const [shape] = rowsOf<{ rows: number; bytes: number; ascii: number }>(
+      await handle.db.execute(
+        sql.raw(`select count(*)::int as rows, avg(octet_length(audit_search_haystack(${COLUMNS})))::int as bytes,
+                 (100.0 * count(*) filter (where audit_search_haystack(${COLUMNS}) ~ '^[ -~…]*$') / count(*))::int as ascii from words_src`),
+      ),
+    );
+    console.log(`${args.db}: ${shape!.rows} demo rows, haystack ${shape!.bytes} bytes on average, ${shape!.ascii}% printable ASCII`);
+
+    // The document alone, over the first ROWS rows.
+    const documents = {
+      'haystack alone (yardstick)': `select count(audit_search_haystack(${COLUMNS})) from words_src where n <= ${ROWS}`,
+      'document, 0017': `select count(audit_search_document_0017(${COLUMNS})) from words_src where n <= ${ROWS}`,
+      'document, 0020': `select count(audit_search_document(${COLUMNS})) from words_src where n <= ${ROWS}`,
+    };
+    const docTimes = Object.fromEntries(Object.keys(documents).map((k) => [k, [] as number[]]));
+    for (let r = 0; r < ROUNDS; r++) for (const [k, q] of Object.entries(documents)) docTimes[k]!.push(await timed(handle, q));
+    const docUs = Object.fromEntries(Object.entries(docTimes).map(([k, t]) => [k, (median(t) * 1000) / ROWS]));
+
+    // Inserting into copies of the table: no index, 0017's word index, today's word index.
+    const tables = { words_none: null, words_0017: 'audit_search_document_0017', words_0020: 'audit_search_document' } as const;
+    for (const [table, fn] of Object.entries(tables)) {
+      await handle.db.execute(
+        sql.raw(
+          `create table ${table} (org_id uuid not null, message text not null, actor_label text not null, object_label text, object_id text, metadata jsonb not null)`,
+        ),
+      );
+      if (fn) await handle.db.execute(sql.raw(`create index on ${table} using gin (org_id, ${fn}(${COLUMNS}))`));
+      await handle.db.execute(sql.raw(`insert into ${table} select org_id, ${COLUMNS} from words_src where n <= ${ROWS}`));
+    }
+    const insTimes = Object.fromEntries(Object.keys(tables).map((k) => [k, [] as number[]]));
+    for (let r = 0; r < ROUNDS; r++) {
+      const from = ROWS + r * BATCH;
+      for (const table of Object.keys(tables))
+        insTimes[table]!.push(await timed(handle, `insert into ${table} select org_id, ${COLUMNS} from words_src where n > ${from} and n <= ${from + BATCH}`));
+    }
+    const insMs = Object.fromEntries(Object.entries(insTimes).map(([k, t]) => [k, median(t)]));
+
+    const us = (x: number) => `${x.toFixed(1)} µs`;
+    console.log(`\n| ${args.db} | per row |\n|---|---:|`);
+    for (const [k, v] of Object.entries(docUs)) console.log(`| ${k} | ${us(v)} |`);
+    console.log(
+      `| document cost over the yardstick, 0017 → 0020 | ${us(docUs['document, 0017']! - docUs['haystack alone (yardstick)']!)} → ${us(docUs['document, 0020']! - docUs['haystack alone (yardstick)']!)} |`,
+    );
+    console.log(`| insert of ${BATCH} rows, no word index (yardstick) | ${insMs.words_none!.toFixed(1)} ms |`);
+    console.log(`| insert of ${BATCH} rows, word index 0017 / 0020 | ${insMs.words_0017!.toFixed(1)} / ${insMs.words_0020!.toFixed(1)} ms |`);
+    console.log(`| word index cost per row, 0017 → 0020 | ${us(insMs.words_0017! - insMs.words_none!)} → ${us(insMs.words_0020! - insMs.words_none!)} |`);
+    console.log(
+      `(medians of ${ROUNDS} interleaved rounds; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+  } finally {
+    await handle.close();
+    await server?.drop();
+  }
+}
+
+await main();
