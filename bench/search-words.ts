@@ -89,6 +89,21 @@ async function main() {
     }
     const insMs = Object.fromEntries(Object.entries(insTimes).map(([k, t]) => [k, median(t)]));
 
+    // Building the word index over every row (what closing a partition and drizzle/0017 pay), against a btree
+    // on (org_id) over the same rows.
+    const builds = {
+      'btree (org_id) (yardstick)': 'btree (org_id)',
+      'word index, 0017': `gin (org_id, audit_search_document_0017(${COLUMNS}))`,
+      'word index, 0020': `gin (org_id, audit_search_document(${COLUMNS}))`,
+    };
+    const buildTimes = Object.fromEntries(Object.keys(builds).map((k) => [k, [] as number[]]));
+    for (let r = 0; r < 3; r++)
+      for (const [k, using] of Object.entries(builds)) {
+        buildTimes[k]!.push(await timed(handle, `create index words_build on words_none using ${using}`));
+        await handle.db.execute(sql.raw('drop index words_build'));
+      }
+    const [{ built } = { built: 1 }] = rowsOf<{ built: number }>(await handle.db.execute(sql.raw('select count(*)::int as built from words_none')));
+
     const us = (x: number) => `${x.toFixed(1)} µs`;
     console.log(`\n| ${args.db} | per row |\n|---|---:|`);
     for (const [k, v] of Object.entries(docUs)) console.log(`| ${k} | ${us(v)} |`);
@@ -98,6 +113,7 @@ async function main() {
     console.log(`| insert of ${BATCH} rows, no word index (yardstick) | ${insMs.words_none!.toFixed(1)} ms |`);
     console.log(`| insert of ${BATCH} rows, word index 0017 / 0020 | ${insMs.words_0017!.toFixed(1)} / ${insMs.words_0020!.toFixed(1)} ms |`);
     console.log(`| word index cost per row, 0017 → 0020 | ${us(insMs.words_0017! - insMs.words_none!)} → ${us(insMs.words_0020! - insMs.words_none!)} |`);
+    for (const [k, t] of Object.entries(buildTimes)) console.log(`| build over ${built} rows: ${k} | ${us((median(t) * 1000) / built)} |`);
     console.log(
       `(medians of ${ROUNDS} interleaved rounds; load average ${os
         .loadavg()
