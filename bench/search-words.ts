@@ -8,6 +8,8 @@
  * - inserting 1,000 rows into a copy of the table holding only the word index (GIN (org_id, document)), 0017's or
  *   today's, against the same insert into a copy without it (the yardstick); each copy is pre-filled with the rows.
  * On the server a fresh database is created and dropped; the embedded database is PGlite in memory.
+ * `--ingest N` instead writes N demo events through the product's write path into a fresh database twice, once with
+ * 0017's split restored and once with today's, and prints events/s for each.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'server' },
     rows: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '9' },
+    ingest: { type: 'string', default: '0' },
   },
 });
 const ROWS = Number(args.rows);
@@ -41,7 +44,36 @@ async function timed(handle: DbHandle, statement: string): Promise<number> {
   return performance.now() - started;
 }
 
+/** A fresh database, with 0017's split in place of today's when asked, and `count` demo events written into it. */
+async function ingestRate(count: number, definition: '0017' | '0020'): Promise<number> {
+  const server = args.db === 'server' ? await createBenchDatabase(`words_ingest_${process.pid}`) : null;
+  const handle = await openMigratedDatabase(server ? { url: server.url } : { pgliteDir: 'memory://' });
+  try {
+    if (definition === '0017') {
+      const migration = fs.readFileSync(path.join(process.cwd(), 'drizzle/0017_free_text_word_index.sql'), 'utf8');
+      const split = migration.split('--> statement-breakpoint').find((s) => s.includes('FUNCTION audit_search_words('));
+      await handle.db.execute(sql.raw(split!));
+    }
+    const [org] = await handle.db.insert(organizations).values({ slug: 'acme', name: 'Acme Corp', retentionDays: 3650 }).returning();
+    const people = Array.from({ length: 40 }, (_, i) => ({ email: `user${i + 1}@acme.test`, id: null, role: 'admin' as const }));
+    const started = performance.now();
+    await generateDemoEvents(handle.db, { orgId: org!.id, slug: 'acme', userIds: {}, people, count, days: 730, seed: 2026 });
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await handle.close();
+    await server?.drop();
+  }
+}
+
 async function main() {
+  const ingest = Number(args.ingest);
+  if (ingest > 0) {
+    for (const definition of ['0017', '0020', '0017', '0020'] as const)
+      console.log(
+        `${args.db}: ${ingest} demo events with the ${definition} split: ${Math.round(await ingestRate(ingest, definition))} events/s (load average ${os.loadavg()[0]!.toFixed(1)})`,
+      );
+    return;
+  }
   const server = args.db === 'server' ? await createBenchDatabase(`words_bench_${process.pid}`) : null;
   const handle = await openMigratedDatabase(server ? { url: server.url } : { pgliteDir: 'memory://' });
   try {
