@@ -73,53 +73,57 @@ export function computeEntryHash(row: ChainedFields): string {
   return createHash('sha256').update(canonicalEntry(row), 'utf8').digest('hex');
 }
 
-/** An entry's canonical form around the two values only known under the head lock: prev_hash, then seq. */
-type EntryTemplate = readonly [beforePrevHash: string, beforeSeq: string, afterSeq: string];
+/**
+ * An entry's canonical form with the values of prev_hash and seq left open (only known under the head lock):
+ * `head` ends with prev_hash's key, `middle` runs from after its value to seq's key, `tail` is the rest. Each is
+ * one flat string (joined, not concatenated piece by piece), and a prepared row holds no hash object: rows wait
+ * for the lock with their whole batch, and a few flat strings are what the garbage collector copies fastest.
+ */
+export type OpenEntry = { readonly head: string; readonly middle: string; readonly tail: string };
 
 /** The canonical JSON of members whose values are wanted again (the append's COPY reuses them for jsonb). */
 export type CapturedMembers = Partial<Record<'before' | 'after' | 'changes' | 'metadata', string>>;
-const CAPTURED = new Set(['before', 'after', 'changes', 'metadata']);
 
-/** canonicalEntry(row) with the values of prev_hash and seq left open; `capture` receives the JSON members' texts. */
-function entryTemplate(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): EntryTemplate {
-  const parts: string[] = [];
-  let out = '{';
-  let emitted = false;
-  for (const { key, prefix, get } of SORTED_MEMBERS) {
-    const open = key === 'prev_hash' || key === 'seq';
-    const value = open ? undefined : get(row as ChainedFields);
-    if (!open && (value === undefined || typeof value === 'function' || typeof value === 'symbol')) continue;
-    out += `${emitted ? ',' : ''}${prefix}`;
-    emitted = true;
-    if (open) {
-      parts.push(out);
-      out = '';
-    } else {
-      const json = canonicalize(value);
-      if (capture && CAPTURED.has(key)) capture[key as keyof CapturedMembers] = json;
-      out += json;
-    }
-  }
-  parts.push(`${out}}`);
-  return parts as unknown as EntryTemplate;
-}
-
-/** Computes the hash of one entry once its place in the chain is known; see prepareEntryHash. */
-export type PositionedHash = (seq: number, prevHash: string) => string;
+// SORTED_MEMBERS with what the open form needs to know of each, decided once.
+const OPEN_MEMBERS = SORTED_MEMBERS.map(({ key, prefix, get }) => ({
+  prefix,
+  get,
+  open: key === 'prev_hash' || key === 'seq',
+  capture: key === 'before' || key === 'after' || key === 'changes' || key === 'metadata' ? (key as keyof CapturedMembers) : null,
+}));
 
 /**
- * Does all of computeEntryHash's work that does not depend on the entry's place in the chain: serializing
- * it and hashing the bytes up to prev_hash's value (most of them: snapshots, changes and metadata sort first).
- * The returned function finishes a copy of that state, so under the chain-head lock an entry costs a few
- * hundred bytes of SHA-256. Equal to computeEntryHash({ ...row, seq, prevHash }). `capture`, if given, receives the
- * canonical JSON of before, after, changes and metadata.
+ * canonicalEntry(row) with the values of prev_hash and seq left open; `capture`, if given, receives the canonical
+ * JSON of before, after, changes and metadata. hashOpenEntry closes it: equal to computeEntryHash({ ...row, seq, prevHash }).
  */
-export function prepareEntryHash(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): PositionedHash {
-  const [beforePrevHash, beforeSeq, afterSeq] = entryTemplate(row, capture);
-  const head = createHash('sha256').update(beforePrevHash, 'utf8');
-  return (seq, prevHash) =>
-    head
-      .copy()
-      .update(`${serializeString(prevHash)}${beforeSeq}${canonicalize(seq)}${afterSeq}`, 'utf8')
-      .digest('hex');
+export function openEntry(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): OpenEntry {
+  // Members as `"key":value`; an open member contributes its key only, and the text is split after it.
+  const members: string[] = [];
+  const splits: number[] = [];
+  for (const member of OPEN_MEMBERS) {
+    if (member.open) {
+      members.push(member.prefix);
+      splits.push(members.length);
+      continue;
+    }
+    const value = member.get(row as ChainedFields);
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    const json = typeof value === 'string' ? serializeString(value) : canonicalize(value);
+    if (capture && member.capture) capture[member.capture] = json;
+    members.push(member.prefix + json);
+  }
+  const [afterPrevHash, afterSeq] = splits as [number, number];
+  return {
+    head: `{${members.slice(0, afterPrevHash).join(',')}`,
+    middle: `,${members.slice(afterPrevHash, afterSeq).join(',')}`,
+    tail: afterSeq < members.length ? `,${members.slice(afterSeq).join(',')}}` : '}',
+  };
+}
+
+/** The entry's hash at its place in the chain: computeEntryHash({ ...row, seq, prevHash }) for openEntry(row). */
+export function hashOpenEntry(entry: OpenEntry, seq: number, prevHash: string): string {
+  return createHash('sha256')
+    .update(entry.head, 'utf8')
+    .update(`${serializeString(prevHash)}${entry.middle}${canonicalize(seq)}${entry.tail}`, 'utf8')
+    .digest('hex');
 }
