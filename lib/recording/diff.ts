@@ -57,33 +57,47 @@ export function canonical(value: unknown): Json {
 /**
  * Field-level changes between two snapshots, as dotted paths (`limits.rate`). Objects recurse; arrays of
  * scalars (tags, scopes) change as one value because an insert would otherwise shift every index; arrays
- * of objects (rules, steps) compare element by index (`rules.1.port`). Absent and null both read as null.
+ * of objects (rules, steps) compare element by element (`rules.1.port`). Absent and null both read as null.
  */
 export function diffSnapshots(before: unknown, after: unknown, prefix = ''): FieldChange[] {
-  if (same(before, after)) return [];
+  const out: FieldChange[] = [];
+  diffInto(before, after, prefix, out);
+  return out;
+}
+
+// Every ingested event with snapshots is diffed: one output array, no per-level arrays or sets.
+function diffInto(before: unknown, after: unknown, prefix: string, out: FieldChange[]): void {
+  if (same(before, after)) return;
   if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffSnapshots(before[k] ?? null, after[k] ?? null, prefix ? `${prefix}.${k}` : k));
+    for (const k of unionKeys(before, after)) diffInto(before[k] ?? null, after[k] ?? null, prefix ? `${prefix}.${k}` : k, out);
+    return;
   }
   if (Array.isArray(before) && Array.isArray(after) && !(isScalarArray(before) && isScalarArray(after))) {
     const n = Math.max(before.length, after.length);
-    const out: FieldChange[] = [];
-    for (let i = 0; i < n; i++) out.push(...diffSnapshots(before[i] ?? null, after[i] ?? null, `${prefix}.${i}`));
-    return out;
+    for (let i = 0; i < n; i++) diffInto(before[i] ?? null, after[i] ?? null, `${prefix}.${i}`, out);
+    return;
   }
   // A whole-snapshot create/delete (prefix '') lists each top-level field it sets or clears.
   if (prefix === '' && (isPlainObject(before) || isPlainObject(after))) {
-    return diffSnapshots(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, '');
+    diffInto(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, '', out);
+    return;
   }
-  return [{ path: prefix, before: canonical(before), after: canonical(after) }];
+  out.push({ path: prefix, before: canonical(before), after: canonical(after) });
+}
+
+/** The own enumerable keys of either object, sorted (by UTF-16 code units), each once. */
+function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = Object.keys(a);
+  for (const k of Object.keys(b)) if (!Object.prototype.propertyIsEnumerable.call(a, k)) keys.push(k);
+  return keys.sort();
 }
 
 /** Changed paths plus their ancestors (`limits.rate` also lists `limits`), so a field filter on a parent matches. */
 export function changedFieldPaths(changes: FieldChange[]): string[] {
   const out = new Set<string>();
-  for (const c of changes) {
-    const parts = c.path.split('.');
-    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
+  for (const { path } of changes) {
+    for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) out.add(path.slice(0, dot));
+    out.add(path);
   }
   return [...out];
 }
