@@ -1,4 +1,5 @@
 import type { AuditEventRow } from '@/db/schema/audit-events';
+import { isoText } from '@/db/iso-text';
 
 /**
  * audit_events rows in COPY's text format, for the append's `COPY … FROM STDIN` on a server (chain-entries.ts).
@@ -70,8 +71,8 @@ export function copyRowPrefix(r: CopyRowFields, jsonTexts?: { before?: string; a
   return [
     r.orgId,
     r.id,
-    r.occurredAt.toISOString(),
-    r.receivedAt.toISOString(),
+    isoText(r.occurredAt),
+    isoText(r.receivedAt),
     r.actorType,
     text(r.actorId),
     escapeText(r.actorLabel),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEventRow } from '@/db/schema/audit-events';
+import { isoText } from '@/db/iso-text';
 import { canonicalize, serializeString } from '@/lib/chain/jcs';
 
 /** prev_hash of an organization's first entry (seq 1): there is nothing before it. */
@@ -16,7 +17,7 @@ const MEMBERS: readonly Member[] = [
   ['id', (r) => r.id],
   ['seq', (r) => r.seq],
   ['prev_hash', (r) => r.prevHash],
-  ['occurred_at', (r) => r.occurredAt.toISOString()],
+  ['occurred_at', (r) => isoText(r.occurredAt)],
   ['actor_type', (r) => r.actorType],
   ['actor_id', (r) => r.actorId],
   ['actor_label', (r) => r.actorLabel],
@@ -87,37 +88,48 @@ export type CapturedMembers = Partial<Record<'before' | 'after' | 'changes' | 'm
 // SORTED_MEMBERS with what the open form needs to know of each, decided once.
 const OPEN_MEMBERS = SORTED_MEMBERS.map(({ key, prefix, get }) => ({
   prefix,
+  separated: `,${prefix}`,
   get,
   open: key === 'prev_hash' || key === 'seq',
   capture: key === 'before' || key === 'after' || key === 'changes' || key === 'metadata' ? (key as keyof CapturedMembers) : null,
 }));
+
+// The pieces of the text being written, reused by every call (openEntry runs from start to end without yielding).
+const pieces: string[] = [];
+
+/** The pieces joined into one flat string; the list is emptied for the next text. */
+function takeJoined(): string {
+  const text = pieces.join('');
+  pieces.length = 0;
+  return text;
+}
 
 /**
  * canonicalEntry(row) with the values of prev_hash and seq left open; `capture`, if given, receives the canonical
  * JSON of before, after, changes and metadata. hashOpenEntry closes it: equal to computeEntryHash({ ...row, seq, prevHash }).
  */
 export function openEntry(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): OpenEntry {
-  // Members as `"key":value`; an open member contributes its key only, and the text is split after it.
-  const members: string[] = [];
-  const splits: number[] = [];
+  const split: string[] = [];
+  let first = true;
+  pieces.length = 0;
+  pieces.push('{');
   for (const member of OPEN_MEMBERS) {
     if (member.open) {
-      members.push(member.prefix);
-      splits.push(members.length);
+      // An open member's key ends the text so far (its value goes in when the entry is hashed).
+      pieces.push(first ? member.prefix : member.separated);
+      first = false;
+      split.push(takeJoined());
       continue;
     }
     const value = member.get(row as ChainedFields);
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
     const json = typeof value === 'string' ? serializeString(value) : canonicalize(value);
     if (capture && member.capture) capture[member.capture] = json;
-    members.push(member.prefix + json);
+    pieces.push(first ? member.prefix : member.separated, json);
+    first = false;
   }
-  const [afterPrevHash, afterSeq] = splits as [number, number];
-  return {
-    head: `{${members.slice(0, afterPrevHash).join(',')}`,
-    middle: `,${members.slice(afterPrevHash, afterSeq).join(',')}`,
-    tail: afterSeq < members.length ? `,${members.slice(afterSeq).join(',')}}` : '}',
-  };
+  pieces.push('}');
+  return { head: split[0]!, middle: split[1]!, tail: takeJoined() };
 }
 
 /** The entry's hash at its place in the chain: computeEntryHash({ ...row, seq, prevHash }) for openEntry(row). */
