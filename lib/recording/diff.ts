@@ -1,4 +1,5 @@
 import type { FieldChange } from '@/db/schema/audit-events';
+import { sortKeys } from '@/lib/chain/sort-keys';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -47,7 +48,7 @@ export function canonical(value: unknown): Json {
   if (Array.isArray(value)) return value.map(canonical);
   if (isPlainObject(value)) {
     const out: Record<string, Json> = {};
-    for (const k of Object.keys(value).sort()) if (value[k] !== undefined) out[k] = canonical(value[k]);
+    for (const k of sortKeys(Object.keys(value))) if (value[k] !== undefined) out[k] = canonical(value[k]);
     return out;
   }
   if (value === undefined) return null;
@@ -89,7 +90,7 @@ function diffInto(before: unknown, after: unknown, prefix: string, out: FieldCha
 function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = Object.keys(a);
   for (const k of Object.keys(b)) if (!Object.prototype.propertyIsEnumerable.call(a, k)) keys.push(k);
-  return keys.sort();
+  return sortKeys(keys);
 }
 
 /** Changed paths plus their ancestors (`limits.rate` also lists `limits`), so a field filter on a parent matches. */
