@@ -16,10 +16,12 @@ function scalar(v: unknown): unknown {
   return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
 }
 
-/** Own enumerable keys whose value is not undefined (canonical leaves the others out). */
-function definedKeys(o: Record<string, unknown>): string[] {
-  const keys = Object.keys(o);
-  return keys.some((k) => o[k] === undefined) ? keys.filter((k) => o[k] !== undefined) : keys;
+/** How many own enumerable keys hold a value other than undefined (canonical leaves the others out). */
+function definedKeyCount(o: Record<string, unknown>): number {
+  let n = 0;
+  // for-in over own keys: Object.keys' keys without an array (diffing walks every level of both snapshots).
+  for (const k in o) if (Object.hasOwn(o, k) && o[k] !== undefined) n++;
+  return n;
 }
 
 /**
@@ -34,9 +36,8 @@ function same(a: unknown, b: unknown): boolean {
   }
   if (isPlainObject(a)) {
     if (!isPlainObject(b)) return false;
-    const keys = definedKeys(a);
-    if (keys.length !== definedKeys(b).length) return false;
-    for (const k of keys) if (b[k] === undefined || !same(a[k], b[k])) return false;
+    if (definedKeyCount(a) !== definedKeyCount(b)) return false;
+    for (const k in a) if (Object.hasOwn(a, k) && a[k] !== undefined && (b[k] === undefined || !same(a[k], b[k]))) return false;
     return true;
   }
   if (Array.isArray(b) || isPlainObject(b)) return false;
