@@ -1,4 +1,5 @@
 import type { AuditEventRow } from '@/db/schema/audit-events';
+import { isoText } from '@/db/iso-text';
 
 /**
  * audit_events rows in COPY's text format, for the append's `COPY … FROM STDIN` on a server (chain-entries.ts).
@@ -61,17 +62,40 @@ const arrayLiteral = (items: readonly string[]) => `{${items.map((s) => `"${s.re
 
 /**
  * The row's COPY text up to (and with the tab before) seq: everything but its place in the chain. `jsonTexts`
- * may hand over JSON already serialized (the hash's canonical form is valid JSON for jsonb). Pure.
+ * may hand over JSON already serialized (the hash's canonical form is valid JSON for jsonb). One flat string
+ * (the cells joined once): prepared rows wait for the chain-head lock, and a flat string is the cheapest thing
+ * for the garbage collector to keep. Pure.
  */
 export function copyRowPrefix(r: CopyRowFields, jsonTexts?: { before?: string; after?: string; changes?: string; metadata?: string }): string {
   const j = (given: string | undefined, v: unknown) => (given === undefined ? json(v) : v === null || v === undefined ? '\\N' : escapeText(given));
-  return (
-    `${r.orgId}\t${r.id}\t${r.occurredAt.toISOString()}\t${r.receivedAt.toISOString()}\t${r.actorType}\t${text(r.actorId)}\t` +
-    `${escapeText(r.actorLabel)}\t${r.source}\t${text(r.ip)}\t${text(r.userAgent)}\t${text(r.requestId)}\t${escapeText(r.action)}\t` +
-    `${escapeText(r.objectType)}\t${text(r.objectId)}\t${text(r.objectLabel)}\t${text(r.module)}\t${text(r.project)}\t` +
-    `${escapeText(r.message)}\t${r.result}\t${text(r.errorMessage)}\t${j(jsonTexts?.before, r.before)}\t${j(jsonTexts?.after, r.after)}\t` +
-    `${j(jsonTexts?.changes, r.changes)}\t${escapeText(arrayLiteral(r.changedFields))}\t${j(jsonTexts?.metadata, r.metadata)}\t`
-  );
+  return [
+    r.orgId,
+    r.id,
+    isoText(r.occurredAt),
+    isoText(r.receivedAt),
+    r.actorType,
+    text(r.actorId),
+    escapeText(r.actorLabel),
+    r.source,
+    text(r.ip),
+    text(r.userAgent),
+    text(r.requestId),
+    escapeText(r.action),
+    escapeText(r.objectType),
+    text(r.objectId),
+    text(r.objectLabel),
+    text(r.module),
+    text(r.project),
+    escapeText(r.message),
+    r.result,
+    text(r.errorMessage),
+    j(jsonTexts?.before, r.before),
+    j(jsonTexts?.after, r.after),
+    j(jsonTexts?.changes, r.changes),
+    escapeText(arrayLiteral(r.changedFields)),
+    j(jsonTexts?.metadata, r.metadata),
+    '', // the tab before seq
+  ].join('\t');
 }
 
 /** A whole COPY line: the prefix plus the row's place in the chain. Pure. */

@@ -3,7 +3,7 @@ import { insertChainHeadIfMissing, selectChainHeadForUpdate, type ChainHead } fr
 import { selectCanonicalInetTexts, type AuditEventRowToInsert, type ChainLink, type RowToAppend } from '@/db/queries/chain-entries';
 import { copyRowPrefix, type CopyRowFields } from '@/db/queries/audit-event-copy';
 import type { NewAuditEventRow } from '@/db/schema/audit-events';
-import { GENESIS_HASH, prepareEntryHash, type CapturedMembers, type ChainedFields, type PositionedHash } from '@/lib/chain/entry-hash';
+import { GENESIS_HASH, hashOpenEntry, openEntry, type CapturedMembers, type ChainedFields, type OpenEntry } from '@/lib/chain/entry-hash';
 
 /** A row ready to store except for its place in the chain (buildAuditRow's output). */
 export type UnchainedRow = Omit<NewAuditEventRow, 'seq' | 'prevHash' | 'hash'> & { id: string };
@@ -95,10 +95,10 @@ export function toChainedFields(row: UnchainedRow, seq: number, prevHash: string
 }
 
 /**
- * A row ready to append except for its place in the chain: its stored fields (received_at fixed), its hash
- * prepared up to seq and prev_hash, and its COPY text up to seq (rendered from the same canonical JSON).
+ * A row ready to append except for its place in the chain: its stored fields (received_at fixed), its canonical
+ * form with seq and prev_hash left open, and its COPY text up to seq (rendered from the same canonical JSON).
  */
-export type PreparedRow = RowToAppend & { hashAt: PositionedHash };
+export type PreparedRow = RowToAppend & { entry: OpenEntry };
 
 /** The work of an append that does not depend on the chain head, done before taking its lock. Pure but for the clock. */
 export function prepareRow(row: UnchainedRow): PreparedRow {
@@ -109,21 +109,26 @@ export function prepareRow(row: UnchainedRow): PreparedRow {
 export function prepareStoredRow(fields: CopyRowFields): PreparedRow {
   const json: CapturedMembers = {};
   // The hash's members never include received_at: passing the stored fields as they are is the same record.
-  const hashAt = prepareEntryHash(fields, json);
-  return { fields, hashAt, copyPrefix: copyRowPrefix(fields, json) };
+  const entry = openEntry(fields, json);
+  return { fields, entry, copyPrefix: copyRowPrefix(fields, json) };
 }
 
 export function prepareRows(rows: UnchainedRow[]): PreparedRow[] {
   return rows.map(prepareRow);
 }
 
-/** Places prepared rows (in the given order) after `head`: one short SHA-256 finish per row. Pure. */
+/** The hash of a prepared row at `seq` after `prevHash`. Pure. */
+export function preparedRowHash(row: PreparedRow, seq: number, prevHash: string): string {
+  return hashOpenEntry(row.entry, seq, prevHash);
+}
+
+/** Places prepared rows (in the given order) after `head`: one SHA-256 of its canonical form per row. Pure. */
 export function linkPrepared(prepared: readonly PreparedRow[], head: ChainHead): { links: ChainLink[]; head: ChainHead } {
   let { seq, hash } = head;
-  const links = prepared.map(({ hashAt }) => {
+  const links = prepared.map(({ entry }) => {
     const prevHash = hash;
     seq += 1;
-    hash = hashAt(seq, prevHash);
+    hash = hashOpenEntry(entry, seq, prevHash);
     return { seq, prevHash, hash };
   });
   return { links, head: { seq, hash } };

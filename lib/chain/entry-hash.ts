@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEventRow } from '@/db/schema/audit-events';
+import { isoText } from '@/db/iso-text';
 import { canonicalize, serializeString } from '@/lib/chain/jcs';
 
 /** prev_hash of an organization's first entry (seq 1): there is nothing before it. */
@@ -16,7 +17,7 @@ const MEMBERS: readonly Member[] = [
   ['id', (r) => r.id],
   ['seq', (r) => r.seq],
   ['prev_hash', (r) => r.prevHash],
-  ['occurred_at', (r) => r.occurredAt.toISOString()],
+  ['occurred_at', (r) => isoText(r.occurredAt)],
   ['actor_type', (r) => r.actorType],
   ['actor_id', (r) => r.actorId],
   ['actor_label', (r) => r.actorLabel],
@@ -73,53 +74,68 @@ export function computeEntryHash(row: ChainedFields): string {
   return createHash('sha256').update(canonicalEntry(row), 'utf8').digest('hex');
 }
 
-/** An entry's canonical form around the two values only known under the head lock: prev_hash, then seq. */
-type EntryTemplate = readonly [beforePrevHash: string, beforeSeq: string, afterSeq: string];
+/**
+ * An entry's canonical form with the values of prev_hash and seq left open (only known under the head lock):
+ * `head` ends with prev_hash's key, `middle` runs from after its value to seq's key, `tail` is the rest. Each is
+ * one flat string (joined, not concatenated piece by piece), and a prepared row holds no hash object: rows wait
+ * for the lock with their whole batch, and a few flat strings are what the garbage collector copies fastest.
+ */
+export type OpenEntry = { readonly head: string; readonly middle: string; readonly tail: string };
 
 /** The canonical JSON of members whose values are wanted again (the append's COPY reuses them for jsonb). */
 export type CapturedMembers = Partial<Record<'before' | 'after' | 'changes' | 'metadata', string>>;
-const CAPTURED = new Set(['before', 'after', 'changes', 'metadata']);
 
-/** canonicalEntry(row) with the values of prev_hash and seq left open; `capture` receives the JSON members' texts. */
-function entryTemplate(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): EntryTemplate {
-  const parts: string[] = [];
-  let out = '{';
-  let emitted = false;
-  for (const { key, prefix, get } of SORTED_MEMBERS) {
-    const open = key === 'prev_hash' || key === 'seq';
-    const value = open ? undefined : get(row as ChainedFields);
-    if (!open && (value === undefined || typeof value === 'function' || typeof value === 'symbol')) continue;
-    out += `${emitted ? ',' : ''}${prefix}`;
-    emitted = true;
-    if (open) {
-      parts.push(out);
-      out = '';
-    } else {
-      const json = canonicalize(value);
-      if (capture && CAPTURED.has(key)) capture[key as keyof CapturedMembers] = json;
-      out += json;
-    }
-  }
-  parts.push(`${out}}`);
-  return parts as unknown as EntryTemplate;
+// SORTED_MEMBERS with what the open form needs to know of each, decided once.
+const OPEN_MEMBERS = SORTED_MEMBERS.map(({ key, prefix, get }) => ({
+  prefix,
+  separated: `,${prefix}`,
+  get,
+  open: key === 'prev_hash' || key === 'seq',
+  capture: key === 'before' || key === 'after' || key === 'changes' || key === 'metadata' ? (key as keyof CapturedMembers) : null,
+}));
+
+// The pieces of the text being written, reused by every call (openEntry runs from start to end without yielding).
+const pieces: string[] = [];
+
+/** The pieces joined into one flat string; the list is emptied for the next text. */
+function takeJoined(): string {
+  const text = pieces.join('');
+  pieces.length = 0;
+  return text;
 }
 
-/** Computes the hash of one entry once its place in the chain is known; see prepareEntryHash. */
-export type PositionedHash = (seq: number, prevHash: string) => string;
-
 /**
- * Does all of computeEntryHash's work that does not depend on the entry's place in the chain: serializing
- * it and hashing the bytes up to prev_hash's value (most of them: snapshots, changes and metadata sort first).
- * The returned function finishes a copy of that state, so under the chain-head lock an entry costs a few
- * hundred bytes of SHA-256. Equal to computeEntryHash({ ...row, seq, prevHash }). `capture`, if given, receives the
- * canonical JSON of before, after, changes and metadata.
+ * canonicalEntry(row) with the values of prev_hash and seq left open; `capture`, if given, receives the canonical
+ * JSON of before, after, changes and metadata. hashOpenEntry closes it: equal to computeEntryHash({ ...row, seq, prevHash }).
  */
-export function prepareEntryHash(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): PositionedHash {
-  const [beforePrevHash, beforeSeq, afterSeq] = entryTemplate(row, capture);
-  const head = createHash('sha256').update(beforePrevHash, 'utf8');
-  return (seq, prevHash) =>
-    head
-      .copy()
-      .update(`${serializeString(prevHash)}${beforeSeq}${canonicalize(seq)}${afterSeq}`, 'utf8')
-      .digest('hex');
+export function openEntry(row: Omit<ChainedFields, 'seq' | 'prevHash'>, capture?: CapturedMembers): OpenEntry {
+  const split: string[] = [];
+  let first = true;
+  pieces.length = 0;
+  pieces.push('{');
+  for (const member of OPEN_MEMBERS) {
+    if (member.open) {
+      // An open member's key ends the text so far (its value goes in when the entry is hashed).
+      pieces.push(first ? member.prefix : member.separated);
+      first = false;
+      split.push(takeJoined());
+      continue;
+    }
+    const value = member.get(row as ChainedFields);
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    const json = typeof value === 'string' ? serializeString(value) : canonicalize(value);
+    if (capture && member.capture) capture[member.capture] = json;
+    pieces.push(first ? member.prefix : member.separated, json);
+    first = false;
+  }
+  pieces.push('}');
+  return { head: split[0]!, middle: split[1]!, tail: takeJoined() };
+}
+
+/** The entry's hash at its place in the chain: computeEntryHash({ ...row, seq, prevHash }) for openEntry(row). */
+export function hashOpenEntry(entry: OpenEntry, seq: number, prevHash: string): string {
+  return createHash('sha256')
+    .update(entry.head, 'utf8')
+    .update(`${serializeString(prevHash)}${entry.middle}${canonicalize(seq)}${entry.tail}`, 'utf8')
+    .digest('hex');
 }

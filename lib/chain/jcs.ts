@@ -1,3 +1,5 @@
+import { sortKeys } from './sort-keys';
+
 // The one home of canonical JSON: canonicalize (JS values, below) and jsonTextToJcs (JSON text, further down,
 // the verifier's fast path), held equal by the tests named there.
 
@@ -64,7 +66,7 @@ function jcsOrderedCopy(value: unknown, depth = 0): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
   const keys = Object.keys(value);
-  if (keys.length > 1) keys.sort();
+  if (keys.length > 1) sortKeys(keys);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;

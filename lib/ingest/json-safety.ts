@@ -82,7 +82,9 @@ export function isWireClean(value: unknown, depth = 0): boolean {
     return true;
   }
   const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) {
+  // for-in over own keys: the same keys as Object.keys, without an array per object (this walks every event).
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     if (key === '__proto__' || !storableString(key) || !isWireClean(object[key], depth + 1)) return false;
   }
   return true;

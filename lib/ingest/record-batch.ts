@@ -102,7 +102,7 @@ type BatchInput = { key: ApiKeyPrincipal; request: RequestContext; events: Inges
 
 /**
  * Builds every row of a validated batch outside any transaction (ids, entries, redaction, diff, canonical form,
- * most of each hash, COPY text); `db` is only asked for the text form of unusual addresses. received_at is the
+ * COPY text; only the SHA-256 waits for the row's place in the chain); `db` is only asked for the text form of unusual addresses. received_at is the
  * request's arrival. Tenancy: key.orgId only.
  */
 export async function prepareIngestBatch(db: Db, { key, request, events, now, idempotency }: BatchInput): Promise<PreparedBatch> {

@@ -1,4 +1,5 @@
 import type { FieldChange } from '@/db/schema/audit-events';
+import { sortKeys } from '@/lib/chain/sort-keys';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -15,10 +16,12 @@ function scalar(v: unknown): unknown {
   return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
 }
 
-/** Own enumerable keys whose value is not undefined (canonical leaves the others out). */
-function definedKeys(o: Record<string, unknown>): string[] {
-  const keys = Object.keys(o);
-  return keys.some((k) => o[k] === undefined) ? keys.filter((k) => o[k] !== undefined) : keys;
+/** How many own enumerable keys hold a value other than undefined (canonical leaves the others out). */
+function definedKeyCount(o: Record<string, unknown>): number {
+  let n = 0;
+  // for-in over own keys: Object.keys' keys without an array (diffing walks every level of both snapshots).
+  for (const k in o) if (Object.hasOwn(o, k) && o[k] !== undefined) n++;
+  return n;
 }
 
 /**
@@ -33,9 +36,8 @@ function same(a: unknown, b: unknown): boolean {
   }
   if (isPlainObject(a)) {
     if (!isPlainObject(b)) return false;
-    const keys = definedKeys(a);
-    if (keys.length !== definedKeys(b).length) return false;
-    for (const k of keys) if (b[k] === undefined || !same(a[k], b[k])) return false;
+    if (definedKeyCount(a) !== definedKeyCount(b)) return false;
+    for (const k in a) if (Object.hasOwn(a, k) && a[k] !== undefined && (b[k] === undefined || !same(a[k], b[k]))) return false;
     return true;
   }
   if (Array.isArray(b) || isPlainObject(b)) return false;
@@ -47,7 +49,7 @@ export function canonical(value: unknown): Json {
   if (Array.isArray(value)) return value.map(canonical);
   if (isPlainObject(value)) {
     const out: Record<string, Json> = {};
-    for (const k of Object.keys(value).sort()) if (value[k] !== undefined) out[k] = canonical(value[k]);
+    for (const k of sortKeys(Object.keys(value))) if (value[k] !== undefined) out[k] = canonical(value[k]);
     return out;
   }
   if (value === undefined) return null;
@@ -57,33 +59,47 @@ export function canonical(value: unknown): Json {
 /**
  * Field-level changes between two snapshots, as dotted paths (`limits.rate`). Objects recurse; arrays of
  * scalars (tags, scopes) change as one value because an insert would otherwise shift every index; arrays
- * of objects (rules, steps) compare element by index (`rules.1.port`). Absent and null both read as null.
+ * of objects (rules, steps) compare element by element (`rules.1.port`). Absent and null both read as null.
  */
 export function diffSnapshots(before: unknown, after: unknown, prefix = ''): FieldChange[] {
-  if (same(before, after)) return [];
+  const out: FieldChange[] = [];
+  diffInto(before, after, prefix, out);
+  return out;
+}
+
+// Every ingested event with snapshots is diffed: one output array, no per-level arrays or sets.
+function diffInto(before: unknown, after: unknown, prefix: string, out: FieldChange[]): void {
+  if (same(before, after)) return;
   if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffSnapshots(before[k] ?? null, after[k] ?? null, prefix ? `${prefix}.${k}` : k));
+    for (const k of unionKeys(before, after)) diffInto(before[k] ?? null, after[k] ?? null, prefix ? `${prefix}.${k}` : k, out);
+    return;
   }
   if (Array.isArray(before) && Array.isArray(after) && !(isScalarArray(before) && isScalarArray(after))) {
     const n = Math.max(before.length, after.length);
-    const out: FieldChange[] = [];
-    for (let i = 0; i < n; i++) out.push(...diffSnapshots(before[i] ?? null, after[i] ?? null, `${prefix}.${i}`));
-    return out;
+    for (let i = 0; i < n; i++) diffInto(before[i] ?? null, after[i] ?? null, `${prefix}.${i}`, out);
+    return;
   }
   // A whole-snapshot create/delete (prefix '') lists each top-level field it sets or clears.
   if (prefix === '' && (isPlainObject(before) || isPlainObject(after))) {
-    return diffSnapshots(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, '');
+    diffInto(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, '', out);
+    return;
   }
-  return [{ path: prefix, before: canonical(before), after: canonical(after) }];
+  out.push({ path: prefix, before: canonical(before), after: canonical(after) });
+}
+
+/** The own enumerable keys of either object, sorted (by UTF-16 code units), each once. */
+function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = Object.keys(a);
+  for (const k of Object.keys(b)) if (!Object.prototype.propertyIsEnumerable.call(a, k)) keys.push(k);
+  return sortKeys(keys);
 }
 
 /** Changed paths plus their ancestors (`limits.rate` also lists `limits`), so a field filter on a parent matches. */
 export function changedFieldPaths(changes: FieldChange[]): string[] {
   const out = new Set<string>();
-  for (const c of changes) {
-    const parts = c.path.split('.');
-    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
+  for (const { path } of changes) {
+    for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) out.add(path.slice(0, dot));
+    out.add(path);
   }
   return [...out];
 }

@@ -2,21 +2,38 @@ import type { Tx } from '@/db/client';
 import { insertFacetValues, type FacetValue } from '@/db/queries/audit-facets';
 import type { CopyRowFields } from '@/db/queries/audit-event-copy';
 
+type FacetSource = readonly [facet: string, get: (r: CopyRowFields) => string | null | undefined];
+
 /** Each filter option a row offers: the facet names listFacetOptions reads (db/vocabulary/filters.ts). */
-function facetValuesOf(r: CopyRowFields, into: Map<string, FacetValue>): void {
-  const add = (facet: string, value: string | null | undefined) => {
-    if (value === null || value === undefined || value === '') return;
-    const key = `${facet}\u0000${value}`;
-    if (!into.has(key)) into.set(key, { facet, value });
-  };
-  add('action', r.action);
-  add('type', r.objectType);
-  add('actor', r.actorLabel);
-  add('module', r.module);
-  add('project', r.project);
-  add('source', r.source);
-  add('result', r.result);
+const FACETS: readonly FacetSource[] = [
+  ['action', (r) => r.action],
+  ['type', (r) => r.objectType],
+  ['actor', (r) => r.actorLabel],
+  ['module', (r) => r.module],
+  ['project', (r) => r.project],
+  ['source', (r) => r.source],
+  ['result', (r) => r.result],
+];
+
+/**
+ * The distinct non-empty facet values of `rows`, facet by facet. Runs under the chain-head lock for every stored
+ * row, so nothing is allocated per row (values repeat: a batch brings a few distinct ones).
+ */
+function distinctFacetValues(rows: readonly CopyRowFields[]): FacetValue[] {
+  const out: FacetValue[] = [];
+  for (const [facet, get] of FACETS) {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const value = get(r);
+      if (value === null || value === undefined || value === '' || seen.has(value)) continue;
+      seen.add(value);
+      out.push({ facet, value });
+    }
+  }
+  return out;
 }
+
+const facetKey = (v: FacetValue) => `${v.facet}\u0000${v.value}`;
 
 // Values known to be stored (committed) per organization: this process's memory only spares statements; a value
 // missing here is upserted again (ON CONFLICT DO NOTHING), so correctness never depends on it.
@@ -44,22 +61,12 @@ function remember(orgId: string, keys: string[]): void {
  * it stored (it could still roll back). Lock: the caller holds the organization's chain head. Tenancy: `orgId`.
  */
 export async function recordNewFacets(tx: Tx, orgId: string, rows: readonly CopyRowFields[]): Promise<void> {
-  const all = new Map<string, FacetValue>();
-  for (const r of rows) facetValuesOf(r, all);
   const seen = known.get(orgId);
-  const unseen = seen ? [...all].filter(([k]) => !seen.has(k)) : [...all];
+  const unseen = distinctFacetValues(rows).filter((v) => !seen?.has(facetKey(v)));
   if (unseen.length === 0) return;
-  const inserted = new Set(
-    (
-      await insertFacetValues(
-        tx,
-        orgId,
-        unseen.map(([, v]) => v),
-      )
-    ).map((v) => `${v.facet}\u0000${v.value}`),
-  );
+  const inserted = new Set((await insertFacetValues(tx, orgId, unseen)).map(facetKey));
   remember(
     orgId,
-    unseen.map(([k]) => k).filter((k) => !inserted.has(k)),
+    unseen.map(facetKey).filter((k) => !inserted.has(k)),
   );
 }

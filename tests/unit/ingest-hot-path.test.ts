@@ -7,7 +7,7 @@ import { validateBatch, validateBatchWithSchema } from '@/lib/ingest/validate-ba
 import { prepareIngestRow } from '@/lib/ingest/prepare-ingest-row';
 import { ingestAttribution, toAuditEntry } from '@/lib/ingest/to-audit-entry';
 import { buildAuditRow } from '@/lib/recording/record';
-import { linkPrepared, prepareRow, toChainedFields, type PreparedRow } from '@/lib/chain/append';
+import { linkPrepared, preparedRowHash, prepareRow, toChainedFields, type PreparedRow } from '@/lib/chain/append';
 import { computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { copyRowLine } from '@/db/queries/audit-event-copy';
 import { brokenEvent, rng, validEvent } from '../support/ingest-corpus';
@@ -115,9 +115,9 @@ describe('an ingested event straight to its prepared row', () => {
       expect(hot.fields).toEqual(committed.fields);
       expect(hot.copyPrefix).toBe(committed.copyPrefix);
       const prev = createHash('sha256').update(String(i)).digest('hex');
-      expect(hot.hashAt(i + 1, prev)).toBe(committed.hashAt(i + 1, prev));
+      expect(preparedRowHash(hot, i + 1, prev)).toBe(preparedRowHash(committed, i + 1, prev));
       // The verifiers' hash: the whole record canonicalized at once.
-      expect(hot.hashAt(i + 1, prev)).toBe(computeEntryHash(toChainedFields({ ...committed.fields }, i + 1, prev)));
+      expect(preparedRowHash(hot, i + 1, prev)).toBe(computeEntryHash(toChainedFields({ ...committed.fields }, i + 1, prev)));
     });
   });
 
