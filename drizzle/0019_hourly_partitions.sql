@@ -146,7 +146,8 @@ $$;
 -- scratch table kept). Writers of audit_events wait from here (readers go on) while the rows that reached the day's
 -- partitions since phase 1 are copied over (anti-join on the primary key) and any that retention removed meanwhile
 -- are removed (counts differ); then readers wait too for a moment of catalog work: the day's partitions are detached
--- and dropped, and the scratch table, renamed audit_events_pYYYYMMDD with its indexes, is attached in their place.
+-- (and set aside for audit_events_drop_stale_compactions), and the scratch table, renamed audit_events_pYYYYMMDD with
+-- its indexes, is attached in their place.
 -- Readers see the old partitions or the new one, never both or neither; a crash leaves the old ones attached.
 -- Returns the new partition's name, or NULL when there was nothing (ready) to swap.
 CREATE OR REPLACE FUNCTION audit_events_compact_swap(p_day date, lock_wait interval DEFAULT '5 seconds') RETURNS text
@@ -180,9 +181,16 @@ BEGIN
       'AND e.org_id = s.org_id AND e.occurred_at = s.occurred_at AND e.id = s.id)', scratch, d.lo, d.hi);
   END IF;
   LOCK TABLE ONLY audit_events IN ACCESS EXCLUSIVE MODE;
+  -- Dropping here would make the commit unlink every file of every hour while the locks are held (~0.2 s for 24
+  -- hours): they are renamed audit_events_retired_... instead, and dropped after the commit. The conversion's piece of
+  -- the day carries the day's own name and index names, so it goes now.
   FOREACH part IN ARRAY d.parts LOOP
     EXECUTE format('ALTER TABLE audit_events DETACH PARTITION %I', part);
-    EXECUTE format('DROP TABLE %I', part);
+    IF part = final THEN
+      EXECUTE format('DROP TABLE %I', part);
+    ELSE
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'audit_events_retired_' || substr(part, length('audit_events_') + 1));
+    END IF;
   END LOOP;
   EXECUTE format('ALTER TABLE %I RENAME TO %I', scratch, final);
   FOR r IN SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = final::regclass AND c.relname LIKE scratch || '\_%' LOOP
@@ -197,8 +205,9 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
--- Scratch tables no compaction will use: left by a run interrupted before its swap, for a day that is no longer to
--- compact. Only tables audit_owner owns (the ones compaction made). Returns their names.
+-- What compaction leaves behind: the partitions a swap set aside (audit_events_retired_...), and scratch tables no
+-- compaction will use (left by a run interrupted before its swap, for a day that is no longer to compact). Only tables
+-- audit_owner owns (the ones compaction made), never a partition. Returns their names.
 CREATE OR REPLACE FUNCTION audit_events_drop_stale_compactions() RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -206,9 +215,11 @@ DECLARE
 BEGIN
   FOR r IN
     SELECT c.relname FROM pg_class c
-    WHERE c.relname LIKE 'audit\_events\_compact\_%' AND c.relkind = 'r' AND NOT c.relispartition AND c.relowner = current_user::regrole
+    WHERE c.relkind = 'r' AND NOT c.relispartition AND c.relowner = current_user::regrole
       AND c.relnamespace = (SELECT t.relnamespace FROM pg_class t WHERE t.oid = 'audit_events'::regclass)
-      AND c.relname NOT IN (SELECT audit_events_compact_table(t.day) FROM audit_events_days_to_compact('infinity') t)
+      AND (c.relname LIKE 'audit\_events\_retired\_%'
+        OR (c.relname LIKE 'audit\_events\_compact\_%'
+          AND c.relname NOT IN (SELECT audit_events_compact_table(t.day) FROM audit_events_days_to_compact('infinity') t)))
   LOOP
     EXECUTE format('DROP TABLE %I', r.relname);
     RETURN NEXT r.relname;

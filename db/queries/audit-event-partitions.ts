@@ -21,12 +21,6 @@ export async function createMonthPartition(db: DbOrTx, day: string): Promise<str
   return row?.name ?? null;
 }
 
-/** Creates the lean daily partition of `day` (YYYY-MM-DD) unless covered already (drizzle/0016); its name or null. */
-export async function createDayPartition(db: DbOrTx, day: string): Promise<string | null> {
-  const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_day_partition(${day}::date) as name`));
-  return row?.name ?? null;
-}
-
 /** Creates the lean hourly partition of the UTC hour holding `hour` unless covered already (drizzle/0019); its name or null. */
 export async function createHourPartition(db: DbOrTx, hour: Date): Promise<string | null> {
   const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_hour_partition(${hour.toISOString()}::timestamptz) as name`));
@@ -100,7 +94,7 @@ export async function compactStep(tx: DbOrTx, step: CompactStep, day: string): P
   return row?.r ?? null;
 }
 
-/** Drops the scratch tables of interrupted compactions no run will use (drizzle/0019); their names. */
+/** Drops what compaction left behind (drizzle/0019): partitions a swap set aside, unusable scratch tables; their names. */
 export async function dropStaleCompactions(db: DbOrTx): Promise<string[]> {
   const result = await db.execute(sql`select audit_events_drop_stale_compactions() as name`);
   return rowsOf<{ name: string }>(result).map((r) => r.name);

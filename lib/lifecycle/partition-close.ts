@@ -30,10 +30,15 @@ function isLockTimeout(error: unknown): boolean {
 }
 
 /**
- * Compacts one day: builds its scratch table unless a previous run left it ready, then swaps it in. Returns the new
- * partition's name, or null when there was nothing to do or the swap gave up on a lock.
+ * Compacts one day: builds its scratch table unless a previous run left it ready, swaps it in, then drops the old
+ * partitions the swap set aside. Returns the new partition's name, or null when there was nothing to do or the swap
+ * gave up on a lock.
  */
-async function compactDay(step: (s: CompactStep, day: string) => Promise<string | null>, day: string): Promise<string | null> {
+async function compactDay(
+  step: (s: CompactStep, day: string) => Promise<string | null>,
+  dropStale: () => Promise<unknown>,
+  day: string,
+): Promise<string | null> {
   if ((await step('ready', day)) !== 'true') {
     for (const s of PREPARE) {
       const result = await step(s, day);
@@ -41,7 +46,10 @@ async function compactDay(step: (s: CompactStep, day: string) => Promise<string 
     }
   }
   try {
-    return await step('swap', day);
+    const name = await step('swap', day);
+    // The swap set the day's old partitions aside; dropping them now, in a transaction of its own, blocks no one.
+    if (name) await dropStale();
+    return name;
   } catch (error) {
     if (!isLockTimeout(error)) throw error;
     console.warn(`[audit] compacting audit_events of ${day} waited too long for a lock; the next run retries`);
@@ -69,7 +77,7 @@ async function closeOnServer(session: SessionConnection, endedBefore: Date, comp
       await session.dropStaleCompactions();
       const compacted: string[] = [];
       for (const day of await session.listDaysToCompact(compactBefore)) {
-        const name = await compactDay(session.compact, day);
+        const name = await compactDay(session.compact, session.dropStaleCompactions, day);
         if (name) compacted.push(name);
       }
       return { closed, compacted };
@@ -94,7 +102,7 @@ async function closeInTransactions(db: Db, endedBefore: Date, compactBefore: Dat
   const compacted: string[] = [];
   for (const day of await listDaysToCompact(db, compactBefore)) {
     const step = async (s: CompactStep, d: string) => (await locked((tx) => compactStep(tx, s, d)))?.value ?? null;
-    const name = await compactDay(step, day);
+    const name = await compactDay(step, () => locked((tx) => dropStaleCompactions(tx)), day);
     if (name) compacted.push(name);
   }
   return { closed, compacted };

@@ -58,14 +58,16 @@ async function partitionOf(db: Db, orgId: string): Promise<string[]> {
   return rowsOf<{ t: string }>(result).map((r) => r.t);
 }
 
-/** The bounded partitions' names, oldest first, and any scratch table a compaction left. */
+/** The bounded partitions' names, oldest first; and the tables a compaction left (scratch, or set aside). */
 async function partitionNames(db: Db): Promise<string[]> {
   const result = await db.execute(sql`select name from audit_events_partitions() where not is_default order by lo`);
   return rowsOf<{ name: string }>(result).map((r) => r.name);
 }
 
 async function scratchTables(db: Db): Promise<string[]> {
-  const result = await db.execute(sql`select relname::text as t from pg_class where relname like 'audit\_events\_compact\_%' and relkind = 'r'`);
+  const result = await db.execute(
+    sql`select relname::text as t from pg_class where (relname like 'audit\_events\_compact\_%' or relname like 'audit\_events\_retired\_%') and relkind = 'r' order by 1`,
+  );
   return rowsOf<{ t: string }>(result).map((r) => r.t);
 }
 
@@ -225,6 +227,17 @@ describeEachDatabase('hot partitions', (ctx) => {
     expect(await rowsAsStored(ctx.db, org.id)).toEqual(all);
     expect(await seqsOf(ctx.db, org.id)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
+
+    // Interrupted right after the swap: the old hours are set aside, not attached; the next run drops them.
+    const third = new Date('2031-03-10T00:00:00Z'); // before the other tests' days: this run compacts no day of theirs
+    await ensureFuturePartitions(ctx.db, third, 23);
+    await recordAuditEvents(ctx.db, entries(org.id, 2, new Date('2031-03-10T05:00:00Z'), HOUR));
+    for (const step of ['copy', 'add-keys', 'validate-keys', 'swap'] as const) await compactStep(ctx.db, step, '2031-03-10');
+    expect(await scratchTables(ctx.db)).toContain('audit_events_retired_p2031031005');
+    expect(await partitionOf(ctx.db, org.id)).toContain('audit_events_p20310310');
+    await runPartitionJob(ctx.db, new Date(third.getTime() + DAY + 2 * HOUR));
+    expect(await scratchTables(ctx.db)).toEqual([]);
+    expect(await seqsOf(ctx.db, org.id)).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
 
     // A scratch table of a day no longer to compact is dropped by the next run.
     await ctx.db.transaction(async (tx) => {
