@@ -148,7 +148,9 @@ $$;
 -- are removed (counts differ); then readers wait too for a moment of catalog work: the day's partitions are detached
 -- (and set aside for audit_events_drop_stale_compactions), and the scratch table, renamed audit_events_pYYYYMMDD with
 -- its indexes, is attached in their place.
--- Readers see the old partitions or the new one, never both or neither; a crash leaves the old ones attached.
+-- Readers see the old partitions or the new one, never both or neither; a crash before the commit leaves the old ones
+-- attached, after it the new one. A transaction that read audit_events and then writes it (retention's partition pass)
+-- can deadlock with this one: PostgreSQL aborts one of the two, and its next run retries.
 -- Returns the new partition's name, or NULL when there was nothing (ready) to swap.
 CREATE OR REPLACE FUNCTION audit_events_compact_swap(p_day date, lock_wait interval DEFAULT '5 seconds') RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
