@@ -148,6 +148,29 @@ describeEachDatabase('hot partitions', (ctx) => {
     await recordAuditEvents(ctx.db, entries(otherId, 30, new Date(OPEN_DAY.getTime() + 2 * HOUR), 10 * HOUR));
   });
 
+  it('converts what the migration found: the lean day holding now ends within the hour, hourly partitions after it', async () => {
+    // (The test's own partitions lie years ahead.)
+    const now = Date.now();
+    const result = await ctx.db.execute(
+      sql`select name, lo, hi from audit_events_partitions() where not is_default and hi > now() and lo < now() + interval '2 days' order by lo`,
+    );
+    const ahead = rowsOf<{ name: string; lo: string | Date; hi: string | Date }>(result).map((r) => ({
+      name: r.name,
+      lo: new Date(r.lo).getTime(),
+      hi: new Date(r.hi).getTime(),
+    }));
+    const [current, ...rest] = ahead;
+    expect(current!.lo).toBeLessThanOrEqual(now);
+    expect(current!.hi - now).toBeLessThanOrEqual(HOUR + 60_000); // the migration ran moments ago
+    expect(current!.hi % HOUR).toBe(0);
+    expect(rest.length).toBeGreaterThanOrEqual(22);
+    for (const [i, p] of rest.entries()) {
+      expect(p.hi - p.lo).toBe(HOUR);
+      expect(p.lo).toBe(i === 0 ? current!.hi : rest[i - 1]!.hi);
+      expect(await indexCount(ctx.db, p.name)).toBe(3);
+    }
+  });
+
   it('keeps only the primary key, (org_id, seq) and (org_id, id) on the parent; open hours lean, months and default full', async () => {
     const parent = rowsOf<{ i: string }>(
       await ctx.db.execute(sql`select indexrelid::regclass::text as i from pg_index where indrelid = 'audit_events'::regclass order by 1`),
