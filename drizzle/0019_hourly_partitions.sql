@@ -10,6 +10,8 @@
 
 -- A lean hourly partition for the UTC hour starting at `hour_start` unless a partition covers (part of) it already
 -- or the default partition holds rows of it; returns its name (audit_events_pYYYYMMDDHH), or NULL. Safe under races.
+-- Creating a partition locks audit_events against everyone: behind a long reader (an export) it would make every
+-- append and read queue behind it, so it gives up after a second (NULL; the hours ahead leave the next runs time).
 CREATE OR REPLACE FUNCTION audit_events_create_hour_partition(hour_start timestamptz) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -19,6 +21,7 @@ DECLARE
 BEGIN
   -- One creator at a time (drizzle/0016): two CREATE TABLE ... PARTITION OF at once can deadlock.
   PERFORM pg_advisory_xact_lock(hashtextextended('audit_events_create_partition', 0));
+  PERFORM set_config('lock_timeout', '1s', true);
   -- The hour's remainder when a partition reaching into it ends inside it.
   from_ts := coalesce((SELECT max(p.hi) FROM audit_events_partitions() p WHERE p.lo < from_ts AND p.hi > from_ts AND p.hi < to_ts), from_ts);
   IF to_regclass(part) IS NOT NULL OR EXISTS (SELECT 1 FROM audit_events_partitions() p WHERE p.lo < to_ts AND p.hi > from_ts) THEN
@@ -31,7 +34,7 @@ BEGIN
   -- Statement triggers are not cloned onto partitions: guard TRUNCATE of the partition itself too.
   EXECUTE format('CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()', part);
   RETURN part;
-EXCEPTION WHEN duplicate_table OR invalid_object_definition THEN
+EXCEPTION WHEN duplicate_table OR invalid_object_definition OR lock_not_available THEN
   RETURN NULL;
 END;
 $$;

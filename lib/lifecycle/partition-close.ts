@@ -23,10 +23,13 @@ export type CloseResult = { created: string[]; closed: string[]; compacted: stri
 /** The steps that build a day's scratch table, in order, each a transaction of its own; the swap follows. */
 const PREPARE: CompactStep[] = ['copy', 'add-keys', 'validate-keys'];
 
-/** A lock wait the swap gave up on (a long reader of audit_events): the next run retries, the scratch table kept. */
-function isLockTimeout(error: unknown): boolean {
+/**
+ * A lock wait the swap gave up on (a long reader of audit_events) or a deadlock PostgreSQL broke by aborting it: the
+ * next run retries, the scratch table kept.
+ */
+function isLockConflict(error: unknown): boolean {
   const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code;
-  return code === '55P03';
+  return code === '55P03' || code === '40P01';
 }
 
 /**
@@ -51,8 +54,8 @@ async function compactDay(
     if (name) await dropStale();
     return name;
   } catch (error) {
-    if (!isLockTimeout(error)) throw error;
-    console.warn(`[audit] compacting audit_events of ${day} waited too long for a lock; the next run retries`);
+    if (!isLockConflict(error)) throw error;
+    console.warn(`[audit] compacting audit_events of ${day} gave up on a lock; the next run retries`);
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { countAuditEvents, listAuditEvents } from '@/db/queries/audit-events';
@@ -16,7 +17,7 @@ import type { AuditFilters } from '@/lib/view/filters';
 import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { seqsOf } from './chain-helpers';
 import { rowsOf } from './context';
-import { describeEachDatabase } from './databases';
+import { describeEachDatabase, describeOnServer } from './databases';
 import { createOrg } from './fixtures';
 
 // Far from the real date, so the migration's own partitions (around today) never meet these.
@@ -362,5 +363,47 @@ describeEachDatabase('hot partitions', (ctx) => {
     expect(await seqsOf(ctx.db, held.id)).toEqual([1, 2]);
     await expect(ctx.db.execute(sql`select audit_drop_partition('audit_events_p2031011101')`)).rejects.toThrow();
     for (const org of [old, held]) expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
+  });
+});
+
+describeOnServer('hot partitions, compaction behind a long reader', (ctx) => {
+  it('gives up on the swap while a reader holds audit_events, keeps the prepared copy, and swaps on a later run', async () => {
+    const org = await createOrg(ctx.db, 'hot-reader');
+    const day = new Date('2031-07-10T00:00:00Z');
+    await ensureFuturePartitions(ctx.db, day, 23);
+    await recordAuditEvents(ctx.db, entries(org.id, 30, new Date(day.getTime() + HOUR), 20 * HOUR));
+    const stored = await rowsAsStored(ctx.db, org.id);
+    // The day's hours closed beforehand (closing builds indexes CONCURRENTLY, which waits for the reader: it blocks no one).
+    expect((await runPartitionJob(ctx.db, new Date(day.getTime() + DAY + HOUR / 2))).compacted).not.toContain('audit_events_p20310710');
+    const at = new Date(day.getTime() + DAY + HOUR + 5 * 60_000);
+    const reader = postgres(ctx.url!, { max: 1, onnotice: () => {} });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = () => {};
+    const reading = new Promise<void>((resolve) => (started = resolve));
+    const transaction = reader.begin(async (tx) => {
+      await tx`select count(*) from audit_events`; // an export's transaction: AccessShare on audit_events until it ends
+      started();
+      await held;
+    });
+    try {
+      await reading;
+      // Creating the hour now due ahead and the swap both give up on their lock (after 1 s and 5 s) instead of queueing.
+      const blocked = await runPartitionJob(ctx.db, at);
+      expect(blocked.created).toEqual([]);
+      expect(blocked.compacted).not.toContain('audit_events_p20310710');
+      expect(await compactStep(ctx.db, 'ready', '2031-07-10')).toBe('true');
+      expect(await rowsAsStored(ctx.db, org.id)).toEqual(stored);
+    } finally {
+      release();
+      await transaction;
+      await reader.end();
+    }
+    const later = await runPartitionJob(ctx.db, at);
+    expect(later.created).toEqual(['audit_events_p2031071201']);
+    expect(later.compacted).toContain('audit_events_p20310710');
+    expect(await partitionOf(ctx.db, org.id)).toEqual(['audit_events_p20310710']);
+    expect(await rowsAsStored(ctx.db, org.id)).toEqual(stored);
+    expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
   });
 });
