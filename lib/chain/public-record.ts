@@ -1,12 +1,50 @@
-import type { FieldChange } from '@/db/schema/audit-events';
+import type { AuditEventRow, FieldChange } from '@/db/schema/audit-events';
 import type { ActorType, Result, Source } from '@/db/vocabulary/audit';
 import type { ChainedFields } from '@/lib/chain/entry-hash';
 
 /*
- * An entry in its public JSON form (the events API, JSONL exports and log streams: snake_case, nested actor and
- * object) read back into the fields its hash covers. The one mapping both offline verifiers use: the export
- * checker (export-proof-check.ts) and the stream verifier (lib/streams/verify-received.ts).
+ * An entry in its public JSON form (JSONL exports and log streams: snake_case, nested actor and object, UTC times),
+ * both ways: toPublicRecord writes it from a stored row, chainedFieldsOf reads it back into the fields its hash
+ * covers (the one mapping both offline verifiers use: the export checker and lib/streams/verify-received.ts).
  */
+
+/** A stored row as the public record needs it: every hashed column (received_at is added by whoever shows it). */
+export type PublicRow = Omit<AuditEventRow, 'receivedAt'>;
+
+/**
+ * The entry's public record: its place in the chain first, then every field the hash covers, so a receiver or an
+ * auditor can recompute the hash from the record alone. One key order for every consumer.
+ */
+export function toPublicRecord(row: PublicRow) {
+  return {
+    id: row.id,
+    org_id: row.orgId,
+    seq: row.seq,
+    prev_hash: row.prevHash,
+    hash: row.hash,
+    occurred_at: row.occurredAt.toISOString(),
+    actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
+    object: { type: row.objectType, id: row.objectId, label: row.objectLabel },
+    source: row.source,
+    ip: row.ip,
+    user_agent: row.userAgent,
+    request_id: row.requestId,
+    action: row.action,
+    module: row.module,
+    project: row.project,
+    message: row.message,
+    result: row.result,
+    error_message: row.errorMessage,
+    before: row.before,
+    after: row.after,
+    changes: row.changes,
+    changed_fields: row.changedFields,
+    metadata: row.metadata,
+  };
+}
+
+/** The public record's shape. */
+export type PublicRecord = ReturnType<typeof toPublicRecord>;
 
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

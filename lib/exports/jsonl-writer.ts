@@ -1,34 +1,10 @@
+import { toPublicRecord } from '@/lib/chain/public-record';
 import type { ExportFullRow } from './columns';
 import type { Emit, ExportWriter } from './writer';
 
-/** One event in the public API's shape (snake_case, nested actor/object, UTC times) with every stored field. */
+/** One event as a JSONL record: its public record (lib/chain/public-record.ts) and when it was received. */
 export function toJsonRecord(row: ExportFullRow) {
-  return {
-    id: row.id,
-    org_id: row.orgId,
-    occurred_at: row.occurredAt.toISOString(),
-    received_at: row.receivedAt.toISOString(),
-    actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
-    source: row.source,
-    ip: row.ip,
-    user_agent: row.userAgent,
-    request_id: row.requestId,
-    action: row.action,
-    object: { type: row.objectType, id: row.objectId, label: row.objectLabel },
-    module: row.module,
-    project: row.project,
-    message: row.message,
-    result: row.result,
-    error_message: row.errorMessage,
-    before: row.before,
-    after: row.after,
-    changes: row.changes,
-    changed_fields: row.changedFields,
-    metadata: row.metadata,
-    seq: row.seq,
-    prev_hash: row.prevHash,
-    hash: row.hash,
-  };
+  return { ...toPublicRecord(row), received_at: row.receivedAt.toISOString() };
 }
 
 /**
