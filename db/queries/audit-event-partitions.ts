@@ -5,7 +5,7 @@ import { bulkPostgresJsClient } from '@/db/queries/postgres-js';
 
 // Partitions hold every organization's rows: these are system-job queries, never called for one tenant's request.
 
-/** One bounded partition of audit_events: rows with from <= occurred_at < to (a UTC month or a UTC day). */
+/** One bounded partition of audit_events: rows with from <= occurred_at < to (a UTC month, day or hour, or part of one). */
 export type Partition = { name: string; from: Date; to: Date };
 
 /** One advisory lock for closing partitions, whichever instance closes them. */
@@ -21,9 +21,9 @@ export async function createMonthPartition(db: DbOrTx, day: string): Promise<str
   return row?.name ?? null;
 }
 
-/** Creates the lean daily partition of `day` (YYYY-MM-DD) unless covered already (drizzle/0016); its name or null. */
-export async function createDayPartition(db: DbOrTx, day: string): Promise<string | null> {
-  const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_day_partition(${day}::date) as name`));
+/** Creates the lean hourly partition of the UTC hour holding `hour` unless covered already (drizzle/0019); its name or null. */
+export async function createHourPartition(db: DbOrTx, hour: Date): Promise<string | null> {
+  const [row] = rowsOf<{ name: string | null }>(await db.execute(sql`select audit_events_create_hour_partition(${hour.toISOString()}::timestamptz) as name`));
   return row?.name ?? null;
 }
 
@@ -68,6 +68,38 @@ export async function buildPartitionIndexes(tx: Tx, partition: string): Promise<
   return Number(row?.n ?? 0);
 }
 
+/** The UTC days (YYYY-MM-DD) split into partitions to compact into one (drizzle/0019), ended at or before `endedBefore`. */
+export async function listDaysToCompact(db: DbOrTx, endedBefore: Date): Promise<string[]> {
+  const result = await db.execute(sql`select to_char(day, 'YYYY-MM-DD') as day from audit_events_days_to_compact(${endedBefore.toISOString()}::timestamptz)`);
+  return rowsOf<{ day: string }>(result).map((r) => r.day);
+}
+
+/** The steps of compacting a day's partitions into one (drizzle/0019), each meant for a transaction of its own. */
+export type CompactStep = 'ready' | 'copy' | 'add-keys' | 'validate-keys' | 'swap';
+
+/** Each step's SQL function (drizzle/0019) and its argument after the day: adds/validates for the foreign keys. */
+const COMPACT_FUNCTIONS: Record<CompactStep, [string, boolean | null]> = {
+  ready: ['audit_events_compact_ready', null], // 'true' when a previous run left the scratch table ready to swap
+  copy: ['audit_events_compact_copy', null],
+  'add-keys': ['audit_events_compact_foreign_keys', false],
+  'validate-keys': ['audit_events_compact_foreign_keys', true],
+  swap: ['audit_events_compact_swap', null], // lock waits give up after the function's default (5 s)
+};
+
+/** One compaction step for `day` (YYYY-MM-DD) in the caller's transaction; its SQL function's result as text. */
+export async function compactStep(tx: DbOrTx, step: CompactStep, day: string): Promise<string | null> {
+  const [fn, flag] = COMPACT_FUNCTIONS[step];
+  const args = flag === null ? sql`${day}::date` : sql`${day}::date, ${flag}`;
+  const [row] = rowsOf<{ r: string | null }>(await tx.execute(sql`select ${sql.raw(fn)}(${args})::text as r`));
+  return row?.r ?? null;
+}
+
+/** Drops what compaction left behind (drizzle/0019): partitions a swap set aside, unusable scratch tables; their names. */
+export async function dropStaleCompactions(db: DbOrTx): Promise<string[]> {
+  const result = await db.execute(sql`select audit_events_drop_stale_compactions() as name`);
+  return rowsOf<{ name: string }>(result).map((r) => r.name);
+}
+
 /** Takes the close lock for the caller's transaction if no one holds it; false at once otherwise. */
 export async function tryCloseLockInTransaction(tx: Tx): Promise<boolean> {
   const [row] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${CLOSE_LOCK_NAME}::text, 0)) as locked`));
@@ -87,6 +119,12 @@ export type SessionConnection = {
   buildConcurrently(partition: string): Promise<number>;
   /** buildPartitionIndexes as one statement of its own on this connection (the SECURITY DEFINER path). */
   buildPlainly(partition: string): Promise<number>;
+  /** listDaysToCompact on this connection. */
+  listDaysToCompact(endedBefore: Date): Promise<string[]>;
+  /** compactStep as one statement (one transaction) of its own on this connection. */
+  compact(step: CompactStep, day: string): Promise<string | null>;
+  /** dropStaleCompactions on this connection. */
+  dropStaleCompactions(): Promise<string[]>;
   release(): void;
 };
 
@@ -117,6 +155,19 @@ export async function reserveSession(db: DbOrTx): Promise<SessionConnection | nu
       return missing.length;
     },
     buildPlainly: async (partition) => Number(await one(`select audit_events_build_partition_indexes($1::regclass)`, [partition])),
+    listDaysToCompact: async (endedBefore) =>
+      (await conn.unsafe(`select to_char(day, 'YYYY-MM-DD') from audit_events_days_to_compact($1::timestamptz)`, [endedBefore.toISOString()]).values()).map(
+        (r) => String(r[0]),
+      ),
+    async compact(step, day) {
+      const [fn, flag] = COMPACT_FUNCTIONS[step];
+      const result = await one(
+        flag === null ? `select ${fn}($1::date)::text` : `select ${fn}($1::date, $2::boolean)::text`,
+        flag === null ? [day] : [day, flag],
+      );
+      return result === null || result === undefined ? null : String(result);
+    },
+    dropStaleCompactions: async () => (await conn.unsafe(`select audit_events_drop_stale_compactions()`).values()).map((r) => String(r[0])),
     release: () => conn.release(),
   };
 }

@@ -10,7 +10,7 @@ import { analyzeEmbedded } from './embedded-analyze';
 
 /**
  * Everything a server process does once at start, in order: open + migrate the app database (chain backfill
- * included), create the lean daily audit_events partitions for today and the next 7 days, seed the demo organizations when
+ * included), create the lean hourly audit_events partitions for this hour and the next 24, seed the demo organizations when
  * SEED_DEMO allows and the database is empty, refresh the embedded database's planner statistics, then start the
  * timers (signed chain checkpoints, retention, daily ANALYZE of the embedded database) and the log-stream delivery loop. Safe to call on every start.
  */

@@ -1,9 +1,13 @@
 import type { DbOrTx } from '@/db/client';
-import { createDayPartition, createMonthPartition } from '@/db/queries/audit-event-partitions';
-import { DAY_MS } from '@/lib/lifecycle/retention-policy';
+import { createHourPartition, createMonthPartition } from '@/db/queries/audit-event-partitions';
 
-/** Lean daily partitions are created this many days ahead of today (UTC), so appends never wait for one. */
-export const DAYS_AHEAD = 7;
+/**
+ * Lean hourly partitions are created this many hours ahead of the current one (UTC): appends never wait for one, and
+ * the partition job may stay down this long before appends fall into the (fully indexed, slower) default partition.
+ */
+export const HOURS_AHEAD = 24;
+
+const HOUR_MS = 3_600_000;
 
 /** The first instant of the UTC month `add` months after the one holding `d`. */
 export function monthStart(d: Date, add = 0): Date {
@@ -13,15 +17,15 @@ export function monthStart(d: Date, add = 0): Date {
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
- * Creates the lean daily partitions for the UTC day holding `now` and the `days` after it, skipping days another
- * partition covers (idempotent, safe when two processes race). Called at startup, by the hourly partition job and
- * by every retention run. Returns the names it created.
+ * Creates the lean hourly partitions for the UTC hour holding `now` and the `hours` after it, skipping hours another
+ * partition covers (idempotent, safe when two processes race). Called at startup, by the partition job and by every
+ * retention run. Returns the names it created.
  */
-export async function ensureFuturePartitions(db: DbOrTx, now: Date = new Date(), days = DAYS_AHEAD): Promise<string[]> {
+export async function ensureFuturePartitions(db: DbOrTx, now: Date = new Date(), hours = HOURS_AHEAD): Promise<string[]> {
   const created: string[] = [];
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  for (let i = 0; i <= days; i += 1) {
-    const name = await createDayPartition(db, isoDay(new Date(today + i * DAY_MS)));
+  const thisHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  for (let i = 0; i <= hours; i += 1) {
+    const name = await createHourPartition(db, new Date(thisHour + i * HOUR_MS));
     if (name) created.push(name);
   }
   return created;

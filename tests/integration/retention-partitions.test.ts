@@ -49,24 +49,24 @@ async function partitionOf(db: Db, orgId: string): Promise<string[]> {
 }
 
 describeEachDatabase('retention by partition', (ctx) => {
-  it('is a partitioned table with a default partition and lean daily partitions created ahead', async () => {
+  it('is a partitioned table with a default partition and lean hourly partitions created ahead', async () => {
     const [kind] = rowsOf<{ relkind: string }>(await ctx.db.execute(sql`select relkind::text from pg_class where relname = 'audit_events'`));
     expect(kind!.relkind).toBe('p');
     // Far from the real date, where the migration created none.
     const ahead = new Date(Date.UTC(2032, 2, 30, 15));
     expect(await ensureFuturePartitions(ctx.db, ahead, 3)).toEqual([
-      'audit_events_p20320330',
-      'audit_events_p20320331',
-      'audit_events_p20320401',
-      'audit_events_p20320402',
+      'audit_events_p2032033015',
+      'audit_events_p2032033016',
+      'audit_events_p2032033017',
+      'audit_events_p2032033018',
     ]);
     const names = await partitionNames(ctx.db);
     expect(names).toContain('audit_events_default');
     expect(await ensureFuturePartitions(ctx.db, ahead, 3)).toEqual([]); // idempotent
-    // A month partly covered by days is not created over them.
-    expect(await ensureMonthPartitions(ctx.db, ahead, 1)).toEqual([]);
+    // A month partly covered by hours is not created over them.
+    expect(await ensureMonthPartitions(ctx.db, ahead, 0)).toEqual([]);
     // TRUNCATE of a single partition is refused like TRUNCATE of the table (statement triggers are not inherited).
-    await expect(ctx.db.execute(sql`truncate audit_events_p20320331`)).rejects.toThrow();
+    await expect(ctx.db.execute(sql`truncate audit_events_p2032033016`)).rejects.toThrow();
     await expect(ctx.db.execute(sql`truncate audit_events_default`)).rejects.toThrow();
   });
 

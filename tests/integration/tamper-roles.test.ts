@@ -156,14 +156,19 @@ describeEachDatabase('tamper evidence: the app role cannot rewrite the log', (ct
     expect(await verifyChain(ctx.db, org.id)).toMatchObject({ ok: true });
   });
 
-  it('the partition job works as the app role: it creates the days ahead and closes an ended one', async () => {
+  it('the partition job works as the app role: it creates the hours ahead, closes an ended one and compacts an ended day', async () => {
     const run = await asApp((db) => runPartitionJob(db, new Date('2033-03-02T12:00:00Z')));
-    expect(run.created).toContain('audit_events_p20330302');
-    expect(run.created).toContain('audit_events_p20330309');
+    expect(run.created).toContain('audit_events_p2033030212');
+    expect(run.created).toContain('audit_events_p2033030312');
     const later = await asApp((db) => runPartitionJob(db, new Date('2033-03-03T12:00:00Z')));
-    expect(later.closed).toContain('audit_events_p20330302');
+    expect(later.closed).toContain('audit_events_p2033030212');
+    expect(await listMissingIndexes(ctx.db, 'audit_events_p2033030310')).toEqual([]);
+    expect((await listMissingIndexes(ctx.db, 'audit_events_p2033030312')).length).toBeGreaterThan(0);
+    expect(await attempt(sql.raw('drop index audit_events_p2033030310_org_ip_idx'))).toMatch(/must be owner|permission denied/);
+    // 2033-03-02 ended over an hour ago: its hours become one daily partition, owned by audit_owner like the rest.
+    expect(later.compacted).toContain('audit_events_p20330302');
     expect(await listMissingIndexes(ctx.db, 'audit_events_p20330302')).toEqual([]);
-    expect((await listMissingIndexes(ctx.db, 'audit_events_p20330303')).length).toBeGreaterThan(0);
     expect(await attempt(sql.raw('drop index audit_events_p20330302_org_ip_idx'))).toMatch(/must be owner|permission denied/);
+    expect(await attempt(sql.raw('drop table audit_events_p20330302'))).toMatch(/must be owner|permission denied/);
   });
 });
