@@ -33,9 +33,21 @@ export async function startServer({ dev = false, port = 3000, hostname = '0.0.0.
   // concerns no request still being answered: log it and keep serving everyone else. Node's default would end the
   // process, and with it every download and ingest in flight.
   process.on('unhandledRejection', (error) => console.error('[server] unhandled rejection (the server goes on)', error));
-  const stop = () => server.close(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => process.exit(0));
+  };
+  if (cluster.isWorker) {
+    // Ctrl-C reaches a worker twice (from the terminal and from the primary): both mean "finish and close". The
+    // primary kills a worker that has not closed 30 s later.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } else {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
   return server;
 }
 
