@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { verifyChain } from '@/lib/chain/verify';
 import { createKey } from './chain-helpers';
 import { rowsOf } from './context';
@@ -79,13 +79,16 @@ function startServer(port: number, databaseUrl: string, dataDir: string) {
 async function until(what: string, done: () => boolean, output: () => string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** One ingest batch on a connection of its own (so the primary hands it to the next worker); the ids if answered 201. */
-function postBatch(port: number, key: string, tag: string): Promise<string[] | null> {
+/** What one ingest batch got: the ids when answered 201, else what went wrong. */
+type Outcome = { ids: string[] } | { failure: string };
+
+/** One ingest batch on a connection of its own (so the primary hands it to the next worker). */
+function postBatch(port: number, key: string, tag: string): Promise<Outcome> {
   const body = JSON.stringify(Array.from({ length: BATCH }, (_, i) => ({ action: 'create', object: { type: 'cluster-test', id: `${tag}_${i}` } })));
   return new Promise((resolve) => {
     const req = http.request(
@@ -101,21 +104,33 @@ function postBatch(port: number, key: string, tag: string): Promise<string[] | n
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve(res.statusCode === 201 ? (JSON.parse(text) as { data: { id: string }[] }).data.map((e) => e.id) : null));
-        res.on('error', () => resolve(null));
+        res.on('end', () =>
+          resolve(
+            res.statusCode === 201
+              ? { ids: (JSON.parse(text) as { data: { id: string }[] }).data.map((e) => e.id) }
+              : { failure: `${res.statusCode} ${text.slice(0, 200)}` },
+          ),
+        );
+        res.on('error', (error) => resolve({ failure: String(error) }));
       },
     );
-    req.on('error', () => resolve(null)); // a worker killed mid-request: not acknowledged
+    req.on('error', (error) => resolve({ failure: String(error) })); // a worker killed mid-request: not acknowledged
+    // A connection the primary handed to the worker just as it was killed is never answered: give up on it, as
+    // any client does after a while.
+    req.setTimeout(15_000, () => req.destroy(new Error('no answer within 15 s')));
     req.end(body);
   });
 }
 
 describeOnServer('several server processes (WEB_CONCURRENCY=2) on one database', (ctx) => {
+  // `npm test` builds first; a run of this file alone builds when there is no production build yet.
+  beforeAll(() => {
+    if (existsSync(path.join(root, '.next', 'BUILD_ID'))) return;
+    const build = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('next build failed');
+  }, 900_000);
+
   it('serves one organization from both workers, loses nothing acknowledged when one is killed, and restarts it', async () => {
-    if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-      const build = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { cwd: root, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error('next build failed');
-    }
     const org = await createOrg(ctx.db, 'cluster');
     const key = await createKey(ctx.db, org.id);
     const port = await freePort();
@@ -123,15 +138,20 @@ describeOnServer('several server processes (WEB_CONCURRENCY=2) on one database',
     const server = startServer(port, ctx.url!, dataDir);
     const log = () => server.state.output;
     const acked: string[] = [];
+    const failures: string[] = [];
     let batch = 0;
+    // Each phase ends by its condition, or after a minute (the assertions then say what went wrong).
     const sender = async (keepGoing: () => boolean) => {
-      while (keepGoing()) {
-        const ids = await postBatch(port, key, `b${batch++}`);
-        if (ids) acked.push(...ids);
+      const deadline = Date.now() + 60_000;
+      while (keepGoing() && Date.now() < deadline) {
+        const outcome = await postBatch(port, key, `b${batch++}`);
+        if ('ids' in outcome) acked.push(...outcome.ids);
+        else failures.push(outcome.failure);
       }
     };
+    const progress = () => `${acked.length} events acknowledged; failures: ${failures.slice(0, 5).join(' | ')}; server log:\n${log()}`;
     try {
-      await until('two workers listening', () => server.state.workers.size === 2, log);
+      await until('two workers listening', () => server.state.workers.size === 2, progress);
       const [first, second] = [server.state.workers.get(1)!, server.state.workers.get(2)!];
 
       // 1. Four concurrent clients: both workers take a share of the work.
@@ -139,7 +159,7 @@ describeOnServer('several server processes (WEB_CONCURRENCY=2) on one database',
       const target = 24 * BATCH;
       await Promise.all(Array.from({ length: 4 }, () => sender(() => acked.length < target)));
       const used = [cpuMs(first) - cpuBefore[0]!, cpuMs(second) - cpuBefore[1]!];
-      expect(acked.length).toBeGreaterThanOrEqual(target);
+      expect(acked.length, progress()).toBeGreaterThanOrEqual(target);
       for (const ms of used) expect(ms / (used[0]! + used[1]!)).toBeGreaterThan(0.15);
 
       // 2. Kill worker 1 while four clients write: the primary starts a new worker 1; writes go on.
@@ -147,11 +167,12 @@ describeOnServer('several server processes (WEB_CONCURRENCY=2) on one database',
       let ackedAfterRestart = Number.POSITIVE_INFINITY;
       const restarted = () => server.state.workers.get(1) !== first;
       const load = Promise.all(Array.from({ length: 4 }, () => sender(() => acked.length < ackedAfterRestart)));
-      await until('six batches before the kill', () => acked.length >= killAt, log);
+      await until('six batches before the kill', () => acked.length >= killAt, progress);
       process.kill(first, 'SIGKILL');
-      await until('worker 1 restarted', restarted, log);
+      await until('worker 1 restarted', restarted, progress);
       ackedAfterRestart = acked.length + 8 * BATCH;
       await load;
+      expect(acked.length, progress()).toBeGreaterThanOrEqual(ackedAfterRestart);
       const replacement = server.state.workers.get(1)!;
       expect(server.state.output).toMatch(new RegExp(`worker 1 \\(pid ${first}\\) exited \\(signal SIGKILL\\)`));
       expect(alive(replacement) && alive(second)).toBe(true);
