@@ -96,6 +96,8 @@ async function main() {
     SEED_EVENTS: '5000',
     AUDIT_RETENTION_HOURS: '0',
     AUDIT_CHECKPOINT_MINUTES: '0',
+    // One server process: the app's CPU time per request (below) is read from that process.
+    WEB_CONCURRENCY: '1',
   };
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
   const app = spawn(process.execPath, [...profile, path.join(root, 'scripts/server.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,6 +4,7 @@
  *   npm run bench -- [--events 1000000] [--days 730] [--only query,page,exports,ingest,verify,embedded]
  *                    [--export-rows 1000000] [--embedded 100000] [--quick] [--keep] [--reuse <database>] [--name <database>]
  *                    [--in-process]  (the write group without the app server: the route's function in this process)
+ *                    [--workers N]   (server processes of the app the HTTP scenarios start: its WEB_CONCURRENCY)
  *
  * Creates a fresh database on the PostgreSQL server at BENCH_ADMIN_URL (default 127.0.0.1:5432), fills it
  * with --events hash-chained events over --days days for four organizations of very different sizes
@@ -47,12 +48,15 @@ const { values: args } = parseArgs({
     reuse: { type: 'string', default: process.env.BENCH_REUSE },
     name: { type: 'string' },
     'in-process': { type: 'boolean', default: false },
+    workers: { type: 'string', default: process.env.BENCH_WORKERS },
   },
 });
 
 const only = new Set(
   (args.only === 'none' ? [] : args.only ? args.only.split(',') : GROUPS.filter((g) => g !== 'embedded' || Number(args.embedded) > 0)) as Group[],
 );
+const workers = args.workers === undefined ? undefined : Number(args.workers);
+if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a whole number from 1 (got "${args.workers}")`);
 for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group "${g}" (groups: ${GROUPS.join(', ')})`);
 const log = (line: string) => console.log(line);
 
@@ -158,12 +162,14 @@ async function main() {
   };
 
   let server: BenchServer | null = null;
+  let serverStarted = false;
   try {
     await runGroup('query', () => runQueryScenarios(ctx));
     await runGroup('verify', () => runVerifyScenarios(ctx));
     await runGroup('exports', () => runExportScenarios(ctx, { rows: exportRows }));
     if (only.has('page') || only.has('ingest') || (only.has('write') && !args['in-process'])) {
-      server = await startBenchServer({ databaseUrl: url, email: ctx.user.email, password: ctx.user.password, log });
+      server = await startBenchServer({ databaseUrl: url, email: ctx.user.email, password: ctx.user.password, workers, log });
+      serverStarted = true;
       ctx.baseUrl = server.baseUrl;
       ctx.cookie = server.cookie;
     }
@@ -192,6 +198,7 @@ async function main() {
     `Node ${process.version}; ${version.split(',')[0]}; ${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')}`,
     `${ctx.orgs.reduce((n, o) => n + o.events, 0).toLocaleString('en-US')} events: ${ctx.orgs.map((o) => `${o.slug} ${o.events.toLocaleString('en-US')}`).join(', ')}; ${loadSummary}`,
     `run ${new Date(started).toISOString()}, ${((Date.now() - started) / 60_000).toFixed(0)} min${args.quick ? ', QUICK (not for RESULTS.md)' : ''}`,
+    ...(serverStarted ? [`app server: WEB_CONCURRENCY=${workers ?? 'unset (its default)'}`] : []),
   ];
   const out = `${machine.map((m) => `- ${m}`).join('\n')}\n\n${tableOf(rows)}\n`;
   console.log(`\n${out}`);

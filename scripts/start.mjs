@@ -1,5 +1,6 @@
 // `npm start`: build once if there is no production build yet, then serve it (scripts/server.mjs).
-// The database is opened, migrated and (first start only) seeded by the server itself (instrumentation.ts).
+// The database is opened, migrated and (first start only) seeded by the server itself (instrumentation.ts), in one
+// process or, with a PostgreSQL server, in one worker process per core (WEB_CONCURRENCY, scripts/cluster.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,5 +14,5 @@ if (!existsSync(path.join(root, '.next', 'BUILD_ID')) || process.argv.includes('
 }
 
 process.env.NODE_ENV = 'production';
-const { startServer } = await import('./server.mjs');
-await startServer({ port: Number(process.env.PORT || 3000), hostname: process.env.HOST || '0.0.0.0' });
+const { serve } = await import('./server.mjs');
+await serve({ port: Number(process.env.PORT || 3000), hostname: process.env.HOST || '0.0.0.0' });

@@ -1,5 +1,6 @@
-// `npm test`: the whole gate. Format check + lint + typecheck, then vitest (unit + integration on both databases),
-// then a production build and Playwright in real Chromium. Ends with one summary line summed over both runners.
+// `npm test`: the whole gate. Format check + lint + typecheck, then a production build, vitest (unit + integration on
+// both databases; one file starts the built app) and Playwright in real Chromium. Ends with one summary line summed
+// over both runners.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,8 @@ if (
 }
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The production build before vitest: tests/integration/cluster.test.ts starts the built app, as Playwright does.
+const built = run('build', bin('next'), ['build']);
 run('unit + integration', bin('vitest'), ['run']);
 const v = readJson(path.join(results, 'vitest.json'));
 let passed = v?.numPassedTests ?? 0;
@@ -52,7 +55,7 @@ let skipped = v ? (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0) : 0;
 if (!existsSync(chromium)) {
   console.error(`[test] no Chromium at ${chromium}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   failed += 1;
-} else if (!run('build', bin('next'), ['build'])) {
+} else if (!built) {
   failed += 1;
 } else {
   const e2eData = path.join(root, '.data', `e2e-${process.pid}`);

@@ -36,6 +36,8 @@ export async function startBenchServer(opts: {
   port?: number;
   email: string;
   password: string;
+  /** Server processes (WEB_CONCURRENCY); unset: the product's default. */
+  workers?: number;
   log?: (s: string) => void;
 }): Promise<BenchServer> {
   const log = opts.log ?? (() => {});
@@ -61,6 +63,7 @@ export async function startBenchServer(opts: {
       // No background jobs while measuring.
       AUDIT_RETENTION_HOURS: '0',
       AUDIT_CHECKPOINT_MINUTES: '0',
+      ...(opts.workers ? { WEB_CONCURRENCY: String(opts.workers) } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,11 +71,16 @@ export async function startBenchServer(opts: {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 120_000;
+  // Several processes (scripts/cluster.mjs): the primary names how many; wait until every one serves.
+  const allListening = () => {
+    const forked = Number(/starting (\d+) worker processes/.exec(output)?.[1] ?? 1);
+    return output.split('production server on').length - 1 >= forked;
+  };
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${baseUrl}/login`);
-      if (res.ok) break;
+      if (res.ok && allListening()) break;
     } catch {
       // not listening yet
     }

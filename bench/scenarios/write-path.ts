@@ -197,8 +197,9 @@ export async function runWritePathScenarios(ctx: BenchContext): Promise<Scenario
     let first = 20_000_000;
     for (const clients of [1, 2, 4]) {
       const send = await senderFor(db, ctx, `write-${clients}`);
-      await runLoad(makeBodies(2, first), 1, send); // warm-up: connections, JIT, plan caches
-      first += 2 * BATCH;
+      // Warm-up: connections, JIT, plan caches (with several app server processes, each connection's own one).
+      await runLoad(makeBodies(2 * clients, first), clients, send);
+      first += 2 * clients * BATCH;
       const bodies = makeBodies(batches, first);
       first += batches * BATCH;
       const load = await runLoad(bodies, clients, send);

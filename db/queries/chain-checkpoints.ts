@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '@/db/client';
+import type { Db, DbOrTx, Tx } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { auditCheckpoints, type AuditCheckpointRow } from '@/db/schema/audit-chain';
 
@@ -62,4 +62,12 @@ export async function getNotedCheckpoint(db: DbOrTx, orgId: string, size?: numbe
     .orderBy(desc(auditCheckpoints.seq), desc(auditCheckpoints.signedAt))
     .limit(1);
   return row;
+}
+
+/**
+ * Holds, until the transaction ends, the right to append to the organization's checkpoints file: processes sharing
+ * DATA_DIR (the worker processes of one server) publish one after the other, so none appends a note twice.
+ */
+export async function lockCheckpointFile(tx: Tx, orgId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`audit_checkpoint_file:${orgId}`}::text, 0))`);
 }

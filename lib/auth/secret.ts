@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readOrCreateFile } from '@/lib/boot/data-dir-file';
 import { getSettings } from '@/lib/settings';
 
 const cached = new Map<string, string>();
@@ -13,19 +13,7 @@ export function dataDirSecret(fileName: string): string {
   const file = path.join(getSettings().dataDir, fileName);
   const known = cached.get(file);
   if (known) return known;
-  let secret: string;
-  try {
-    secret = fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    secret = randomBytes(32).toString('base64url');
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-    } catch {
-      // Another process won the race: use what it wrote.
-      secret = fs.readFileSync(file, 'utf8').trim();
-    }
-  }
+  const secret = readOrCreateFile(file, () => randomBytes(32).toString('base64url')).trim();
   cached.set(file, secret);
   return secret;
 }

@@ -1,3 +1,5 @@
+import type { DbHandle } from '@/db/client';
+import { withStartupLock } from '@/db/queries/startup-lock';
 import { startCheckpointSchedule } from '@/lib/lifecycle/checkpoint-schedule';
 import { startPartitionSchedule } from '@/lib/lifecycle/partition-schedule';
 import { ensureFuturePartitions } from '@/lib/lifecycle/partitions';
@@ -20,17 +22,27 @@ export async function startServer(): Promise<void> {
   const handle = await getDbHandle();
   const where = handle.kind === 'pglite' ? `embedded PostgreSQL at ${settings.pgliteDir}` : 'PostgreSQL server (DATABASE_URL)';
   console.log(`[db] ready: ${where} (${Date.now() - started} ms)`);
-  const created = await ensureFuturePartitions(handle.db);
-  if (created.length > 0) console.log(`[db] created audit_events partitions ${created.join(', ')}`);
-  if (settings.seedDemo) {
-    const t = Date.now();
-    if (await seedDemoIfEmpty(handle.db, { events: settings.seedEvents })) {
-      console.log(`[db] seeded demo organizations with ${settings.seedEvents} events (${Date.now() - t} ms)`);
-    }
-  }
+  await prepareDatabase(handle, settings);
   await analyzeEmbedded(handle);
   startCheckpointSchedule(getDb, settings.checkpointMinutes);
   startRetentionSchedule(getDb, settings.retentionHours);
   startPartitionSchedule(getDb);
   if (settings.streamDelivery) createStreamLoop(getDb, streamLoopOptionsFromSettings());
+}
+
+/**
+ * The once-per-database part of a start: today's and the next days' partitions, then the first-start demo seed. Under
+ * the startup lock, so server processes starting together (WEB_CONCURRENCY, several instances) do it one after
+ * the other: the first seeds, the others find the demo organizations there and leave them.
+ */
+export async function prepareDatabase(handle: DbHandle, settings: { seedDemo: boolean; seedEvents: number }): Promise<{ seeded: boolean }> {
+  return withStartupLock(handle.db, async () => {
+    const created = await ensureFuturePartitions(handle.db);
+    if (created.length > 0) console.log(`[db] created audit_events partitions ${created.join(', ')}`);
+    if (!settings.seedDemo) return { seeded: false };
+    const t = Date.now();
+    const seeded = await seedDemoIfEmpty(handle.db, { events: settings.seedEvents });
+    if (seeded) console.log(`[db] seeded demo organizations with ${settings.seedEvents} events (${Date.now() - t} ms)`);
+    return { seeded };
+  });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '@/db/client';
-import { listCheckpointsAfter } from '@/db/queries/chain-checkpoints';
+import { listCheckpointsAfter, lockCheckpointFile } from '@/db/queries/chain-checkpoints';
 import { verifyCheckpoint } from '@/lib/chain/checkpoints';
 import { parseCheckpointText } from '@/lib/chain/signed-note';
 
@@ -53,14 +53,18 @@ export function notesFromFile(file: string): { source: string; note: string }[] 
 /**
  * Appends the organization's checkpoints signed since the file's newest one (any instance may have signed them) after
  * checking each signature with `publicKeyPem`; returns how many. Run after the checkpoint's transaction commits.
+ * Under the file's lock: processes sharing DATA_DIR (WEB_CONCURRENCY workers) read and append one at a time.
  */
 export async function publishCheckpoints(db: Db, orgId: string, dataDir: string, publicKeyPem: string): Promise<number> {
-  const file = checkpointFilePath(dataDir, orgId);
-  const sizes = readCheckpointFile(file).map((n) => parseCheckpointText(n.note)?.size ?? -1);
-  const newest = sizes.length ? Math.max(...sizes) : -1;
-  const rows = (await listCheckpointsAfter(db, orgId, newest)).filter((r) => r.note && verifyCheckpoint(r, publicKeyPem));
-  if (rows.length === 0) return 0;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, rows.map((r) => `${r.note}\n`).join(''), { mode: 0o644 });
-  return rows.length;
+  return db.transaction(async (tx) => {
+    await lockCheckpointFile(tx, orgId);
+    const file = checkpointFilePath(dataDir, orgId);
+    const sizes = readCheckpointFile(file).map((n) => parseCheckpointText(n.note)?.size ?? -1);
+    const newest = sizes.length ? Math.max(...sizes) : -1;
+    const rows = (await listCheckpointsAfter(tx, orgId, newest)).filter((r) => r.note && verifyCheckpoint(r, publicKeyPem));
+    if (rows.length === 0) return 0;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, rows.map((r) => `${r.note}\n`).join(''), { mode: 0o644 });
+    return rows.length;
+  });
 }

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
+import { readOrCreateFile } from '@/lib/boot/data-dir-file';
 import { spkiDer } from '@/lib/chain/verified-signatures';
 import { getSettings } from '@/lib/settings';
 
@@ -14,19 +14,7 @@ export function keyFingerprint(publicKey: KeyObject): string {
 }
 
 function readOrCreatePem(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    try {
-      fs.writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-      return pem;
-    } catch {
-      // Another process won the race: use what it wrote.
-      return fs.readFileSync(file, 'utf8');
-    }
-  }
+  return readOrCreateFile(file, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
 /** Builds a signing key from an Ed25519 PKCS#8 PEM; throws for any other kind of key. */
