@@ -2,9 +2,9 @@
  * The embedded database's ingest rate as it grows (issue 17): demo events written through the product's write path
  * (recordAuditEvents, groups of 500 as the seeder writes them) into one in-memory PGlite, the rate printed per chunk.
  *
- *   npx tsx bench/embedded-ingest.ts [--events 100000] [--chunk 10000] [--profile 1,8] [--analyze-every 0]
+ *   npx tsx bench/embedded-ingest.ts [--events 100000] [--chunk 10000] [--profile 1,8] [--dir memory://]
  *
- * `--profile 1,8` writes a CPU profile of chunks 1 and 8 (bench/out/embedded-chunk-N.cpuprofile).
+ * `--dir` stores the database in a directory instead of memory (removed first). `--profile 1,8` writes a CPU profile of chunks 1 and 8 (bench/out/embedded-chunk-N.cpuprofile).
  */
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '100000' },
     chunk: { type: 'string', default: '10000' },
     profile: { type: 'string', default: '' },
+    dir: { type: 'string', default: 'memory://' },
   },
 });
 
@@ -27,7 +28,8 @@ async function main() {
   const events = Number(args.events);
   const chunk = Number(args.chunk);
   const profiled = new Set(args.profile ? args.profile.split(',').map(Number) : []);
-  const handle = await openMigratedDatabase({ pgliteDir: 'memory://' });
+  if (!args.dir.startsWith('memory://')) fs.rmSync(args.dir, { recursive: true, force: true });
+  const handle = await openMigratedDatabase({ pgliteDir: args.dir });
   const session = new inspector.Session();
   session.connect();
   if (profiled.size) await session.post('Profiler.enable');
