@@ -128,7 +128,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   // Tables grow without copying themselves whole at each extension (./pglite-file-growth).
-  growFilesInPlace((client as unknown as { Module: { MEMFS: Memfs } }).Module.MEMFS);
+  growFilesInPlace((client as unknown as { Module?: { MEMFS?: Memfs } }).Module?.MEMFS);
   // One connection, on Node's own thread: its statements are ordered so pages go before background work.
   const db = drizzle({ client: scheduledPglite(client) as unknown as PGliteInstance, schema }) as unknown as Db;
   embeddedDbs.add(db);

@@ -16,7 +16,10 @@ const patched = new WeakSet<Memfs>();
  * through MEMFS's own write path instead, which keeps spare capacity (×1.125 past 1 MB), so a file is copied only
  * now and then; the bytes added read as zeros, as before. Shrinking is left as it was. Idempotent.
  */
-export function growFilesInPlace(memfs: Memfs): void {
+export function growFilesInPlace(memfs: Memfs | undefined): void {
+  // A PGlite whose runtime no longer has these keeps its own behaviour (tests/integration/embedded-file-growth.test.ts
+  // notices the lost spare capacity); the database must open either way.
+  if (!memfs || typeof memfs.expandFileStorage !== 'function' || typeof memfs.resizeFileStorage !== 'function') return;
   if (patched.has(memfs)) return;
   patched.add(memfs);
   const resize = memfs.resizeFileStorage.bind(memfs);
