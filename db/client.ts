@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { paddedApplicationName, reconnectBackoff, resilientClient, startupSocket } from './connection-loss';
+import { growFilesInPlace, type Memfs } from './pglite-file-growth';
 import { preparingClient } from './prepared-statements';
 import { rowsOf } from './rows';
 import { scheduledPglite } from './scheduled-pglite';
@@ -126,6 +127,8 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   // The same extensions the migrations create on a server (free-text and GIN indexes).
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
+  // Tables grow without copying themselves whole at each extension (./pglite-file-growth).
+  growFilesInPlace((client as unknown as { Module?: { MEMFS?: Memfs } }).Module?.MEMFS);
   // One connection, on Node's own thread: its statements are ordered so pages go before background work.
   const db = drizzle({ client: scheduledPglite(client) as unknown as PGliteInstance, schema }) as unknown as Db;
   embeddedDbs.add(db);
