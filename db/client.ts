@@ -98,7 +98,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
         ...({ socket: startupSocket(hosts) } as object), // postgres.js takes `socket` but does not declare it
         backoff: reconnectBackoff,
         // Every run planned for its own values, although statements are prepared (db/prepared-statements.ts).
-        connection: { plan_cache_mode: 'force_custom_plan', application_name: paddedApplicationName(name) },
+        // No JIT: the viewer's reads stop after a page, but a plan over many partitions is costed as if it read them
+        // all, which crosses jit_above_cost and compiles for 150-450 ms to run for 1 ms (bench/RESULTS.md, Session 7).
+        connection: { plan_cache_mode: 'force_custom_plan', jit: 'off', application_name: paddedApplicationName(name) },
       });
     const client = open(10, 'audit-log');
     const bulkClient = open(Math.max(1, opts.bulkConnections ?? 4), 'audit-log bulk');
