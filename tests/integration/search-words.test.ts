@@ -10,6 +10,7 @@ import { resolveQueryFilters } from '@/lib/view/query-filters';
 import { defaultFilters } from '@/lib/view/search-params';
 import { describeEachDatabase } from './databases';
 import { createOrg } from './fixtures';
+import { rng as prng } from '../support/rng';
 
 // drizzle/0020 rewrote audit_search_words for speed. Word indexes built before it hold 0017's output and are not
 // rebuilt, so the new function must return exactly what 0017's returned, for every text: compared here with 0017's
@@ -19,18 +20,6 @@ import { createOrg } from './fixtures';
 const FIXTURE = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/search-words-0017.sql'), 'utf8');
 const MIGRATION_0017 = fs.readFileSync(path.join(process.cwd(), 'drizzle/0017_free_text_word_index.sql'), 'utf8');
 const fixtureStatements = FIXTURE.split('--> statement-breakpoint').map((s) => s.slice(s.indexOf('CREATE OR REPLACE FUNCTION')).trim());
-
-/** A seeded generator, so a failure can be replayed. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cp = (n: number) => String.fromCodePoint(n);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -4,19 +4,7 @@
  * of them broken in one of many ways (types, lengths, unknown fields, NUL, lone surrogates, 2^53, 1e400,
  * `__proto__`, depth, dates). Same seed, same events: the golden digest in the test depends on it.
  */
-export type Rng = () => number;
-
-/** mulberry32: small, fast and the same everywhere. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Rng } from './rng';
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Rng, p: number) => r() < p;

@@ -4,20 +4,10 @@ import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
 import { isoTime } from '@/lib/chain/fast/column-text';
 import { makeRowHasher } from '@/lib/chain/fast/row-hasher';
 import { sha256 } from '@/lib/chain/fast/sha256';
+import { rng } from '../support/rng';
 
 // The verifier's fast path (lib/chain/fast/*, jsonTextToJcs in lib/chain/jcs.ts) must write exactly what canonicalize writes, or
 // decline (null) and leave the value to the exact path. Never a different string.
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'a',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changedFieldPaths, diffSnapshots } from '@/lib/recording/diff';
-import { jsonValue, rng, type Rng } from '../support/ingest-corpus';
+import { jsonValue } from '../support/ingest-corpus';
+import { rng, type Rng } from '../support/rng';
 import { referenceChangedFieldPaths, referenceDiff } from '../support/diff-reference';
 
 describe('diffSnapshots', () => {

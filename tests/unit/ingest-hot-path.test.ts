@@ -10,7 +10,8 @@ import { buildAuditRow } from '@/lib/recording/record';
 import { linkPrepared, preparedRowHash, prepareRow, toChainedFields, type PreparedRow } from '@/lib/chain/append';
 import { computeEntryHash, GENESIS_HASH } from '@/lib/chain/entry-hash';
 import { copyRowLine } from '@/db/queries/audit-event-copy';
-import { brokenEvent, rng, validEvent } from '../support/ingest-corpus';
+import { brokenEvent, validEvent } from '../support/ingest-corpus';
+import { rng } from '../support/rng';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const key = { orgId: '0193a000-0000-7000-8000-000000000001', keyId: '0193a000-0000-7000-8000-000000000002', name: 'ci', prefix: 'ak_ci' };

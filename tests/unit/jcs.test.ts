@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize, jsonTextToJcs } from '@/lib/chain/jcs';
-import { jsonValue, rng } from '../support/ingest-corpus';
+import { jsonValue } from '../support/ingest-corpus';
+import { rng } from '../support/rng';
 
 const fromBits = (hex: string) => new DataView(Uint8Array.from(Buffer.from(hex, 'hex')).buffer).getFloat64(0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sortKeys } from '@/lib/chain/sort-keys';
-import { rng } from '../support/ingest-corpus';
+import { rng } from '../support/rng';
 
 describe('sortKeys', () => {
   it('orders keys exactly as Array.prototype.sort does (UTF-16 code units), short lists and long ones', () => {
